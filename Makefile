@@ -1,0 +1,80 @@
+# BUUV app. The two commands a newcomer needs: `make run` and `make test`.
+# Every target is idempotent: run it again on a fresh or a used machine.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+TOOLS := .tools
+BUN_VERSION := 1.4.4
+# A bun from npm in .tools/ when none is on PATH (Reflex's own download does not work offline).
+export PATH := $(CURDIR)/$(VENV)/bin:$(CURDIR)/$(TOOLS)/node_modules/.bin:$(PATH)
+export REFLEX_TELEMETRY_ENABLED := false
+
+.PHONY: help setup bun browser migrate seed run test test-db e2e bench i18n admin clean
+
+help:
+	@echo "make run    install, migrate, load demo data and serve on http://localhost:3000"
+	@echo "make test   install (browser included) and run the whole test suite"
+	@echo "make e2e BASE_URL=https://...   browser scenarios against a running instance"
+	@echo "make bench  print performance figures (bench/results.json)"
+
+setup: $(VENV)/.installed bun
+
+$(VENV)/.installed: pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@touch $@
+
+bun:
+	@if command -v bun >/dev/null 2>&1 && bun --version >/dev/null 2>&1; then \
+		echo "bun $$(bun --version) on PATH"; \
+	else \
+		echo "installing bun $(BUN_VERSION) from npm into $(TOOLS)/"; \
+		npm install --silent --no-save --prefix $(TOOLS) bun@$(BUN_VERSION); \
+		bun --version; \
+	fi
+
+# A Chromium for the browser tests: Debian's if present or installable, else Playwright's.
+browser: setup
+	@if [ -x /usr/bin/chromium ]; then \
+		echo "chromium: /usr/bin/chromium"; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	else \
+		$(PY) -m playwright install chromium; \
+	fi
+
+migrate: setup
+	$(PY) -m buuv_app.cli migrate
+
+seed: migrate
+	$(PY) -m buuv_app.cli seed
+
+run: seed
+	$(VENV)/bin/reflex run --env prod
+
+test: browser
+	$(PY) -m pytest
+
+# The database suite (services and migrations) against PostgreSQL, e.g. in .ci/run.
+PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+test-db: setup
+	BUUV_TEST_DATABASE_URL=$(PG_TEST_URL) BUUV_REQUIRE_POSTGRES=1 $(PY) -m pytest tests/unit tests/migrations
+
+# Browser scenarios against an instance that is already running (a smoke test of a deployment).
+e2e: browser
+	@test -n "$(BASE_URL)" || { echo "usage: make e2e BASE_URL=https://..."; exit 2; }
+	BUUV_E2E_BASE_URL=$(BASE_URL) $(PY) -m pytest tests/e2e
+
+bench: browser
+	$(PY) -m bench.run
+
+i18n: setup
+	$(PY) -m buuv_app.i18n.extract
+
+clean:
+	rm -rf .web .states $(TOOLS) $(VENV) bench/results.json

@@ -1,0 +1,1 @@
+"""BUUV app: the neighbourhood help marketplace of Leiden and Leiderdorp."""

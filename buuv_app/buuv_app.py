@@ -1,0 +1,15 @@
+"""Builds the Reflex app: theme, head tags and the pages. Nothing else lives here."""
+
+import reflex as rx
+
+import buuv_app.pages  # noqa: F401  (registers every @page)
+from buuv_app import styles
+
+app = rx.App(
+    html_lang="nl",
+    style=styles.global_style,
+    head_components=[
+        rx.el.meta(name="description", content="BUUV: buren helpen buren in Leiden en Leiderdorp."),
+        rx.el.meta(name="theme-color", content="#3e9b4f"),
+    ],
+)

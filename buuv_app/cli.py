@@ -1,0 +1,62 @@
+"""Command line: `python -m buuv_app.cli migrate|seed` (used by the Makefile)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from alembic import command
+from alembic.config import Config
+
+from buuv_app.db import session_scope
+from buuv_app.services import seed
+from buuv_app.settings import PROJECT_ROOT, get_settings
+
+
+def alembic_config(database_url: str | None = None) -> Config:
+    config = Config(str(PROJECT_ROOT / "alembic.ini"))
+    if database_url:
+        config.attributes["database_url"] = database_url
+    return config
+
+
+def migrate() -> None:
+    command.upgrade(alembic_config(), "head")
+
+
+def load_seed(demo: bool) -> None:
+    settings = get_settings()
+    with session_scope() as session:
+        report = seed.load_reference_data(session=session)
+        print(
+            f"Referentiedata: {report.municipalities} gemeenten, "
+            f"{report.neighbourhoods} wijken, {report.categories} categorieën."
+        )
+        if not demo or not settings.seed_demo_data:
+            return
+        if settings.is_production:
+            print("BUUV_ENV=production: geen demodata geladen.")
+            return
+        report = seed.load_demo_data(session=session, environment=settings.env)
+        if report.demo_posts:
+            print(f"Demodata: {report.demo_users} mensen, {report.demo_posts} berichten.")
+        else:
+            print("De database heeft al berichten: geen demodata geladen.")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="buuv", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("migrate", help="bring the database schema to the newest revision")
+    seed_parser = sub.add_parser("seed", help="load towns, wijken, categories (and demo data)")
+    seed_parser.add_argument("--no-demo", action="store_true", help="reference data only")
+    args = parser.parse_args(argv)
+    if args.command == "migrate":
+        migrate()
+    elif args.command == "seed":
+        load_seed(demo=not args.no_demo)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Presentational pieces: they take values or Vars and never touch the database."""

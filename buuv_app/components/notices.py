@@ -1,0 +1,43 @@
+"""Friendly messages: not found, loading, nothing here yet."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from buuv_app import routes
+from buuv_app.components.i18n import t
+
+
+def not_found_notice(message: str) -> rx.Component:
+    """A calm "niet gevonden" with a way back, instead of an error page."""
+    return rx.card(
+        rx.vstack(
+            rx.icon("map-pin-off", size=32, aria_hidden="true"),
+            rx.heading(t("Niet gevonden"), as_="h1", size="6"),
+            rx.text(t(message), size="3"),
+            rx.link(
+                rx.button(t("Naar de startpagina"), size="3"),
+                href=routes.HOME,
+            ),
+            spacing="3",
+            align="start",
+        ),
+        size="3",
+        width="100%",
+        role="status",
+    )
+
+
+def loading_notice() -> rx.Component:
+    return rx.hstack(
+        rx.spinner(size="3"),
+        rx.text(t("Even laden…")),
+        spacing="2",
+        align="center",
+        role="status",
+        padding_y="1rem",
+    )
+
+
+def empty_notice(message: str) -> rx.Component:
+    return rx.callout(t(message), icon="info", size="2", width="100%")

@@ -1,0 +1,72 @@
+"""The neighbourhood picker: Leiden's districts with their wijken, and Leiderdorp's wijken."""
+
+from __future__ import annotations
+
+import reflex as rx
+from reflex.vars import Var
+
+from buuv_app import routes
+from buuv_app.services.places import DistrictGroup, MunicipalityGroup, NeighbourhoodLink
+
+
+def _wijk_link(wijk: Var[NeighbourhoodLink]) -> rx.Component:
+    return rx.el.li(
+        rx.link(
+            wijk.name,
+            href=routes.neighbourhood_url(wijk.slug),
+            display="inline-flex",
+            align_items="center",
+            min_height="2.75rem",
+            padding_x="0.9rem",
+            border_radius="999px",
+            border=f"1px solid {rx.color('accent', 7)}",
+            background=rx.color("accent", 2),
+            color=rx.color("accent", 12),
+            underline="none",
+            _hover={"background": rx.color("accent", 4)},
+        ),
+        list_style="none",
+    )
+
+
+def _wijk_list(district: Var[DistrictGroup]) -> rx.Component:
+    return rx.el.ul(
+        rx.foreach(district.neighbourhoods, _wijk_link),
+        display="flex",
+        flex_wrap="wrap",
+        gap="0.5rem",
+        padding="0",
+        margin="0",
+    )
+
+
+def _district(district: Var[DistrictGroup]) -> rx.Component:
+    """A Leiden district folds open to its wijken; a town without districts lists them at once."""
+    return rx.cond(
+        district.name != "",
+        rx.el.details(
+            rx.el.summary(
+                rx.text(district.name, as_="span", weight="medium", size="4"),
+                rx.text(" (", district.neighbourhoods.length(), ")", as_="span", size="2",
+                        color=rx.color("gray", 11)),
+                cursor="pointer",
+                padding="0.6rem 0.5rem",
+            ),
+            rx.box(_wijk_list(district), padding="0.25rem 0.5rem 0.75rem"),
+            border_bottom=f"1px solid {rx.color('gray', 5)}",
+        ),
+        rx.box(_wijk_list(district), margin_bottom="1rem"),
+    )
+
+
+def _municipality(group: Var[MunicipalityGroup]) -> rx.Component:
+    return rx.box(
+        rx.heading(group.name, as_="h3", size="5", margin_bottom="0.6rem"),
+        rx.foreach(group.districts, _district),
+        id="gemeente-" + group.slug,
+        width="100%",
+    )
+
+
+def neighbourhood_picker(groups: Var[list[MunicipalityGroup]]) -> rx.Component:
+    return rx.vstack(rx.foreach(groups, _municipality), spacing="4", width="100%")

@@ -1,0 +1,64 @@
+"""Translations: Dutch is the source language; English comes from the catalogue i18n/en.po.
+
+Message ids are the Dutch texts themselves, so a Dutch page never depends on a catalogue and a
+missing English translation shows Dutch rather than a key. `tests/unit/test_i18n.py` fails when
+a message used in the code has no English translation.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from functools import lru_cache
+from pathlib import Path
+
+from babel.dates import format_date as _babel_format_date
+from babel.dates import format_timedelta
+from babel.messages.pofile import read_po
+
+from buuv_app.models.types import utcnow
+
+LOCALES: tuple[str, ...] = ("nl", "en")
+DEFAULT_LOCALE = "nl"
+CATALOGUE_DIR = Path(__file__).resolve().parent
+
+
+def normalize_locale(value: str | None) -> str:
+    """A supported locale for whatever a client sent (anything unknown becomes Dutch)."""
+    value = (value or "").strip().lower()[:2]
+    return value if value in LOCALES else DEFAULT_LOCALE
+
+
+@lru_cache
+def catalogue(locale: str) -> dict[str, str]:
+    """msgid -> translation for `locale`; empty for Dutch, the source language."""
+    if locale == DEFAULT_LOCALE:
+        return {}
+    with (CATALOGUE_DIR / f"{locale}.po").open("rb") as handle:
+        catalog = read_po(handle, locale=locale)
+    return {message.id: message.string for message in catalog if message.id and message.string}
+
+
+def N_(msgid: str) -> str:
+    """Mark a message for translation where it is translated later (gettext's convention)."""
+    return msgid
+
+
+def gettext(msgid: str, locale: str, **params: object) -> str:
+    """`msgid` in `locale`, with `{name}` placeholders filled from `params`."""
+    text = catalogue(normalize_locale(locale)).get(msgid, msgid)
+    return text.format(**params) if params else text
+
+
+def format_date(moment: datetime, locale: str) -> str:
+    """A date as people write it: "28 november 2026" / "28 November 2026"."""
+    return _babel_format_date(moment, format="long", locale=normalize_locale(locale))
+
+
+def format_ago(moment: datetime, locale: str, now: datetime | None = None) -> str:
+    """How long ago, in words: "3 dagen geleden" / "3 days ago"."""
+    delta = moment - (now or utcnow())
+    if abs(delta.total_seconds()) < 60:
+        return gettext("zojuist", locale)
+    return format_timedelta(
+        delta, granularity="minute", add_direction=True, locale=normalize_locale(locale)
+    )

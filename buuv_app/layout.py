@@ -1,0 +1,125 @@
+"""The page decorator: registers a route and wraps its content in the shared shell."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import reflex as rx
+
+from buuv_app import routes, styles
+from buuv_app.components.i18n import t
+from buuv_app.state.base import AppState
+
+SITE_NAME = "BUUV"
+
+
+def language_switch() -> rx.Component:
+    return rx.button(
+        rx.cond(AppState.locale == "en", "Nederlands", "English"),
+        on_click=AppState.set_language(AppState.other_locale),
+        variant="ghost",
+        size="2",
+        lang=rx.cond(AppState.locale == "en", "nl", "en"),
+        aria_label=rx.cond(AppState.locale == "en", "Nederlands", "Switch to English"),
+    )
+
+
+def header() -> rx.Component:
+    return rx.el.header(
+        rx.hstack(
+            rx.link(
+                rx.hstack(
+                    rx.box(
+                        "B",
+                        width="2.2rem", height="2.2rem", border_radius="50%",
+                        background=rx.color("accent", 9), color="white",
+                        display="flex", align_items="center", justify_content="center",
+                        font_weight="800", aria_hidden="true",
+                    ),
+                    rx.text(SITE_NAME, weight="bold", size="5"),
+                    align="center",
+                    spacing="2",
+                ),
+                href=routes.HOME,
+                underline="none",
+                color=rx.color("gray", 12),
+                aria_label=t("BUUV, naar de startpagina"),
+            ),
+            rx.spacer(),
+            language_switch(),
+            align="center",
+            width="100%",
+            max_width=styles.MAX_WIDTH,
+            margin_x="auto",
+            padding_x="1rem",
+            padding_y="0.6rem",
+        ),
+        border_bottom=f"1px solid {rx.color('gray', 5)}",
+        background=rx.color("gray", 1),
+        position="sticky",
+        top="0",
+        z_index="10",
+    )
+
+
+def footer() -> rx.Component:
+    return rx.el.footer(
+        rx.vstack(
+            rx.text(t("BUUV: burenhulp in Leiden en Leiderdorp, sinds 2017."), size="2"),
+            rx.text(
+                t("Geen smartphone? De vragen en het aanbod hangen ook op de prikborden in de bibliotheek en de buurthuizen."),
+                size="2",
+            ),
+            spacing="1",
+            max_width=styles.MAX_WIDTH,
+            margin_x="auto",
+            padding="1rem",
+            color=rx.color("gray", 11),
+        ),
+        border_top=f"1px solid {rx.color('gray', 5)}",
+        margin_top="2rem",
+    )
+
+
+def shell(content: rx.Component) -> rx.Component:
+    return rx.box(
+        rx.el.a(
+            t("Naar de inhoud"),
+            href="#inhoud",
+            class_name="skip-link",
+            position="absolute",
+            left="-999px",
+            _focus={"left": "1rem", "top": "0.5rem", "z_index": "20",
+                    "background": "white", "padding": "0.5rem"},
+        ),
+        header(),
+        rx.el.main(
+            content,
+            id="inhoud",
+            max_width=styles.MAX_WIDTH,
+            margin_x="auto",
+            padding_x="1rem",
+            padding_top="1.25rem",
+            width="100%",
+        ),
+        footer(),
+        min_height="100vh",
+        background=rx.color("gray", 2),
+    )
+
+
+def page(route: str, title: str, on_load=None) -> Callable[[Callable[[], rx.Component]], Callable]:
+    """`@page(route, title, on_load)`: an rx.page whose content sits inside the shell."""
+
+    def decorator(content: Callable[[], rx.Component]) -> Callable[[], rx.Component]:
+        def wrapped() -> rx.Component:
+            return shell(content())
+
+        wrapped.__name__ = content.__name__
+        wrapped.__doc__ = content.__doc__
+        kwargs = {"route": route, "title": f"{title} · {SITE_NAME}" if title else SITE_NAME}
+        if on_load is not None:
+            kwargs["on_load"] = on_load
+        return rx.page(**kwargs)(wrapped)
+
+    return decorator

@@ -1,0 +1,36 @@
+"""All tables; importing this module registers every one of them on SQLModel.metadata."""
+
+from sqlmodel import SQLModel
+
+# Deterministic constraint names, so that migrations can drop what they created on every database.
+SQLModel.metadata.naming_convention = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+# ruff: noqa: E402 (the convention must be set before any table is defined)
+
+from buuv_app.models.category import Category
+from buuv_app.models.place import Municipality, Neighbourhood
+from buuv_app.models.post import BODY_MAX, POST_LIFETIME, TITLE_MAX, Post, PostKind, PostStatus
+from buuv_app.models.types import UTCDateTime, utcnow
+from buuv_app.models.user import Role, User
+
+__all__ = [
+    "BODY_MAX",
+    "POST_LIFETIME",
+    "TITLE_MAX",
+    "Category",
+    "Municipality",
+    "Neighbourhood",
+    "Post",
+    "PostKind",
+    "PostStatus",
+    "Role",
+    "UTCDateTime",
+    "User",
+    "utcnow",
+]

@@ -1,0 +1,60 @@
+"""Requests (vraag) and offers (aanbod): what the marketplace is made of."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+from buuv_app.models.types import UTCDateTime, utcnow
+
+# A post stays up for six weeks unless its author renews it.
+POST_LIFETIME = timedelta(weeks=6)
+TITLE_MAX = 80
+BODY_MAX = 2000
+
+
+class PostKind(StrEnum):
+    REQUEST = "request"
+    OFFER = "offer"
+
+
+class PostStatus(StrEnum):
+    OPEN = "open"
+    IN_CONTACT = "in_contact"
+    MATCHED = "matched"
+    CLOSED = "closed"
+
+
+def default_expiry() -> datetime:
+    return utcnow() + POST_LIFETIME
+
+
+class Post(SQLModel, table=True):
+    """One request or offer, in one neighbourhood and one category."""
+
+    __table_args__ = (
+        sa.CheckConstraint("kind IN ('request', 'offer')", name="kind"),
+        sa.CheckConstraint(
+            "status IN ('open', 'in_contact', 'matched', 'closed')", name="status"
+        ),
+        # The neighbourhood feed: open posts of one neighbourhood, newest first.
+        sa.Index("ix_post_feed", "neighbourhood_id", "status", "created_at", "id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=10, nullable=False)
+    title: str = Field(max_length=TITLE_MAX, nullable=False)
+    body: str = Field(max_length=BODY_MAX, nullable=False)
+    category_id: int = Field(foreign_key="category.id", index=True, nullable=False)
+    neighbourhood_id: int = Field(foreign_key="neighbourhood.id", nullable=False)
+    author_id: int = Field(foreign_key="user.id", index=True, nullable=False)
+    status: str = Field(default=PostStatus.OPEN.value, max_length=12, nullable=False)
+    is_demo: bool = Field(default=False, nullable=False)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
+    expires_at: datetime = Field(
+        default_factory=default_expiry, sa_type=UTCDateTime, nullable=False
+    )

@@ -1,0 +1,49 @@
+"""The home page: what BUUV is, the neighbourhood picker and the newest posts."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from buuv_app.i18n import N_
+
+from buuv_app import routes
+from buuv_app.components.i18n import t
+from buuv_app.components.notices import empty_notice, loading_notice
+from buuv_app.components.picker import neighbourhood_picker
+from buuv_app.components.posts import post_list
+from buuv_app.layout import page
+from buuv_app.state.browse import HomeState
+
+
+@page(routes.HOME, title="Burenhulp in Leiden en Leiderdorp", on_load=HomeState.load_home)
+def home() -> rx.Component:
+    return rx.vstack(
+        rx.vstack(
+            rx.heading(t("Hulp vragen is heel gewoon"), as_="h1", size="8"),
+            rx.text(
+                t("Buren helpen buren in Leiden en Leiderdorp: met boodschappen, een ritje naar het ziekenhuis, samen wandelen of een klusje in huis. Kies je buurt en kijk wie er hulp vraagt of aanbiedt."),
+                size="4",
+            ),
+            spacing="3",
+        ),
+        rx.el.section(
+            rx.heading(t("Kies je buurt"), as_="h2", size="6", margin_bottom="0.75rem",
+                       id="kies-je-buurt"),
+            rx.cond(HomeState.loaded, neighbourhood_picker(HomeState.groups), loading_notice()),
+            aria_labelledby="kies-je-buurt",
+            width="100%",
+        ),
+        rx.el.section(
+            rx.heading(t("Nieuw in Leiden en Leiderdorp"), as_="h2", size="6",
+                       margin_bottom="0.75rem", id="nieuw"),
+            rx.cond(
+                HomeState.loaded,
+                post_list(HomeState.recent, empty_notice(N_("Er staan nog geen vragen of aanbiedingen."))),
+                loading_notice(),
+            ),
+            aria_labelledby="nieuw",
+            width="100%",
+        ),
+        spacing="6",
+        width="100%",
+    )

@@ -1,0 +1,1 @@
+"""Domain services: the only place that builds queries. Plain functions, keyword-only session."""

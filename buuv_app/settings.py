@@ -1,0 +1,75 @@
+"""Configuration from environment variables (and an optional `.env` file)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import AliasChoices, Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_SQLITE_PATH = PROJECT_ROOT / "data" / "buuv.db"
+
+
+def normalize_database_url(url: str) -> str:
+    """Give PostgreSQL URLs the psycopg 3 driver and make SQLite paths absolute.
+
+    Hosting platforms hand out `postgres://` or `postgresql://` URLs, which SQLAlchemy maps to
+    psycopg2; we ship psycopg 3. A relative SQLite path is taken from the project root, so the
+    app, Alembic and the tests agree on one file whatever directory they start in.
+    """
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    if url.startswith("sqlite:///") and not url.startswith("sqlite:////"):
+        relative = url[len("sqlite:///") :]
+        if relative and relative != ":memory:":
+            return f"sqlite:///{(PROJECT_ROOT / relative).resolve()}"
+    return url
+
+
+class Settings(BaseSettings):
+    """Everything that differs between a laptop, CI and a town's server."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", populate_by_name=True)
+
+    env: Literal["development", "test", "production"] = Field(
+        default="development", validation_alias=AliasChoices("BUUV_ENV")
+    )
+    database_url: str = Field(
+        default=f"sqlite:///{DEFAULT_SQLITE_PATH}",
+        validation_alias=AliasChoices("DATABASE_URL", "REFLEX_DB_URL"),
+    )
+    redis_url: str | None = Field(
+        default=None, validation_alias=AliasChoices("REDIS_URL", "REFLEX_REDIS_URL")
+    )
+    default_locale: Literal["nl", "en"] = Field(
+        default="nl", validation_alias=AliasChoices("BUUV_DEFAULT_LOCALE")
+    )
+    public_url: str = Field(
+        default="http://localhost:3000", validation_alias=AliasChoices("BUUV_PUBLIC_URL")
+    )
+    seed_demo_data: bool = Field(
+        default=True, validation_alias=AliasChoices("BUUV_SEED_DEMO_DATA")
+    )
+
+    @field_validator("database_url")
+    @classmethod
+    def _normalize_url(cls, value: str) -> str:
+        return normalize_database_url(value)
+
+    @property
+    def is_production(self) -> bool:
+        return self.env == "production"
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """The process-wide settings, read once."""
+    return Settings()

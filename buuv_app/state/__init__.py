@@ -1,0 +1,1 @@
+"""Reflex state: AppState holds what every page needs; one substate per feature."""

@@ -1,0 +1,23 @@
+"""Reflex configuration: everything that varies comes from buuv_app.settings."""
+
+import reflex as rx
+
+from buuv_app import styles
+from buuv_app.settings import get_settings
+
+settings = get_settings()
+
+config = rx.Config(
+    app_name="buuv_app",
+    db_url=settings.database_url,
+    redis_url=settings.redis_url,
+    telemetry_enabled=False,
+    show_built_with_reflex=False,
+    default_color_mode="light",
+    plugins=[
+        rx.plugins.SitemapPlugin(),
+        rx.plugins.RadixThemesPlugin(
+            theme=rx.theme(accent_color=styles.ACCENT, gray_color=styles.GRAY, radius="large")
+        )
+    ],
+)

@@ -1,0 +1,106 @@
+"""Shared fixtures: a fresh database per test, on SQLite or (BUUV_TEST_DATABASE_URL) PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+
+import pytest
+import sqlalchemy as sa
+from sqlmodel import Session, SQLModel
+
+import buuv_app.models  # noqa: F401  (registers the tables)
+from buuv_app.db import make_engine
+from buuv_app.settings import normalize_database_url
+
+PG_URL_ENV = "BUUV_TEST_DATABASE_URL"
+DEFAULT_PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+
+
+def postgres_required() -> bool:
+    """In CI a missing PostgreSQL is a failure, not a skip."""
+    return os.environ.get("BUUV_REQUIRE_POSTGRES") == "1"
+
+
+def postgres_admin_url() -> str:
+    return normalize_database_url(os.environ.get(PG_URL_ENV) or DEFAULT_PG_URL)
+
+
+def postgres_reachable(url: str) -> str | None:
+    """None when PostgreSQL answers at `url`, otherwise the reason it does not."""
+    try:
+        engine = sa.create_engine(url, connect_args={"connect_timeout": 3})
+        with engine.connect() as connection:
+            connection.execute(sa.text("select 1"))
+        engine.dispose()
+        return None
+    except Exception as error:  # noqa: BLE001 (any failure means "not here")
+        return f"PostgreSQL not reachable at {url}: {type(error).__name__}: {str(error).splitlines()[0]}"
+
+
+def skip_or_fail_without_postgres(url: str) -> None:
+    reason = postgres_reachable(url)
+    if reason is None:
+        return
+    if postgres_required():
+        pytest.fail(f"{reason} (BUUV_REQUIRE_POSTGRES=1: CI must test PostgreSQL)")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def throwaway_postgres():
+    """Make a uniquely named PostgreSQL database; yields a factory, drops them all at the end."""
+    admin_url = postgres_admin_url()
+    created: list[str] = []
+
+    def create() -> str:
+        skip_or_fail_without_postgres(admin_url)
+        name = f"buuv_test_{uuid.uuid4().hex[:12]}"
+        admin = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
+        with admin.connect() as connection:
+            connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+        admin.dispose()
+        created.append(name)
+        return admin_url.rsplit("/", 1)[0] + f"/{name}"
+
+    yield create
+    if created:
+        admin = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
+        with admin.connect() as connection:
+            for name in created:
+                connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def _postgres_schema_url(throwaway_postgres) -> str:
+    url = throwaway_postgres()
+    engine = make_engine(url)
+    SQLModel.metadata.create_all(engine)
+    engine.dispose()
+    return url
+
+
+@pytest.fixture
+def engine(request, tmp_path) -> Iterator[sa.Engine]:
+    """A database with the models' schema and no rows, new for every test."""
+    if os.environ.get(PG_URL_ENV):
+        url = request.getfixturevalue("_postgres_schema_url")
+        engine = make_engine(url)
+        yield engine
+        tables = ", ".join(f'"{t.name}"' for t in SQLModel.metadata.sorted_tables)
+        with engine.begin() as connection:
+            connection.execute(sa.text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        engine.dispose()
+    else:
+        engine = make_engine(f"sqlite:///{tmp_path / 'test.db'}")
+        SQLModel.metadata.create_all(engine)
+        yield engine
+        engine.dispose()
+
+
+@pytest.fixture
+def session(engine) -> Iterator[Session]:
+    with Session(engine, expire_on_commit=False) as session:
+        yield session
