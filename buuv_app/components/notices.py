@@ -15,10 +15,7 @@ def not_found_notice(message: str) -> rx.Component:
             rx.icon("map-pin-off", size=32, aria_hidden="true"),
             rx.heading(t("Niet gevonden"), as_="h1", size="6"),
             rx.text(t(message), size="3"),
-            rx.link(
-                rx.button(t("Naar de startpagina"), size="3"),
-                href=routes.HOME,
-            ),
+            rx.button(rx.link(t("Naar de startpagina"), href=routes.HOME), as_child=True, size="3"),
             spacing="3",
             align="start",
         ),

@@ -14,8 +14,8 @@ from buuv_app.state.views import PostCardView
 def kind_badge(kind: Var) -> rx.Component:
     return rx.cond(
         kind == "request",
-        rx.badge(t("Vraag"), color_scheme=styles.REQUEST_COLOR, size="2", variant="solid"),
-        rx.badge(t("Aanbod"), color_scheme=styles.OFFER_COLOR, size="2", variant="solid"),
+        rx.badge(t("Vraag"), color_scheme=styles.REQUEST_COLOR, size="2", variant="soft", high_contrast=True),
+        rx.badge(t("Aanbod"), color_scheme=styles.OFFER_COLOR, size="2", variant="soft", high_contrast=True),
     )
 
 

@@ -1,0 +1,112 @@
+"""Start the real production app on a free port against a temporary database.
+
+Used by the browser tests (tests/e2e) and the benchmarks (bench/): both want exactly what
+`make run` serves, only on another port and with a throwaway database.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+STARTUP_TIMEOUT = 420  # seconds: a first production build installs the frontend packages
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def app_environment(database_url: str, **extra: str) -> dict[str, str]:
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "BUUV_ENV": "test",
+        "REFLEX_TELEMETRY_ENABLED": "false",
+        "PATH": os.pathsep.join(
+            [str(Path(sys.executable).parent), str(ROOT / ".tools/node_modules/.bin"), os.environ["PATH"]]
+        ),
+        **extra,
+    }
+    env.pop("REFLEX_DB_URL", None)
+    return env
+
+
+def prepare_database(env: dict[str, str], demo: bool = True) -> None:
+    """Migrate and seed the database named in `env`, as `make run` does."""
+    subprocess.run([sys.executable, "-m", "buuv_app.cli", "migrate"], cwd=ROOT, env=env, check=True,
+                   capture_output=True)
+    seed = ["seed"] if demo else ["seed", "--no-demo"]
+    subprocess.run([sys.executable, "-m", "buuv_app.cli", *seed], cwd=ROOT, env=env, check=True,
+                   capture_output=True)
+
+
+def _wait_until_up(url: str, process: subprocess.Popen, log: Path) -> None:
+    deadline = time.monotonic() + STARTUP_TIMEOUT
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the app stopped while starting:\n{log.read_text()[-4000:]}")
+        try:
+            if httpx.get(f"{url}/ping", timeout=2).status_code == 200 and httpx.get(url, timeout=5).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(1)
+    raise RuntimeError(f"the app did not answer within {STARTUP_TIMEOUT}s:\n{log.read_text()[-4000:]}")
+
+
+@contextmanager
+def running_app(workdir: Path, demo: bool = True) -> Iterator[str]:
+    """Build and serve the production app with a fresh SQLite database in `workdir`; yields its URL."""
+    env = app_environment(f"sqlite:///{workdir / 'app.db'}")
+    prepare_database(env, demo=demo)
+    port = free_port()
+    log = workdir / "reflex.log"
+    reflex = shutil.which("reflex", path=env["PATH"]) or "reflex"
+    with log.open("w") as out:
+        process = subprocess.Popen(
+            [reflex, "run", "--env", "prod", "--frontend-port", str(port), "--backend-port", str(port)],
+            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+        )
+    url = f"http://localhost:{port}"
+    try:
+        _wait_until_up(url, process, log)
+        yield url
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+
+
+DEBIAN_CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def chromium_launch_options() -> dict:
+    """Debian's Chromium where present (Playwright cannot download browsers here), else Playwright's."""
+    options: dict = {"args": CHROMIUM_ARGS}
+    chromium = os.environ.get("BUUV_CHROMIUM") or (DEBIAN_CHROMIUM if Path(DEBIAN_CHROMIUM).exists() else None)
+    if chromium:
+        options["executable_path"] = chromium
+    return options

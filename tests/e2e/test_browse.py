@@ -1,0 +1,80 @@
+"""Scenario: a resident opens BUUV, picks Merenwijk, sees its posts and opens one."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+pytestmark = pytest.mark.e2e
+
+
+def test_resident_picks_merenwijk_and_opens_a_post(page: Page, a11y, own_app):
+    page.goto("/")
+    expect(page.get_by_role("heading", name="Hulp vragen is heel gewoon")).to_be_visible()
+    expect(page.locator("html")).to_have_attribute("lang", "nl")
+    expect(page.get_by_role("heading", name="Leiden", exact=True)).to_be_visible()
+    expect(page.get_by_role("heading", name="Leiderdorp", exact=True)).to_be_visible()
+    expect(page.get_by_role("link", name="Oude Dorp")).to_be_visible()  # a wijk of Leiderdorp
+    a11y.check()
+
+    page.locator("summary", has_text="Merenwijk").click()
+    page.get_by_role("link", name="Merenwijk", exact=True).click()
+
+    expect(page).to_have_url(re.compile(r"/buurt/merenwijk$"))
+    expect(page.get_by_role("heading", level=1, name="Merenwijk")).to_be_visible()
+    cards = page.get_by_role("main").get_by_role("listitem")
+    if own_app:
+        expect(cards.first).to_be_visible()
+        assert cards.count() >= 3
+    elif cards.count() == 0:
+        a11y.check()
+        pytest.skip("this instance has no open posts in Merenwijk to open")
+    a11y.check()
+
+    first = cards.first.get_by_role("link")
+    title = first.get_by_role("heading").inner_text()
+    first.click()
+
+    expect(page).to_have_url(re.compile(r"/hulp/\d+$"))
+    expect(page.get_by_role("heading", level=1, name=title)).to_be_visible()
+    expect(page.get_by_role("link", name=re.compile("Merenwijk"))).to_be_visible()
+    a11y.check()
+
+
+def test_unknown_neighbourhood_gives_a_friendly_dutch_page(page: Page, a11y):
+    page.goto("/buurt/atlantis")
+    expect(page.get_by_role("heading", name="Niet gevonden")).to_be_visible()
+    expect(page.get_by_text("Deze buurt kennen we niet")).to_be_visible()
+    a11y.check()
+    page.get_by_role("link", name="Naar de startpagina", exact=True).click()
+    expect(page.get_by_role("heading", name="Hulp vragen is heel gewoon")).to_be_visible()
+    a11y.check()
+
+
+@pytest.mark.parametrize("path", ["/hulp/99999999", "/hulp/geen-nummer"])
+def test_unknown_post_gives_a_friendly_dutch_page(page: Page, a11y, path):
+    page.goto(path)
+    expect(page.get_by_role("heading", name="Niet gevonden")).to_be_visible()
+    expect(page.get_by_text("Dit bericht bestaat niet (meer)")).to_be_visible()
+    a11y.check()
+
+
+def test_unknown_address_gives_the_dutch_not_found_page(page: Page, a11y):
+    page.goto("/deze/pagina/bestaat/niet")
+    expect(page.get_by_role("heading", name="Niet gevonden")).to_be_visible()
+    a11y.check()
+
+
+def test_visitor_switches_to_english_and_the_choice_is_remembered(page: Page, a11y):
+    page.goto("/")
+    expect(page.get_by_role("heading", name="Hulp vragen is heel gewoon")).to_be_visible()
+    page.get_by_role("button", name="Switch to English").click()
+    expect(page.get_by_role("heading", name="Asking for help is perfectly normal")).to_be_visible()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    page.reload()
+    expect(page.get_by_role("heading", name="Choose your neighbourhood")).to_be_visible()
+    a11y.check()
+    page.get_by_role("button", name="Nederlands").click()
+    expect(page.get_by_role("heading", name="Kies je buurt")).to_be_visible()
