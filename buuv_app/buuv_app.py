@@ -4,12 +4,15 @@ import reflex as rx
 
 import buuv_app.pages  # noqa: F401  (registers every @page)
 from buuv_app import styles
+from buuv_app.api import create_api
 
 app = rx.App(
     html_lang="nl",
+    api_transformer=create_api(),
     style=styles.global_style,
     head_components=[
         rx.el.meta(name="description", content="BUUV: buren helpen buren in Leiden en Leiderdorp."),
         rx.el.meta(name="theme-color", content="#3e9b4f"),
+        rx.el.link(rel="apple-touch-icon", href="/apple-touch-icon.png"),
     ],
 )

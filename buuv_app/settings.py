@@ -45,12 +45,6 @@ class Settings(BaseSettings):
     redis_url: str | None = Field(
         default=None, validation_alias=AliasChoices("REDIS_URL", "REFLEX_REDIS_URL")
     )
-    default_locale: Literal["nl", "en"] = Field(
-        default="nl", validation_alias=AliasChoices("BUUV_DEFAULT_LOCALE")
-    )
-    public_url: str = Field(
-        default="http://localhost:3000", validation_alias=AliasChoices("BUUV_PUBLIC_URL")
-    )
     seed_demo_data: bool = Field(
         default=True, validation_alias=AliasChoices("BUUV_SEED_DEMO_DATA")
     )

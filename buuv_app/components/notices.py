@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import reflex as rx
+from reflex.vars import Var
 
 from buuv_app import routes
 from buuv_app.components.i18n import t
@@ -38,3 +39,12 @@ def loading_notice() -> rx.Component:
 
 def empty_notice(message: str) -> rx.Component:
     return rx.callout(t(message), icon="info", size="2", width="100%")
+
+
+def found_or_not(loaded: Var, found: Var, content: rx.Component, missing_message: str) -> rx.Component:
+    """While loading a spinner; then the content, or a friendly "niet gevonden"."""
+    return rx.cond(
+        loaded,
+        rx.cond(found, content, not_found_notice(missing_message)),
+        loading_notice(),
+    )

@@ -8,7 +8,7 @@ from buuv_app.i18n import N_
 
 from buuv_app import routes
 from buuv_app.components.i18n import t
-from buuv_app.components.notices import empty_notice, loading_notice, not_found_notice
+from buuv_app.components.notices import empty_notice, found_or_not
 from buuv_app.components.posts import post_list
 from buuv_app.layout import page
 from buuv_app.state.browse import NeighbourhoodState
@@ -39,12 +39,9 @@ def _found() -> rx.Component:
 
 @page(routes.NEIGHBOURHOOD, title="Buurt", on_load=NeighbourhoodState.load_neighbourhood)
 def neighbourhood() -> rx.Component:
-    return rx.cond(
+    return found_or_not(
         NeighbourhoodState.loaded,
-        rx.cond(
-            NeighbourhoodState.found,
-            _found(),
-            not_found_notice(N_("Deze buurt kennen we niet. Kies je buurt op de startpagina.")),
-        ),
-        loading_notice(),
+        NeighbourhoodState.found,
+        _found(),
+        N_("Deze buurt kennen we niet. Kies je buurt op de startpagina."),
     )

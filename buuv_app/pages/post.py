@@ -7,7 +7,7 @@ import reflex as rx
 from buuv_app.i18n import N_
 
 from buuv_app.components.i18n import localized, t
-from buuv_app.components.notices import loading_notice, not_found_notice
+from buuv_app.components.notices import found_or_not
 from buuv_app.components.posts import category_label, demo_badge, kind_badge
 from buuv_app.layout import page
 from buuv_app import routes
@@ -60,12 +60,9 @@ def _post() -> rx.Component:
 
 @page(routes.POST, title="Hulp", on_load=PostState.load_post)
 def post() -> rx.Component:
-    return rx.cond(
+    return found_or_not(
         PostState.loaded,
-        rx.cond(
-            PostState.found,
-            _post(),
-            not_found_notice(N_("Dit bericht bestaat niet (meer). Misschien is het al verwijderd.")),
-        ),
-        loading_notice(),
+        PostState.found,
+        _post(),
+        N_("Dit bericht bestaat niet (meer). Misschien is het al verwijderd."),
     )
