@@ -14,5 +14,6 @@ app = rx.App(
         rx.el.meta(name="description", content="BUUV: buren helpen buren in Leiden en Leiderdorp."),
         rx.el.meta(name="theme-color", content="#3e9b4f"),
         rx.el.link(rel="apple-touch-icon", href="/apple-touch-icon.png"),
+        rx.el.script(src="/lang.js"),
     ],
 )

@@ -75,6 +75,8 @@ def test_visitor_switches_to_english_and_the_choice_is_remembered(page: Page, a1
     expect(page.locator("html")).to_have_attribute("lang", "en")
     page.reload()
     expect(page.get_by_role("heading", name="Choose your neighbourhood")).to_be_visible()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
     a11y.check()
     page.get_by_role("button", name="Nederlands").click()
     expect(page.get_by_role("heading", name="Kies je buurt")).to_be_visible()
+    expect(page.locator("html")).to_have_attribute("lang", "nl")
