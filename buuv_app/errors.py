@@ -23,3 +23,23 @@ class ValidationError(DomainError):
         self.field = field
         self.message = message
         self.params = params
+
+
+class AuthenticationFailed(DomainError):
+    """Wrong e-mail or password; deliberately silent about which of the two."""
+
+
+class EmailNotConfirmed(DomainError):
+    """The right password, but the address was never confirmed (a new link has been sent)."""
+
+
+class InvalidToken(DomainError):
+    """A mailed link that is unknown, expired or already used."""
+
+
+class Throttled(DomainError):
+    """Too many attempts; `retry_after` seconds until the next one is allowed."""
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(f"throttled for {retry_after}s")
+        self.retry_after = retry_after

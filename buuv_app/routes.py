@@ -2,10 +2,28 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 HOME = "/"
 NEIGHBOURHOOD = "/buurt/[buurt]"
 POST = "/hulp/[post_id]"
 NOT_FOUND = "404"
+SIGN_UP = "/aanmelden"
+CONFIRM = "/aanmelden/bevestigen"
+LOGIN = "/inloggen"
+FORGOT_PASSWORD = "/wachtwoord-vergeten"
+RESET_PASSWORD = "/wachtwoord-herstellen"
+ACCOUNT = "/account"
+HOUSE_RULES = "/huisregels"
+PRIVACY = "/privacy"
+MANAGE_AMBASSADORS = "/beheer/ambassadeurs"
+MANAGE_PROFESSIONALS = "/beheer/professionals"
+
+
+def login_url(next_path: str | None = None) -> str:
+    if not next_path or next_path == LOGIN:
+        return LOGIN
+    return f"{LOGIN}?{urlencode({'next': next_path})}"
 
 
 def neighbourhood_url(slug: str) -> str:

@@ -6,7 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import AliasChoices, Field, field_validator
+from pydantic import AliasChoices, Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -45,6 +45,22 @@ class Settings(BaseSettings):
     redis_url: str | None = Field(
         default=None, validation_alias=AliasChoices("REDIS_URL", "REFLEX_REDIS_URL")
     )
+    public_url: str = Field(
+        default="http://localhost:3000", validation_alias=AliasChoices("BUUV_PUBLIC_URL")
+    )
+    # Outgoing mail: with SMTP_HOST set, mail is sent; without it, it waits in the outbox table.
+    smtp_host: str | None = Field(default=None, validation_alias=AliasChoices("SMTP_HOST"))
+    smtp_port: int = Field(default=587, validation_alias=AliasChoices("SMTP_PORT"))
+    smtp_user: str | None = Field(default=None, validation_alias=AliasChoices("SMTP_USER"))
+    smtp_password: str | None = Field(default=None, validation_alias=AliasChoices("SMTP_PASSWORD"))
+    smtp_from: str = Field(
+        default="BUUV <noreply@buuv.example>", validation_alias=AliasChoices("SMTP_FROM")
+    )
+    smtp_starttls: bool = Field(default=True, validation_alias=AliasChoices("SMTP_STARTTLS"))
+    # Tests only: cheap password hashing. Refused in production.
+    fast_password_hashing: bool = Field(
+        default=False, validation_alias=AliasChoices("BUUV_FAST_PASSWORD_HASHING")
+    )
     seed_demo_data: bool = Field(
         default=True, validation_alias=AliasChoices("BUUV_SEED_DEMO_DATA")
     )
@@ -53,6 +69,16 @@ class Settings(BaseSettings):
     @classmethod
     def _normalize_url(cls, value: str) -> str:
         return normalize_database_url(value)
+
+    @model_validator(mode="after")
+    def _refuse_test_shortcuts_in_production(self) -> Settings:
+        if self.env == "production" and self.fast_password_hashing:
+            raise ValueError("BUUV_FAST_PASSWORD_HASHING is for tests and refused in production")
+        return self
+
+    @property
+    def smtp_configured(self) -> bool:
+        return bool(self.smtp_host)
 
     @property
     def is_production(self) -> bool:

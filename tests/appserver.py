@@ -41,6 +41,7 @@ def app_environment(database_url: str, **extra: str) -> dict[str, str]:
         **extra,
     }
     env.pop("REFLEX_DB_URL", None)
+    env.pop("BUUV_FAST_PASSWORD_HASHING", None)  # the real app hashes passwords for real
     return env
 
 

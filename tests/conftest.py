@@ -4,6 +4,13 @@ from __future__ import annotations
 
 import os
 import uuid
+
+# Before anything reads the settings: cheap argon2 parameters for the unit tests (the browser tests'
+# app server is started without this and hashes for real) and no real SMTP.
+os.environ.setdefault("BUUV_FAST_PASSWORD_HASHING", "1")
+os.environ.setdefault("BUUV_ENV", "test")
+for _smtp in ("SMTP_HOST", "SMTP_USER", "SMTP_PASSWORD"):
+    os.environ.pop(_smtp, None)
 from collections.abc import Iterator
 
 import pytest

@@ -69,6 +69,24 @@ def make_user(session: Session, neighbourhood: Neighbourhood | None = None, **ov
     return _save(session, User(**values))
 
 
+def make_member(
+    session: Session, neighbourhood: Neighbourhood | None = None, *, password: str = "een lange zin om te onthouden",
+    **overrides,
+) -> User:
+    """A confirmed account that can log in with `password`."""
+    from buuv_app.services.passwords import hash_password
+
+    neighbourhood = neighbourhood or make_neighbourhood(session)
+    now = utcnow()
+    values = {
+        "password_hash": hash_password(password),
+        "email_verified_at": now,
+        "accepted_terms_at": now,
+        "confirmed_16_plus_at": now,
+    } | overrides
+    return make_user(session, neighbourhood, **values)
+
+
 def make_post(
     session: Session,
     *,

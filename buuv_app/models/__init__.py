@@ -13,13 +13,20 @@ SQLModel.metadata.naming_convention = {
 
 # ruff: noqa: E402 (the convention must be set before any table is defined)
 
+from buuv_app.models.account import AuthAttempt, AuthSession, TokenPurpose, UserToken
 from buuv_app.models.category import Category
+from buuv_app.models.mail import OutboxMail
 from buuv_app.models.place import Municipality, Neighbourhood
 from buuv_app.models.post import BODY_MAX, POST_LIFETIME, TITLE_MAX, Post, PostKind, PostStatus
 from buuv_app.models.types import UTCDateTime, utcnow
 from buuv_app.models.user import Role, User
 
 __all__ = [
+    "AuthAttempt",
+    "AuthSession",
+    "OutboxMail",
+    "TokenPurpose",
+    "UserToken",
     "BODY_MAX",
     "POST_LIFETIME",
     "TITLE_MAX",

@@ -1,4 +1,4 @@
-"""People who use BUUV. Minimal for now: the accounts issue adds credentials and sessions."""
+"""People who use BUUV: residents, ambassadors, professionals and admins."""
 
 from __future__ import annotations
 
@@ -29,13 +29,25 @@ class User(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     display_name: str = Field(max_length=60, nullable=False)
-    # Unique when present; demo people and (later) neighbours without an account have none.
+    # Stored lower-cased. Unique when present; demo people and deleted accounts have none.
     email: str | None = Field(default=None, max_length=254, unique=True, nullable=True)
+    # argon2id; None for demo people and deleted accounts, who cannot log in.
+    password_hash: str | None = Field(default=None, max_length=255, nullable=True)
+    email_verified_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
     role: str = Field(default=Role.RESIDENT.value, max_length=20, nullable=False)
     home_neighbourhood_id: int | None = Field(
         default=None, foreign_key="neighbourhood.id", index=True, nullable=True
     )
+    # Where a professional works: they manage the ambassadors of this municipality.
+    municipality_id: int | None = Field(default=None, foreign_key="municipality.id", nullable=True)
+    accepted_terms_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
+    confirmed_16_plus_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
     is_demo: bool = Field(default=False, nullable=False)
-    created_at: datetime = Field(
-        default_factory=utcnow, sa_type=UTCDateTime, nullable=False
-    )
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
+    # A deleted account stays as an empty row, so messages it sent can say "verwijderde gebruiker".
+    deleted_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
+
+    @property
+    def is_active(self) -> bool:
+        return self.deleted_at is None and self.email_verified_at is not None

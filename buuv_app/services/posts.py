@@ -7,8 +7,9 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
-from buuv_app.errors import ValidationError
+from buuv_app.errors import NotFound, ValidationError
 from buuv_app.i18n import N_
+from buuv_app.services import permissions
 from buuv_app.models import (
     BODY_MAX,
     POST_LIFETIME,
@@ -120,6 +121,24 @@ def get_post_detail(*, session: Session, post_id: int) -> PostDetail | None:
     return PostDetail(**_summary_fields(*row), body=post.body, expires_at=post.expires_at)
 
 
+def clean_title(raw: str) -> str:
+    title = " ".join((raw or "").split())
+    if not title:
+        raise ValidationError("title", N_("Geef je bericht een titel."))
+    if len(title) > TITLE_MAX:
+        raise ValidationError("title", N_("De titel mag hoogstens {max} tekens lang zijn."), max=TITLE_MAX)
+    return title
+
+
+def clean_body(raw: str) -> str:
+    body = (raw or "").strip()
+    if not body:
+        raise ValidationError("body", N_("Vertel in een paar zinnen waar het om gaat."))
+    if len(body) > BODY_MAX:
+        raise ValidationError("body", N_("De beschrijving mag hoogstens {max} tekens lang zijn."), max=BODY_MAX)
+    return body
+
+
 def create_post(
     *,
     session: Session,
@@ -133,18 +152,10 @@ def create_post(
     is_demo: bool = False,
 ) -> Post:
     """Validate and store a new open post. Raises ValidationError naming the field at fault."""
-    title = " ".join(title.split())
-    body = body.strip()
     if kind not in {k.value for k in PostKind}:
         raise ValidationError("kind", N_("Kies of je hulp vraagt of aanbiedt."))
-    if not title:
-        raise ValidationError("title", N_("Geef je bericht een titel."))
-    if len(title) > TITLE_MAX:
-        raise ValidationError("title", N_("De titel mag hoogstens {max} tekens lang zijn."), max=TITLE_MAX)
-    if not body:
-        raise ValidationError("body", N_("Vertel in een paar zinnen waar het om gaat."))
-    if len(body) > BODY_MAX:
-        raise ValidationError("body", N_("De beschrijving mag hoogstens {max} tekens lang zijn."), max=BODY_MAX)
+    title = clean_title(title)
+    body = clean_body(body)
     category = session.exec(select(Category).where(Category.slug == category_slug)).first()
     if category is None:
         raise ValidationError("category", N_("Kies een categorie uit de lijst."))
@@ -170,3 +181,35 @@ def create_post(
     session.commit()
     session.refresh(post)
     return post
+
+
+def list_posts_by_author(*, session: Session, author_id: int) -> list[PostSummary]:
+    """All posts of one author, whatever their status, newest first."""
+    query = _summary_query().where(Post.author_id == author_id).order_by(
+        col(Post.created_at).desc(), col(Post.id).desc())
+    return [PostSummary(**_summary_fields(*row)) for row in session.exec(query).all()]
+
+
+def _own_post(session: Session, actor: User, post_id: int) -> Post:
+    post = session.get(Post, post_id) if isinstance(post_id, int) else None
+    if post is None:
+        raise NotFound("post")
+    permissions.check_can_edit_post(actor, post)
+    return post
+
+
+def update_post(*, session: Session, actor: User, post_id: int, title: str, body: str) -> Post:
+    """Change the title and text of your own post."""
+    post = _own_post(session, actor, post_id)
+    post.title = clean_title(title)
+    post.body = clean_body(body)
+    post.updated_at = utcnow()
+    session.add(post)
+    session.commit()
+    return post
+
+
+def delete_post(*, session: Session, actor: User, post_id: int) -> None:
+    """Remove your own post for good."""
+    session.delete(_own_post(session, actor, post_id))
+    session.commit()

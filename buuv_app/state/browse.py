@@ -9,6 +9,7 @@ import reflex as rx
 from buuv_app.db import session_scope
 from buuv_app.services import places, posts
 from buuv_app.services.places import MunicipalityGroup
+from buuv_app.state.access import public
 from buuv_app.state.base import AppState
 from buuv_app.state.views import PostCardView, PostPageView, card_view, page_view
 
@@ -29,6 +30,7 @@ class HomeState(AppState):
     loaded: bool = False
 
     @rx.event
+    @public
     async def load_home(self):
         def load():
             with session_scope() as session:
@@ -51,6 +53,7 @@ class NeighbourhoodState(AppState):
     loaded: bool = False
 
     @rx.event
+    @public
     async def load_neighbourhood(self):
         slug = _route_param(self, "buurt")
 
@@ -88,6 +91,7 @@ class PostState(AppState):
     loaded: bool = False
 
     @rx.event
+    @public
     async def load_post(self):
         raw = _route_param(self, "post_id")
         post_id = int(raw) if raw.isdigit() and len(raw) < 12 else None

@@ -55,3 +55,20 @@ def test_every_revision_has_a_message():
     revisions = list(script.walk_revisions())
     assert revisions
     assert all(revision.doc and revision.doc.strip() for revision in revisions)
+
+
+def test_accounts_revision_keeps_existing_users_and_gives_them_an_updated_at(empty_database_url):
+    config = _config(empty_database_url)
+    command.upgrade(config, "0001")
+    engine = make_engine(empty_database_url)
+    with engine.begin() as connection:
+        connection.execute(sa.text(
+            "INSERT INTO \"user\" (display_name, role, is_demo, created_at) "
+            "VALUES ('Anneke', 'resident', false, CURRENT_TIMESTAMP)"
+        ))
+    command.upgrade(config, "0002")
+    with engine.connect() as connection:
+        row = connection.execute(sa.text('SELECT display_name, updated_at FROM "user"')).one()
+    engine.dispose()
+    assert row.display_name == "Anneke"
+    assert row.updated_at is not None

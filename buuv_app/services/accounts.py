@@ -1,0 +1,345 @@
+"""Accounts: sign up, confirm, log in and out, reset and change passwords, profile, export, delete.
+
+Sign-up, login and reset answer alike whether an address is known or not: a new address gets a
+confirmation link, a known one a "you already have an account" mail, and both see the same page.
+Every path hashes or verifies a password, so they also take about the same time.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlmodel import Session, col, delete, select
+
+from buuv_app.errors import AuthenticationFailed, EmailNotConfirmed, InvalidToken, ValidationError
+from buuv_app.i18n import N_, gettext
+from buuv_app.models import (
+    AuthSession,
+    Municipality,
+    Neighbourhood,
+    OutboxMail,
+    Post,
+    TokenPurpose,
+    User,
+    UserToken,
+    utcnow,
+)
+from buuv_app.services import mail, passwords, sessions, throttle
+from buuv_app.services.places import get_neighbourhood_by_slug
+from buuv_app.settings import get_settings
+
+NAME_MAX = 60
+EMAIL_MAX = 254
+CONFIRM_VALID = timedelta(hours=24)
+RESET_VALID = timedelta(hours=1)
+DELETED_NAME = "verwijderde gebruiker"
+# Deliberately simple: one @, something before it, a dotted domain after it, no spaces.
+EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+@dataclass(frozen=True)
+class LoginResult:
+    user: User
+    token: str
+
+
+# --- validation -----------------------------------------------------------------------------
+
+def normalize_email(raw: str, field: str = "email") -> str:
+    email = (raw or "").strip().lower()
+    if len(email) > EMAIL_MAX or not EMAIL_PATTERN.match(email):
+        raise ValidationError(field, N_("Vul een geldig e-mailadres in, zoals naam@voorbeeld.nl."))
+    return email
+
+
+def clean_display_name(raw: str) -> str:
+    name = " ".join(unicodedata.normalize("NFC", raw or "").split())
+    if not name:
+        raise ValidationError("display_name", N_("Vul je naam in, zoals buren je mogen noemen."))
+    if len(name) > NAME_MAX:
+        raise ValidationError("display_name", N_("Je naam mag hoogstens {max} tekens lang zijn."), max=NAME_MAX)
+    if any(ch in name for ch in "<>{}") or any(unicodedata.category(ch).startswith("C") for ch in name):
+        raise ValidationError("display_name", N_("Gebruik in je naam alleen letters, cijfers en gewone leestekens."))
+    return name
+
+
+def _neighbourhood(session: Session, slug: str) -> Neighbourhood:
+    neighbourhood = get_neighbourhood_by_slug(session=session, slug=(slug or "")[:80])
+    if neighbourhood is None:
+        raise ValidationError("neighbourhood", N_("Kies je buurt uit de lijst."))
+    return neighbourhood
+
+
+def get_user_by_email(*, session: Session, email: str) -> User | None:
+    return session.exec(select(User).where(User.email == email)).first()
+
+
+# --- mailed links ---------------------------------------------------------------------------
+
+def _issue_token(session: Session, user: User, purpose: TokenPurpose, valid_for: timedelta) -> str:
+    # A new link makes older unused links of the same kind worthless.
+    session.exec(delete(UserToken).where(
+        UserToken.user_id == user.id, UserToken.purpose == purpose.value, col(UserToken.used_at).is_(None)))
+    raw, hashed = sessions.new_token()
+    now = utcnow()
+    session.add(UserToken(user_id=user.id, purpose=purpose.value, token_hash=hashed,
+                          created_at=now, expires_at=now + valid_for))
+    session.commit()
+    return raw
+
+
+def _redeem_token(session: Session, raw: str, purpose: TokenPurpose, now: datetime) -> tuple[UserToken, User]:
+    if not raw or len(raw) > 200:
+        raise InvalidToken()
+    row = session.exec(
+        select(UserToken, User).join(User, UserToken.user_id == User.id)
+        .where(UserToken.token_hash == sessions.hash_token(raw), UserToken.purpose == purpose.value)
+    ).first()
+    if row is None:
+        raise InvalidToken()
+    token, user = row
+    if token.used_at is not None or now >= token.expires_at or user.deleted_at is not None:
+        raise InvalidToken()
+    return token, user
+
+
+def _link(path: str, token: str) -> str:
+    return f"{get_settings().public_url.rstrip('/')}{path}?token={token}"
+
+
+def _mail(session: Session, user_email: str, locale: str, subject: str, body: str, **params) -> None:
+    mail.send_mail(
+        session=session, to=user_email,
+        subject=gettext(subject, locale), body=gettext(body, locale, **params),
+    )
+
+
+# --- sign-up and confirmation ---------------------------------------------------------------
+
+def sign_up(
+    *, session: Session, display_name: str, email: str, password: str, neighbourhood_slug: str,
+    accepted_terms: bool, confirmed_16_plus: bool, ip: str | None, locale: str = "nl",
+) -> None:
+    """Register, or re-send the right mail; the caller always shows "check your mail"."""
+    name = clean_display_name(display_name)
+    email = normalize_email(email)
+    passwords.check_password_policy(password, email=email)
+    neighbourhood = _neighbourhood(session, neighbourhood_slug)
+    if not accepted_terms:
+        raise ValidationError("accepted_terms", N_("Je kunt je aanmelden als je de huisregels en de privacyverklaring accepteert."))
+    if not confirmed_16_plus:
+        raise ValidationError("confirmed_16_plus", N_("BUUV is voor mensen van 16 jaar en ouder."))
+    throttle.check(session=session, kind="signup", keys=[throttle.ip_key(ip)],
+                   limit=throttle.SIGNUP_LIMIT, window=throttle.SIGNUP_WINDOW)
+    throttle.record(session=session, kind="signup", keys=[throttle.ip_key(ip)])
+
+    password_hash = passwords.hash_password(password)  # on every path, for even timing
+    existing = get_user_by_email(session=session, email=email)
+    if existing is not None and existing.email_verified_at is not None:
+        _mail(session, email, locale,
+              N_("Je hebt al een BUUV-account"),
+              N_("Hallo {name},\n\nIemand (misschien jij) wilde zich aanmelden bij BUUV met dit e-mailadres. "
+                 "Je hebt al een account. Wachtwoord vergeten? Vraag een nieuw aan op {link}\n\n"
+                 "Was jij dit niet? Dan hoef je niets te doen.\n\nGroet,\nBUUV"),
+              name=existing.display_name, link=f"{get_settings().public_url.rstrip('/')}/wachtwoord-vergeten")
+        return
+    now = utcnow()
+    # An unconfirmed account may be taken over by whoever can read the mailbox: nobody else can
+    # finish it, and the real owner must not be locked out by someone who typed their address.
+    user = existing or User(display_name=name, email=email)
+    user.display_name = name
+    user.password_hash = password_hash
+    user.home_neighbourhood_id = neighbourhood.id
+    user.accepted_terms_at = now
+    user.confirmed_16_plus_at = now
+    user.updated_at = now
+    session.add(user)
+    session.commit()
+    session.refresh(user)
+    raw = _issue_token(session, user, TokenPurpose.CONFIRM_EMAIL, CONFIRM_VALID)
+    _mail(session, email, locale,
+          N_("Bevestig je aanmelding bij BUUV"),
+          N_("Hallo {name},\n\nWelkom bij BUUV! Klik op deze link om je aanmelding af te ronden:\n{link}\n\n"
+             "De link werkt 24 uur. Heb je je niet aangemeld? Dan hoef je niets te doen.\n\nGroet,\nBUUV"),
+          name=name, link=_link("/aanmelden/bevestigen", raw))
+
+
+def confirm_email(*, session: Session, token: str, ip: str | None = None) -> LoginResult:
+    """Confirm the address behind a sign-up link and log the new member in."""
+    now = utcnow()
+    user_token, user = _redeem_token(session, token, TokenPurpose.CONFIRM_EMAIL, now)
+    user_token.used_at = now
+    user.email_verified_at = user.email_verified_at or now
+    session.add_all([user_token, user])
+    session.commit()
+    return LoginResult(user=user, token=sessions.create_session(session=session, user=user, ip=ip))
+
+
+# --- login, logout, passwords ---------------------------------------------------------------
+
+def log_in(*, session: Session, email: str, password: str, ip: str | None, locale: str = "nl") -> LoginResult:
+    email = normalize_email(email)
+    if not password:
+        raise ValidationError("password", N_("Vul je wachtwoord in."))
+    keys = [throttle.email_key(email), throttle.ip_key(ip)]
+    throttle.check(session=session, kind="login_failed", keys=keys,
+                   limit=throttle.LOGIN_LIMIT, window=throttle.LOGIN_WINDOW)
+    user = get_user_by_email(session=session, email=email)
+    hash_to_check = user.password_hash if user is not None and user.deleted_at is None else None
+    if not passwords.verify_password(hash_to_check, password[: passwords.MAX_LENGTH]):
+        throttle.record(session=session, kind="login_failed", keys=keys)
+        raise AuthenticationFailed()
+    if user.email_verified_at is None:
+        raw = _issue_token(session, user, TokenPurpose.CONFIRM_EMAIL, CONFIRM_VALID)
+        _mail(session, email, locale,
+              N_("Bevestig je aanmelding bij BUUV"),
+              N_("Hallo {name},\n\nWelkom bij BUUV! Klik op deze link om je aanmelding af te ronden:\n{link}\n\n"
+                 "De link werkt 24 uur. Heb je je niet aangemeld? Dan hoef je niets te doen.\n\nGroet,\nBUUV"),
+              name=user.display_name, link=_link("/aanmelden/bevestigen", raw))
+        raise EmailNotConfirmed()
+    throttle.clear(session=session, kind="login_failed", key=throttle.email_key(email))
+    if passwords.needs_rehash(user.password_hash):
+        user.password_hash = passwords.hash_password(password)
+        session.add(user)
+        session.commit()
+    return LoginResult(user=user, token=sessions.create_session(session=session, user=user, ip=ip))
+
+
+def log_out(*, session: Session, token: str | None) -> None:
+    sessions.revoke_session(session=session, raw_token=token)
+
+
+def request_password_reset(*, session: Session, email: str, locale: str = "nl") -> None:
+    """Mail a one-hour reset link if the address belongs to an account; silent either way."""
+    email = normalize_email(email)
+    user = get_user_by_email(session=session, email=email)
+    if user is None or user.deleted_at is not None or user.password_hash is None:
+        return
+    raw = _issue_token(session, user, TokenPurpose.RESET_PASSWORD, RESET_VALID)
+    _mail(session, email, locale,
+          N_("Nieuw wachtwoord voor BUUV"),
+          N_("Hallo {name},\n\nJe hebt gevraagd om een nieuw wachtwoord. Kies het via deze link:\n{link}\n\n"
+             "De link werkt één uur en één keer. Heb je dit niet gevraagd? Dan hoef je niets te doen; "
+             "je wachtwoord blijft hetzelfde.\n\nGroet,\nBUUV"),
+          name=user.display_name, link=_link("/wachtwoord-herstellen", raw))
+
+
+def check_reset_token(*, session: Session, token: str) -> None:
+    """Raise InvalidToken when a reset link can no longer be used (to say so before typing)."""
+    _redeem_token(session, token, TokenPurpose.RESET_PASSWORD, utcnow())
+
+
+def reset_password(*, session: Session, token: str, new_password: str) -> User:
+    """Set a new password through a reset link; every session of the account is ended."""
+    now = utcnow()
+    user_token, user = _redeem_token(session, token, TokenPurpose.RESET_PASSWORD, now)
+    passwords.check_password_policy(new_password, email=user.email or "")
+    user_token.used_at = now
+    user.password_hash = passwords.hash_password(new_password)
+    # Proving control of the mailbox also confirms it.
+    user.email_verified_at = user.email_verified_at or now
+    user.updated_at = now
+    session.add_all([user_token, user])
+    session.commit()
+    sessions.revoke_all_sessions(session=session, user_id=user.id)
+    return user
+
+
+def change_password(
+    *, session: Session, user: User, current_password: str, new_password: str, ip: str | None,
+) -> str:
+    """Change the password (the current one is asked); returns a fresh session token."""
+    if not passwords.verify_password(user.password_hash, current_password[: passwords.MAX_LENGTH]):
+        raise ValidationError("current_password", N_("Je huidige wachtwoord klopt niet."))
+    passwords.check_password_policy(new_password, field="new_password", email=user.email or "")
+    user.password_hash = passwords.hash_password(new_password)
+    user.updated_at = utcnow()
+    session.add(user)
+    session.commit()
+    sessions.revoke_all_sessions(session=session, user_id=user.id)
+    return sessions.create_session(session=session, user=user, ip=ip)
+
+
+# --- profile, export, deletion --------------------------------------------------------------
+
+def update_profile(*, session: Session, user: User, display_name: str, neighbourhood_slug: str) -> User:
+    name = clean_display_name(display_name)
+    neighbourhood = _neighbourhood(session, neighbourhood_slug)
+    user.display_name = name
+    user.home_neighbourhood_id = neighbourhood.id
+    user.updated_at = utcnow()
+    session.add(user)
+    session.commit()
+    session.refresh(user)
+    return user
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
+
+
+def export_data(*, session: Session, user: User) -> dict:
+    """Everything stored about `user`, as JSON-ready data (the right of access, self-service)."""
+    neighbourhood = session.get(Neighbourhood, user.home_neighbourhood_id) if user.home_neighbourhood_id else None
+    municipality = session.get(Municipality, user.municipality_id) if user.municipality_id else None
+    own_posts = session.exec(select(Post).where(Post.author_id == user.id).order_by(col(Post.id))).all()
+    logins = session.exec(select(AuthSession).where(AuthSession.user_id == user.id)).all()
+    mails = session.exec(select(OutboxMail).where(OutboxMail.to_address == user.email)).all() if user.email else []
+    return {
+        "export_created_at": utcnow().isoformat(),
+        "account": {
+            "display_name": user.display_name,
+            "email": user.email,
+            "role": user.role,
+            "home_neighbourhood": neighbourhood.name if neighbourhood else None,
+            "work_municipality": municipality.name if municipality else None,
+            "created_at": _iso(user.created_at),
+            "updated_at": _iso(user.updated_at),
+            "email_confirmed_at": _iso(user.email_verified_at),
+            "accepted_house_rules_and_privacy_at": _iso(user.accepted_terms_at),
+            "confirmed_16_or_older_at": _iso(user.confirmed_16_plus_at),
+            "password": "stored only as an argon2id hash, which cannot be read back",
+        },
+        "posts": [
+            {
+                "id": post.id, "kind": post.kind, "title": post.title, "body": post.body,
+                "status": post.status, "created_at": _iso(post.created_at),
+                "updated_at": _iso(post.updated_at), "expires_at": _iso(post.expires_at),
+            }
+            for post in own_posts
+        ],
+        "login_sessions": [
+            {"started_at": _iso(s.created_at), "last_seen_at": _iso(s.last_seen_at),
+             "expires_at": _iso(s.expires_at), "ip": s.ip}
+            for s in logins
+        ],
+        "mail_sent_to_you": [
+            {"subject": m.subject, "status": m.status, "created_at": _iso(m.created_at)} for m in mails
+        ],
+    }
+
+
+def delete_account(*, session: Session, user: User, password: str) -> None:
+    """Erase personal data and own posts. The row stays, empty, so messages already sent to others
+    can show "verwijderde gebruiker"."""
+    if not passwords.verify_password(user.password_hash, password[: passwords.MAX_LENGTH]):
+        raise ValidationError("delete_password", N_("Je wachtwoord klopt niet."))
+    session.exec(delete(Post).where(Post.author_id == user.id))
+    session.exec(delete(UserToken).where(UserToken.user_id == user.id))
+    session.exec(delete(AuthSession).where(AuthSession.user_id == user.id))
+    if user.email:
+        session.exec(delete(OutboxMail).where(OutboxMail.to_address == user.email))
+    now = utcnow()
+    user.display_name = DELETED_NAME
+    user.email = None
+    user.password_hash = None
+    user.home_neighbourhood_id = None
+    user.municipality_id = None
+    user.role = "resident"
+    user.deleted_at = now
+    user.updated_at = now
+    session.add(user)
+    session.commit()

@@ -1,0 +1,86 @@
+"""One permission model: a predicate per action, and check_* that refuse and log.
+
+State handlers declare the action they need with `@guarded(Action.X)` (buuv_app.state.access),
+which calls `allowed()` before the handler runs; object-level rules (is this *your* post?) are
+checked again by the services with the check_* functions below. HTTP routes under /api call the
+same functions. A refusal changes nothing and is logged with who tried what.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from enum import StrEnum
+
+from buuv_app.errors import PermissionDenied
+from buuv_app.models import Neighbourhood, Post, Role, User
+
+log = logging.getLogger("buuv.security")
+
+
+class Action(StrEnum):
+    MANAGE_OWN_ACCOUNT = "manage_own_account"      # profile, password, export, delete
+    MANAGE_OWN_POSTS = "manage_own_posts"          # edit, close, delete your own posts
+    MANAGE_AMBASSADORS = "manage_ambassadors"      # professional: grant/revoke ambassador
+    MANAGE_PROFESSIONALS = "manage_professionals"  # admin: grant/revoke professional
+
+
+def is_member(user: User | None) -> bool:
+    return user is not None and user.is_active
+
+
+def is_professional(user: User | None) -> bool:
+    return is_member(user) and user.role == Role.PROFESSIONAL.value and user.municipality_id is not None
+
+
+def is_admin(user: User | None) -> bool:
+    return is_member(user) and user.role == Role.ADMIN.value
+
+
+RULES: dict[Action, Callable[[User | None], bool]] = {
+    Action.MANAGE_OWN_ACCOUNT: is_member,
+    Action.MANAGE_OWN_POSTS: is_member,
+    Action.MANAGE_AMBASSADORS: is_professional,
+    Action.MANAGE_PROFESSIONALS: is_admin,
+}
+
+
+def allowed(user: User | None, action: Action) -> bool:
+    return RULES[action](user)
+
+
+def refuse(user: User | None, action: str, detail: str = "") -> PermissionDenied:
+    """Log a refused attempt and return the error to raise."""
+    who = f"user={user.id} role={user.role}" if user is not None else "anonymous"
+    log.warning("refused %s for %s %s", action, who, detail)
+    return PermissionDenied(action)
+
+
+def check(user: User | None, action: Action, detail: str = "") -> User:
+    if not allowed(user, action):
+        raise refuse(user, action, detail)
+    return user
+
+
+def can_edit_post(user: User | None, post: Post) -> bool:
+    return is_member(user) and post.author_id == user.id
+
+
+def check_can_edit_post(user: User | None, post: Post) -> None:
+    if not can_edit_post(user, post):
+        raise refuse(user, "edit_post", f"post={post.id} author={post.author_id}")
+
+
+def can_set_role(actor: User | None, target: User, role: str, target_home: Neighbourhood | None) -> bool:
+    """Admins make and unmake professionals; professionals make and unmake ambassadors among the
+    residents of their own municipality. Nobody changes their own role here, nobody makes admins."""
+    if not is_member(actor) or not is_member(target) or actor.id == target.id:
+        return False
+    if is_admin(actor):
+        return role in (Role.PROFESSIONAL, Role.RESIDENT) and target.role in (
+            Role.RESIDENT, Role.AMBASSADOR, Role.PROFESSIONAL)
+    if is_professional(actor):
+        in_my_town = target_home is not None and target_home.municipality_id == actor.municipality_id
+        return in_my_town and role in (Role.AMBASSADOR, Role.RESIDENT) and target.role in (
+            Role.RESIDENT, Role.AMBASSADOR)
+    return False
