@@ -38,19 +38,37 @@ def run_migrations_online() -> None:
     if connection is not None:
         _run(connection)
         return
-    engine = make_engine(_url())
+    engine = make_engine(_url(), transactional_ddl=True)
     with engine.connect() as connection:
         _run(connection)
     engine.dispose()
 
 
 def _run(connection) -> None:
+    sqlite = connection.dialect.name == "sqlite"
+    if sqlite:
+        # Batch mode rebuilds a table by copy, drop and rename; with foreign keys enforced the
+        # drop fails as soon as other rows point at the table. Alembic's own advice: turn them
+        # off for the migration. The pragma only works outside a transaction, so it goes to the
+        # driver connection directly, before SQLAlchemy begins one.
+        connection.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
+    try:
+        _configure_and_run(connection)
+    finally:
+        if sqlite:
+            connection.rollback()  # ends nothing that matters: the migration has committed
+            connection.connection.driver_connection.execute("PRAGMA foreign_keys=ON")
+
+
+def _configure_and_run(connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
         # SQLite cannot ALTER most things; batch mode rebuilds the table instead.
         render_as_batch=True,
         compare_type=True,
+        # SQLite can roll DDL back too: a migration that fails halfway leaves nothing behind.
+        transactional_ddl=True,
     )
     with context.begin_transaction():
         context.run_migrations()

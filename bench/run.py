@@ -47,8 +47,8 @@ def first_load_js(url: str) -> dict[str, dict]:
 def main() -> None:
     results: dict[str, dict] = {}
     with tempfile.TemporaryDirectory(prefix="buuv-bench-") as workdir:
-        with running_app(Path(workdir)) as url:
-            results.update(first_load_js(url))
+        with running_app(Path(workdir)) as app:
+            results.update(first_load_js(app.url))
     RESULTS.write_text(json.dumps(results, indent=2) + "\n")
     for name, figure in results.items():
         print(f"{name}: {figure['value']} {figure['unit']}")

@@ -5,11 +5,17 @@ import reflex as rx
 import buuv_app.pages  # noqa: F401  (registers every @page)
 from buuv_app import styles
 from buuv_app.api import create_api
+from buuv_app.logs import configure_logging
+
+configure_logging()
 
 app = rx.App(
     html_lang="nl",
     api_transformer=create_api(),
     style=styles.global_style,
+    # Plain toasts (dark text on white): the "rich" pastel ones fail the contrast check.
+    # Top centre, large and with a close button: easy to see and dismiss on a phone.
+    toaster=rx.toast.provider(rich_colors=False, position="top-center", close_button=True),
     head_components=[
         rx.el.meta(name="description", content="BUUV: buren helpen buren in Leiden en Leiderdorp."),
         rx.el.meta(name="theme-color", content="#3e9b4f"),

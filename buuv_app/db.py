@@ -25,14 +25,32 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
-def make_engine(url: str) -> Engine:
-    """An engine for `url`, with SQLite tuned for a web app (and its folder created)."""
+def _sqlite_no_implicit_transactions(dbapi_connection, _record) -> None:
+    dbapi_connection.isolation_level = None
+
+
+def _sqlite_begin(connection) -> None:
+    connection.exec_driver_sql("BEGIN")
+
+
+def make_engine(url: str, *, transactional_ddl: bool = False) -> Engine:
+    """An engine for `url`, with SQLite tuned for a web app (and its folder created).
+
+    Python's sqlite3 module opens a transaction only right before INSERT/UPDATE/DELETE. For the
+    app that is what we want: a unit of work that reads and then writes never holds a stale
+    read snapshot, so a concurrent writer makes it wait (busy_timeout) instead of failing with
+    "database is locked". Schema changes, though, would run outside any transaction; migrations
+    ask for `transactional_ddl`, where we BEGIN ourselves so a failed migration leaves nothing.
+    """
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         engine = sa.create_engine(url, connect_args={"check_same_thread": False})
         sa.event.listen(engine, "connect", _sqlite_pragmas)
+        if transactional_ddl:
+            sa.event.listen(engine, "connect", _sqlite_no_implicit_transactions)
+            sa.event.listen(engine, "begin", _sqlite_begin)
         return engine
     return sa.create_engine(url, pool_pre_ping=True)
 

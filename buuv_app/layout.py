@@ -15,12 +15,34 @@ SITE_NAME = "BUUV"
 
 def language_switch() -> rx.Component:
     return rx.button(
-        rx.cond(AppState.locale == "en", "Nederlands", "English"),
+        rx.cond(AppState.locale == "en", "NL", "EN"),
         on_click=AppState.set_language(AppState.other_locale),
         variant="ghost",
         size="2",
         lang=rx.cond(AppState.locale == "en", "nl", "en"),
         aria_label=rx.cond(AppState.locale == "en", "Nederlands", "Switch to English"),
+    )
+
+
+def account_links() -> rx.Component:
+    link_style = {"size": "3", "weight": "medium", "white_space": "nowrap"}
+    return rx.hstack(
+        rx.cond(
+            (AppState.viewer_role == "professional") | (AppState.viewer_role == "admin"),
+            rx.link(t("Beheer"), href=rx.cond(AppState.viewer_role == "admin", routes.MANAGE_PROFESSIONALS,
+                                              routes.MANAGE_AMBASSADORS), **link_style),
+        ),
+        rx.cond(
+            AppState.logged_in,
+            rx.link(rx.hstack(rx.icon("circle-user-round", size=20, aria_hidden="true"),
+                              rx.text(AppState.viewer_name, as_="span", max_width="9rem", overflow="hidden",
+                                      text_overflow="ellipsis"),
+                              spacing="1", align="center"),
+                    href=routes.ACCOUNT, aria_label=t("Mijn account"), **link_style),
+            rx.link(t("Inloggen"), href=routes.LOGIN, **link_style),
+        ),
+        spacing="3",
+        align="center",
     )
 
 
@@ -46,6 +68,7 @@ def header() -> rx.Component:
                 aria_label=t("BUUV, naar de startpagina"),
             ),
             rx.spacer(),
+            account_links(),
             language_switch(),
             align="center",
             width="100%",
@@ -69,6 +92,11 @@ def footer() -> rx.Component:
             rx.text(
                 t("Geen smartphone? De vragen en het aanbod hangen ook op de prikborden in de bibliotheek en de buurthuizen."),
                 size="2",
+            ),
+            rx.hstack(
+                rx.link(t("Huisregels"), href=routes.HOUSE_RULES, size="2"),
+                rx.link(t("Privacy"), href=routes.PRIVACY, size="2"),
+                spacing="4",
             ),
             spacing="1",
             max_width=styles.MAX_WIDTH,
@@ -117,9 +145,12 @@ def page(route: str, title: str, on_load=None) -> Callable[[Callable[[], rx.Comp
 
         wrapped.__name__ = content.__name__
         wrapped.__doc__ = content.__doc__
-        kwargs = {"route": route, "title": f"{title} · {SITE_NAME}" if title else SITE_NAME}
-        if on_load is not None:
-            kwargs["on_load"] = on_load
-        return rx.page(**kwargs)(wrapped)
+        # Every page first refreshes who is logged in (for the header), then loads its own data.
+        loads = on_load if isinstance(on_load, list) else [on_load] if on_load is not None else []
+        return rx.page(
+            route=route,
+            title=f"{title} · {SITE_NAME}" if title else SITE_NAME,
+            on_load=[AppState.load_viewer, *loads],
+        )(wrapped)
 
     return decorator

@@ -21,6 +21,8 @@ MANAGE_PROFESSIONALS = "/beheer/professionals"
 
 
 def login_url(next_path: str | None = None) -> str:
+    """The login page, coming back to `next_path` afterwards."""
+    next_path = (next_path or "").rstrip("/")  # static pages are served as /account/
     if not next_path or next_path == LOGIN:
         return LOGIN
     return f"{LOGIN}?{urlencode({'next': next_path})}"

@@ -15,6 +15,7 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
@@ -68,10 +69,18 @@ def _wait_until_up(url: str, process: subprocess.Popen, log: Path) -> None:
     raise RuntimeError(f"the app did not answer within {STARTUP_TIMEOUT}s:\n{log.read_text()[-4000:]}")
 
 
+@dataclass(frozen=True)
+class RunningApp:
+    url: str
+    database_url: str
+
+
 @contextmanager
-def running_app(workdir: Path, demo: bool = True) -> Iterator[str]:
-    """Build and serve the production app with a fresh SQLite database in `workdir`; yields its URL."""
-    env = app_environment(f"sqlite:///{workdir / 'app.db'}")
+def running_app(workdir: Path, demo: bool = True, **extra_env: str) -> Iterator[RunningApp]:
+    """Build and serve the production app with a fresh SQLite database in `workdir`."""
+    database_url = f"sqlite:///{workdir / 'app.db'}"
+    # Behind one trusted proxy hop, tests can give each browser its own client address.
+    env = app_environment(database_url, REFLEX_TRUSTED_PROXY_HOPS="1", **extra_env)
     prepare_database(env, demo=demo)
     port = free_port()
     log = workdir / "reflex.log"
@@ -84,7 +93,7 @@ def running_app(workdir: Path, demo: bool = True) -> Iterator[str]:
     url = f"http://localhost:{port}"
     try:
         _wait_until_up(url, process, log)
-        yield url
+        yield RunningApp(url=url, database_url=database_url)
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         try:

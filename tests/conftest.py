@@ -111,3 +111,43 @@ def engine(request, tmp_path) -> Iterator[sa.Engine]:
 def session(engine) -> Iterator[Session]:
     with Session(engine, expire_on_commit=False) as session:
         yield session
+
+
+# --- the running production app, shared by the browser tests and the hostile-client suite ---
+
+E2E_BASE_URL_ENV = "BUUV_E2E_BASE_URL"
+
+
+@pytest.fixture(scope="session")
+def running(tmp_path_factory):
+    """The app this test run started (None when BUUV_E2E_BASE_URL points at another instance)."""
+    if os.environ.get(E2E_BASE_URL_ENV):
+        yield None
+        return
+    from tests.appserver import running_app
+
+    with running_app(tmp_path_factory.mktemp("app")) as app:
+        yield app
+
+
+@pytest.fixture(scope="session")
+def app_url(running) -> str:
+    """The base URL of a running BUUV app."""
+    return running.url if running else os.environ[E2E_BASE_URL_ENV].rstrip("/")
+
+
+@pytest.fixture(scope="session")
+def own_app(running) -> bool:
+    """True when the scenarios run against the app this harness started (with demo data)."""
+    return running is not None
+
+
+@pytest.fixture
+def app_db(running) -> Iterator[Session]:
+    """A session on the running app's database (only for the app this run started)."""
+    if running is None:
+        pytest.skip("needs direct access to the app's database (not available with BUUV_E2E_BASE_URL)")
+    engine = make_engine(running.database_url)
+    with Session(engine, expire_on_commit=False) as session:
+        yield session
+    engine.dispose()

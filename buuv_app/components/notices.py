@@ -38,7 +38,7 @@ def loading_notice() -> rx.Component:
 
 
 def empty_notice(message: str) -> rx.Component:
-    return rx.callout(t(message), icon="info", size="2", width="100%")
+    return rx.callout(t(message), icon="info", size="2", width="100%", high_contrast=True)
 
 
 def found_or_not(loaded: Var, found: Var, content: rx.Component, missing_message: str) -> rx.Component:

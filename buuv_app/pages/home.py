@@ -12,10 +12,10 @@ from buuv_app.components.notices import empty_notice, loading_notice
 from buuv_app.components.picker import neighbourhood_picker
 from buuv_app.components.posts import post_list
 from buuv_app.layout import page
-from buuv_app.state.browse import HomeState
+from buuv_app.state.browse import HomeState, PlacesState
 
 
-@page(routes.HOME, title="Burenhulp in Leiden en Leiderdorp", on_load=HomeState.load_home)
+@page(routes.HOME, title="Burenhulp in Leiden en Leiderdorp", on_load=[PlacesState.load_places, HomeState.load_home])
 def home() -> rx.Component:
     return rx.vstack(
         rx.vstack(
@@ -29,7 +29,7 @@ def home() -> rx.Component:
         rx.el.section(
             rx.heading(t("Kies je buurt"), as_="h2", size="6", margin_bottom="0.75rem",
                        id="kies-je-buurt"),
-            rx.cond(HomeState.loaded, neighbourhood_picker(HomeState.groups), loading_notice()),
+            rx.cond(PlacesState.places_loaded, neighbourhood_picker(PlacesState.groups), loading_notice()),
             aria_labelledby="kies-je-buurt",
             width="100%",
         ),

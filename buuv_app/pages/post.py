@@ -18,9 +18,9 @@ def _status_note() -> rx.Component:
     post = PostState.post
     return rx.match(
         post.status,
-        ("matched", rx.callout(t("Geholpen! Deze vraag heeft een match gevonden."), icon="heart-handshake", color_scheme="grass")),
-        ("closed", rx.callout(t("Dit bericht is gesloten."), icon="circle-x", color_scheme="gray")),
-        ("in_contact", rx.callout(t("Er is al contact over dit bericht."), icon="message-circle", color_scheme="blue")),
+        ("matched", rx.callout(t("Geholpen! Deze vraag heeft een match gevonden."), icon="heart-handshake", high_contrast=True, color_scheme="grass")),
+        ("closed", rx.callout(t("Dit bericht is gesloten."), icon="circle-x", high_contrast=True, color_scheme="gray")),
+        ("in_contact", rx.callout(t("Er is al contact over dit bericht."), icon="message-circle", high_contrast=True, color_scheme="blue")),
         rx.fragment(),
     )
 

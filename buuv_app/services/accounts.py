@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, col, delete, select
 
+from buuv_app import routes
 from buuv_app.errors import AuthenticationFailed, EmailNotConfirmed, InvalidToken, ValidationError
 from buuv_app.i18n import N_, gettext
 from buuv_app.models import (
@@ -119,6 +120,15 @@ def _mail(session: Session, user_email: str, locale: str, subject: str, body: st
 
 # --- sign-up and confirmation ---------------------------------------------------------------
 
+def _send_confirmation(session: Session, user: User, locale: str) -> None:
+    raw = _issue_token(session, user, TokenPurpose.CONFIRM_EMAIL, CONFIRM_VALID)
+    _mail(session, user.email, locale,
+          N_("Bevestig je aanmelding bij BUUV"),
+          N_("Hallo {name},\n\nWelkom bij BUUV! Klik op deze link om je aanmelding af te ronden:\n{link}\n\n"
+             "De link werkt 24 uur. Heb je je niet aangemeld? Dan hoef je niets te doen.\n\nGroet,\nBUUV"),
+          name=user.display_name, link=_link(routes.CONFIRM, raw))
+
+
 def sign_up(
     *, session: Session, display_name: str, email: str, password: str, neighbourhood_slug: str,
     accepted_terms: bool, confirmed_16_plus: bool, ip: str | None, locale: str = "nl",
@@ -144,7 +154,7 @@ def sign_up(
               N_("Hallo {name},\n\nIemand (misschien jij) wilde zich aanmelden bij BUUV met dit e-mailadres. "
                  "Je hebt al een account. Wachtwoord vergeten? Vraag een nieuw aan op {link}\n\n"
                  "Was jij dit niet? Dan hoef je niets te doen.\n\nGroet,\nBUUV"),
-              name=existing.display_name, link=f"{get_settings().public_url.rstrip('/')}/wachtwoord-vergeten")
+              name=existing.display_name, link=f"{get_settings().public_url.rstrip('/')}{routes.FORGOT_PASSWORD}")
         return
     now = utcnow()
     # An unconfirmed account may be taken over by whoever can read the mailbox: nobody else can
@@ -159,12 +169,7 @@ def sign_up(
     session.add(user)
     session.commit()
     session.refresh(user)
-    raw = _issue_token(session, user, TokenPurpose.CONFIRM_EMAIL, CONFIRM_VALID)
-    _mail(session, email, locale,
-          N_("Bevestig je aanmelding bij BUUV"),
-          N_("Hallo {name},\n\nWelkom bij BUUV! Klik op deze link om je aanmelding af te ronden:\n{link}\n\n"
-             "De link werkt 24 uur. Heb je je niet aangemeld? Dan hoef je niets te doen.\n\nGroet,\nBUUV"),
-          name=name, link=_link("/aanmelden/bevestigen", raw))
+    _send_confirmation(session, user, locale)
 
 
 def confirm_email(*, session: Session, token: str, ip: str | None = None) -> LoginResult:
@@ -193,12 +198,7 @@ def log_in(*, session: Session, email: str, password: str, ip: str | None, local
         throttle.record(session=session, kind="login_failed", keys=keys)
         raise AuthenticationFailed()
     if user.email_verified_at is None:
-        raw = _issue_token(session, user, TokenPurpose.CONFIRM_EMAIL, CONFIRM_VALID)
-        _mail(session, email, locale,
-              N_("Bevestig je aanmelding bij BUUV"),
-              N_("Hallo {name},\n\nWelkom bij BUUV! Klik op deze link om je aanmelding af te ronden:\n{link}\n\n"
-                 "De link werkt 24 uur. Heb je je niet aangemeld? Dan hoef je niets te doen.\n\nGroet,\nBUUV"),
-              name=user.display_name, link=_link("/aanmelden/bevestigen", raw))
+        _send_confirmation(session, user, locale)
         raise EmailNotConfirmed()
     throttle.clear(session=session, kind="login_failed", key=throttle.email_key(email))
     if passwords.needs_rehash(user.password_hash):
@@ -224,7 +224,7 @@ def request_password_reset(*, session: Session, email: str, locale: str = "nl") 
           N_("Hallo {name},\n\nJe hebt gevraagd om een nieuw wachtwoord. Kies het via deze link:\n{link}\n\n"
              "De link werkt één uur en één keer. Heb je dit niet gevraagd? Dan hoef je niets te doen; "
              "je wachtwoord blijft hetzelfde.\n\nGroet,\nBUUV"),
-          name=user.display_name, link=_link("/wachtwoord-herstellen", raw))
+          name=user.display_name, link=_link(routes.RESET_PASSWORD, raw))
 
 
 def check_reset_token(*, session: Session, token: str) -> None:
@@ -326,7 +326,7 @@ def delete_account(*, session: Session, user: User, password: str) -> None:
     """Erase personal data and own posts. The row stays, empty, so messages already sent to others
     can show "verwijderde gebruiker"."""
     if not passwords.verify_password(user.password_hash, password[: passwords.MAX_LENGTH]):
-        raise ValidationError("delete_password", N_("Je wachtwoord klopt niet."))
+        raise ValidationError("password", N_("Je wachtwoord klopt niet."))
     session.exec(delete(Post).where(Post.author_id == user.id))
     session.exec(delete(UserToken).where(UserToken.user_id == user.id))
     session.exec(delete(AuthSession).where(AuthSession.user_id == user.id))

@@ -115,10 +115,7 @@ def list_open_posts(
 def get_post_detail(*, session: Session, post_id: int) -> PostDetail | None:
     """One post with everything its public page shows, or None."""
     row = session.exec(_summary_query().where(Post.id == post_id)).first()
-    if row is None:
-        return None
-    post = row[0]
-    return PostDetail(**_summary_fields(*row), body=post.body, expires_at=post.expires_at)
+    return _detail(row) if row is not None else None
 
 
 def clean_title(raw: str) -> str:
@@ -183,11 +180,16 @@ def create_post(
     return post
 
 
-def list_posts_by_author(*, session: Session, author_id: int) -> list[PostSummary]:
+def _detail(row) -> PostDetail:
+    post = row[0]
+    return PostDetail(**_summary_fields(*row), body=post.body, expires_at=post.expires_at)
+
+
+def list_posts_by_author(*, session: Session, author_id: int) -> list[PostDetail]:
     """All posts of one author, whatever their status, newest first."""
     query = _summary_query().where(Post.author_id == author_id).order_by(
         col(Post.created_at).desc(), col(Post.id).desc())
-    return [PostSummary(**_summary_fields(*row)) for row in session.exec(query).all()]
+    return [_detail(row) for row in session.exec(query).all()]
 
 
 def _own_post(session: Session, actor: User, post_id: int) -> Post:

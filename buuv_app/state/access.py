@@ -15,6 +15,7 @@ import inspect
 import logging
 from collections.abc import Callable
 
+from buuv_app.errors import PermissionDenied
 from buuv_app.models import User
 from buuv_app.services.permissions import Action, allowed, refuse
 
@@ -48,6 +49,8 @@ def guarded(action: Action) -> Callable[[Callable], Callable]:
                 try:
                     async for update in fn(self, *args, **kwargs):
                         yield update
+                except PermissionDenied:
+                    yield self._on_refused(user, action)
                 finally:
                     current_user.reset(reset)
 
@@ -63,6 +66,9 @@ def guarded(action: Action) -> Callable[[Callable], Callable]:
                 try:
                     result = fn(self, *args, **kwargs)
                     return await result if inspect.isawaitable(result) else result
+                except PermissionDenied:
+                    # A service refused an object-level check (and logged it): nothing changed.
+                    return self._on_refused(user, action)
                 finally:
                     current_user.reset(reset)
 

@@ -22,10 +22,29 @@ def _route_param(state: rx.State, name: str) -> str:
     return str(state.router._page.params.get(name, "") or "")
 
 
-class HomeState(AppState):
-    """The neighbourhood picker and the newest posts of both towns."""
+class PlacesState(AppState):
+    """Towns, districts and wijken: for the picker and for every form that asks for a buurt."""
 
     groups: list[MunicipalityGroup] = []
+    places_loaded: bool = False
+
+    @rx.event
+    @public
+    async def load_places(self):
+        if self.places_loaded:
+            return
+
+        def load():
+            with session_scope() as session:
+                return places.list_neighbourhood_groups(session=session)
+
+        self.groups = await asyncio.to_thread(load)
+        self.places_loaded = True
+
+
+class HomeState(AppState):
+    """The newest posts of both towns."""
+
     recent: list[PostCardView] = []
     loaded: bool = False
 
@@ -34,11 +53,9 @@ class HomeState(AppState):
     async def load_home(self):
         def load():
             with session_scope() as session:
-                groups = places.list_neighbourhood_groups(session=session)
-                recent = posts.list_open_posts(session=session, limit=HOME_POSTS)
-            return groups, [card_view(post) for post in recent]
+                return [card_view(post) for post in posts.list_open_posts(session=session, limit=HOME_POSTS)]
 
-        self.groups, self.recent = await asyncio.to_thread(load)
+        self.recent = await asyncio.to_thread(load)
         self.loaded = True
 
 

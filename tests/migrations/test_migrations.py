@@ -57,18 +57,43 @@ def test_every_revision_has_a_message():
     assert all(revision.doc and revision.doc.strip() for revision in revisions)
 
 
-def test_accounts_revision_keeps_existing_users_and_gives_them_an_updated_at(empty_database_url):
+def test_accounts_revision_keeps_existing_users_and_their_posts(empty_database_url):
+    """Rebuilding the user table must work while posts point at it (a real database has both)."""
     config = _config(empty_database_url)
     command.upgrade(config, "0001")
     engine = make_engine(empty_database_url)
     with engine.begin() as connection:
-        connection.execute(sa.text(
-            "INSERT INTO \"user\" (display_name, role, is_demo, created_at) "
-            "VALUES ('Anneke', 'resident', false, CURRENT_TIMESTAMP)"
-        ))
-    command.upgrade(config, "0002")
+        for statement in (
+            "INSERT INTO municipality (id, slug, name) VALUES (1, 'leiden', 'Leiden')",
+            "INSERT INTO neighbourhood (id, slug, name, municipality_id, sort_order) VALUES (1, 'merenwijk', 'Merenwijk', 1, 0)",
+            "INSERT INTO category (id, slug, name_nl, name_en, icon, sort_order) VALUES (1, 'tuin', 'Tuin', 'Garden', 'flower-2', 0)",
+            "INSERT INTO \"user\" (id, display_name, role, is_demo, created_at) VALUES (1, 'Anneke', 'resident', false, CURRENT_TIMESTAMP)",
+            "INSERT INTO post (kind, title, body, category_id, neighbourhood_id, author_id, status, is_demo, created_at, updated_at, expires_at) "
+            "VALUES ('request', 'Heg', 'Wie snoeit mee?', 1, 1, 1, 'open', false, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)",
+        ):
+            connection.execute(sa.text(statement))
+    command.upgrade(config, "head")
     with engine.connect() as connection:
         row = connection.execute(sa.text('SELECT display_name, updated_at FROM "user"')).one()
+        posts = connection.execute(sa.text("SELECT author_id FROM post")).all()
     engine.dispose()
     assert row.display_name == "Anneke"
     assert row.updated_at is not None
+    assert [p.author_id for p in posts] == [1]
+
+
+def test_a_migration_that_fails_halfway_leaves_nothing_behind(empty_database_url):
+    config = _config(empty_database_url)
+    command.upgrade(config, "0001")
+    engine = make_engine(empty_database_url)
+    with engine.begin() as connection:
+        # A stray table makes 0002 fail after it has already created other tables.
+        connection.execute(sa.text("CREATE TABLE user_token (id INTEGER PRIMARY KEY)"))
+    with pytest.raises(Exception):
+        command.upgrade(config, "0002")
+    tables = set(sa.inspect(engine).get_table_names())
+    with engine.connect() as connection:
+        version = connection.execute(sa.text("SELECT version_num FROM alembic_version")).scalar_one()
+    engine.dispose()
+    assert version == "0001"
+    assert not tables & {"auth_attempt", "auth_session", "outbox_mail"}

@@ -36,3 +36,12 @@ def test_dates_are_written_in_dutch_by_default():
     assert format_date(moment, "en") == "March 5, 2026"
     assert format_ago(moment - timedelta(days=3), "nl", now=moment) == "3 dagen geleden"
     assert format_ago(moment - timedelta(seconds=5), "nl", now=moment) == "zojuist"
+
+
+def test_translations_keep_the_same_placeholders():
+    import re
+
+    from buuv_app.i18n import catalogue
+
+    for msgid, english in catalogue("en").items():
+        assert set(re.findall(r"\{\w+\}", msgid)) == set(re.findall(r"\{\w+\}", english)), msgid

@@ -1,0 +1,226 @@
+"""/account: my details, my posts, my password, my data, and leaving BUUV."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from buuv_app import routes
+from buuv_app.components.forms import (
+    form_error,
+    neighbourhood_select,
+    submit_button,
+    text_field,
+    textarea_field,
+)
+from buuv_app.components.i18n import t
+from buuv_app.components.notices import loading_notice
+from buuv_app.components.posts import kind_badge
+from buuv_app.i18n import N_
+from buuv_app.layout import page
+from buuv_app.models import BODY_MAX, TITLE_MAX
+from buuv_app.state.account import AccountState, OwnPostView
+from buuv_app.state.base import AppState
+from buuv_app.state.browse import PlacesState
+
+S = AccountState
+
+
+def _error(field: str):
+    return S.errors.get(field, "")
+
+
+def _section(title: str, *children, **props) -> rx.Component:
+    heading_id = "sectie-" + title.lower().replace(" ", "-")
+    return rx.el.section(
+        rx.card(
+            rx.vstack(rx.heading(t(title), as_="h2", size="5", id=heading_id), *children, spacing="3", width="100%"),
+            size="3",
+            width="100%",
+        ),
+        aria_labelledby=heading_id,
+        width="100%",
+        **props,
+    )
+
+
+def _profile() -> rx.Component:
+    return _section(
+        N_("Mijn gegevens"),
+        rx.text(t("E-mailadres"), ": ", rx.text(S.email, as_="span", weight="bold"), size="3"),
+        rx.form(
+            rx.vstack(
+                text_field("profile", "display_name", N_("Je naam"), _error("display_name"),
+                           default_value=S.display_name, autocomplete="given-name", max_length=60),
+                neighbourhood_select("profile", N_("Je buurt"), PlacesState.groups, _error("neighbourhood"),
+                                     default_value=S.neighbourhood_slug),
+                submit_button(N_("Gegevens opslaan")),
+                spacing="3",
+                width="100%",
+            ),
+            on_submit=S.save_profile,
+            reset_on_submit=False,
+            key=S.display_name + S.neighbourhood_slug,
+        ),
+    )
+
+
+STATUS_LABELS = {
+    "open": N_("open"),
+    "in_contact": N_("in contact"),
+    "matched": N_("geholpen"),
+    "closed": N_("gesloten"),
+}
+
+
+def _own_post(item: rx.Var[OwnPostView]) -> rx.Component:
+    post = item.card
+    return rx.el.li(
+        rx.card(
+            rx.cond(
+                S.editing_post == post.id,
+                rx.form(
+                    rx.vstack(
+                        rx.el.input(type="hidden", name="post_id", value=post.id.to_string()),
+                        text_field("post", "title", N_("Titel"), _error("title"), default_value=post.title,
+                                   max_length=TITLE_MAX),
+                        textarea_field("post", "body", N_("Beschrijving"), _error("body"), default_value=item.body,
+                                       max_length=BODY_MAX),
+                        rx.hstack(
+                            rx.button(t("Opslaan"), type="submit", size="3"),
+                            rx.button(t("Annuleren"), type="button", variant="soft", color_scheme="gray", size="3",
+                                      on_click=S.cancel_edit),
+                            spacing="3",
+                        ),
+                        spacing="3",
+                        width="100%",
+                    ),
+                    on_submit=S.save_post,
+                    reset_on_submit=False,
+                ),
+                rx.vstack(
+                    rx.hstack(
+                        kind_badge(post.kind),
+                        rx.badge(rx.match(item.status, *[(k, t(v)) for k, v in STATUS_LABELS.items()], item.status),
+                                 color_scheme="gray", variant="soft", high_contrast=True),
+                        spacing="2",
+                    ),
+                    rx.link(rx.heading(post.title, as_="h3", size="4"), href=post.url),
+                    rx.text(post.neighbourhood_name, " · ", rx.cond(AppState.locale == "en", post.ago_en, post.ago_nl),
+                            size="2", color=rx.color("gray", 11)),
+                    rx.hstack(
+                        rx.button(t("Bewerken"), variant="soft", size="2", on_click=S.edit_post(post.id),
+                                  aria_label=t("Bewerken") + ": " + post.title),
+                        rx.alert_dialog.root(
+                            rx.alert_dialog.trigger(
+                                rx.button(t("Verwijderen"), variant="soft", color_scheme="red", size="2",
+                                          aria_label=t("Verwijderen") + ": " + post.title),
+                            ),
+                            rx.alert_dialog.content(
+                                rx.alert_dialog.title(t("Bericht verwijderen?")),
+                                rx.alert_dialog.description(post.title),
+                                rx.hstack(
+                                    rx.alert_dialog.cancel(rx.button(t("Annuleren"), variant="soft", color_scheme="gray")),
+                                    rx.alert_dialog.action(
+                                        rx.button(t("Ja, verwijderen"), color_scheme="red", on_click=S.delete_post(post.id)),
+                                    ),
+                                    spacing="3",
+                                    justify="end",
+                                    margin_top="1rem",
+                                ),
+                            ),
+                        ),
+                        spacing="3",
+                    ),
+                    spacing="2",
+                    align="start",
+                ),
+            ),
+            width="100%",
+        ),
+        list_style="none",
+    )
+
+
+def _my_posts() -> rx.Component:
+    return _section(
+        N_("Mijn berichten"),
+        rx.cond(
+            S.my_posts.length() > 0,
+            rx.el.ul(rx.foreach(S.my_posts, _own_post), display="flex", flex_direction="column", gap="0.75rem",
+                     padding="0", margin="0", width="100%"),
+            rx.text(t("Je hebt nog geen vragen of aanbod geplaatst."), size="3"),
+        ),
+    )
+
+
+def _password() -> rx.Component:
+    return _section(
+        N_("Wachtwoord wijzigen"),
+        rx.form(
+            rx.vstack(
+                text_field("password", "current_password", N_("Huidig wachtwoord"), _error("current_password"),
+                           type="password", autocomplete="current-password"),
+                text_field("password", "new_password", N_("Nieuw wachtwoord"), _error("new_password"),
+                           type="password", autocomplete="new-password",
+                           hint=N_("Minstens 8 tekens. Een zinnetje van een paar woorden is sterk en makkelijk te onthouden.")),
+                submit_button(N_("Wachtwoord wijzigen")),
+                spacing="3",
+                width="100%",
+            ),
+            id="password-form",
+            on_submit=S.change_password,
+            reset_on_submit=False,
+        ),
+    )
+
+
+def _my_data() -> rx.Component:
+    return _section(
+        N_("Mijn gegevens downloaden"),
+        rx.text(t("Download alles wat BUUV over jou bewaart, als bestand (JSON)."), size="3"),
+        rx.button(rx.icon("download", size=18, aria_hidden="true"), t("Download mijn gegevens"),
+                  on_click=S.download_data, size="3", variant="outline"),
+    )
+
+
+def _delete() -> rx.Component:
+    return _section(
+        N_("Account verwijderen"),
+        rx.text(t("Je naam, e-mailadres, wachtwoord en je berichten op BUUV worden gewist. Berichten die je al aan anderen stuurde, blijven bij hen staan als van 'verwijderde gebruiker'. Dit kan niet ongedaan worden gemaakt."), size="3"),
+        rx.form(
+            rx.vstack(
+                text_field("delete", "password", N_("Typ je wachtwoord om te bevestigen"), _error("password"),
+                           type="password", autocomplete="current-password"),
+                rx.button(t("Verwijder mijn account"), type="submit", color_scheme="red", size="3", width="100%"),
+                spacing="3",
+                width="100%",
+            ),
+            on_submit=S.delete_account,
+            reset_on_submit=False,
+        ),
+    )
+
+
+@page(routes.ACCOUNT, title="Mijn account", on_load=[PlacesState.load_places, AccountState.load_account])
+def account() -> rx.Component:
+    return rx.cond(
+        S.loaded,
+        rx.vstack(
+            rx.hstack(
+                rx.heading(t("Mijn account"), as_="h1", size="7"),
+                rx.spacer(),
+                rx.button(t("Uitloggen"), on_click=AppState.log_out, variant="outline", size="3"),
+                align="center",
+                width="100%",
+            ),
+            form_error(_error("form")),
+            _profile(),
+            _my_posts(),
+            _password(),
+            _my_data(),
+            _delete(),
+            spacing="4",
+            width="100%",
+        ),
+        loading_notice(),
+    )

@@ -1,0 +1,392 @@
+"""Account flows: sign up, confirm, log in, forgot and reset password, and the account page."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from dataclasses import dataclass
+from math import ceil
+from typing import Any
+
+import reflex as rx
+
+from buuv_app import routes
+from buuv_app.db import session_scope
+from buuv_app.errors import (
+    AuthenticationFailed,
+    EmailNotConfirmed,
+    InvalidToken,
+    NotFound,
+    Throttled,
+    ValidationError,
+)
+from buuv_app.i18n import N_
+from buuv_app.models import Neighbourhood
+from buuv_app.services import accounts, posts
+from buuv_app.services.permissions import Action
+from buuv_app.state.access import guarded, public
+from buuv_app.state.base import AppState, safe_next
+from buuv_app.state.views import PostCardView, card_view
+
+# Anything longer is refused by the services anyway; cutting first keeps megabyte payloads cheap.
+INPUT_LIMIT = 10_001
+
+
+def text(form: Any, key: str) -> str:
+    """A form value as text, whatever a (possibly hostile) client sent."""
+    value = form.get(key, "") if isinstance(form, dict) else ""
+    return value[:INPUT_LIMIT] if isinstance(value, str) else ""
+
+
+def checked(form: Any, key: str) -> bool:
+    value = form.get(key) if isinstance(form, dict) else None
+    return value in ("on", "true", True)
+
+
+def minutes(seconds: int) -> int:
+    return max(1, ceil(seconds / 60))
+
+
+class FormState(AppState):
+    """Base for a form: one message per field, and a message for the whole form."""
+
+    errors: dict[str, str] = {}
+
+    def _field_error(self, form_id: str, error: ValidationError):
+        self.errors = {error.field: self._t(error.message, **error.params)}
+        return rx.set_focus(f"{form_id}-{error.field}")
+
+    def _form_error(self, msgid: str, **params: object) -> None:
+        self.errors = {"form": self._t(msgid, **params)}
+
+
+class SignUpState(FormState):
+    sent_to: str = ""
+
+    @rx.event
+    @public
+    def restart(self):
+        self.sent_to = ""
+        self.errors = {}
+
+    @rx.event
+    @public
+    async def sign_up(self, form: dict):
+        email = text(form, "email")
+        ip, locale = self._client_ip(), self.locale
+
+        def run():
+            with session_scope() as session:
+                accounts.sign_up(
+                    session=session, display_name=text(form, "display_name"), email=email,
+                    password=text(form, "password"), neighbourhood_slug=text(form, "neighbourhood"),
+                    accepted_terms=checked(form, "accepted_terms"),
+                    confirmed_16_plus=checked(form, "confirmed_16_plus"), ip=ip, locale=locale,
+                )
+
+        try:
+            await asyncio.to_thread(run)
+        except ValidationError as error:
+            return self._field_error("signup", error)
+        except Throttled as error:
+            return self._form_error(
+                N_("Er zijn vanaf dit adres te veel aanmeldingen gedaan. Probeer het over {minutes} minuten opnieuw."),
+                minutes=minutes(error.retry_after))
+        self.errors = {}
+        self.sent_to = email.strip().lower()
+
+
+class ConfirmState(FormState):
+    failed: bool = False
+
+    @rx.event
+    @public
+    async def confirm(self):
+        token = self.router.url.query_parameters.get("token", "")
+        ip = self._client_ip()
+
+        def run():
+            with session_scope() as session:
+                return accounts.confirm_email(session=session, token=token, ip=ip)
+
+        try:
+            result = await asyncio.to_thread(run)
+        except InvalidToken:
+            self.failed = True
+            return
+        self.failed = False
+        self.auth_token = result.token
+        self._show_viewer(result.user)
+        return [rx.toast.success(self._t(N_("Welkom bij BUUV! Je aanmelding is klaar."))), rx.redirect(routes.ACCOUNT)]
+
+
+class LoginState(FormState):
+    @rx.event
+    @public
+    async def log_in(self, form: dict):
+        ip, locale = self._client_ip(), self.locale
+
+        def run():
+            with session_scope() as session:
+                return accounts.log_in(session=session, email=text(form, "email"),
+                                       password=text(form, "password"), ip=ip, locale=locale)
+
+        try:
+            result = await asyncio.to_thread(run)
+        except ValidationError as error:
+            return self._field_error("login", error)
+        except AuthenticationFailed:
+            self._form_error(N_("Het e-mailadres of het wachtwoord klopt niet."))
+            return rx.set_focus("login-password")
+        except EmailNotConfirmed:
+            return self._form_error(N_("Bevestig eerst je e-mailadres. We hebben je de link opnieuw gestuurd."))
+        except Throttled as error:
+            return self._form_error(
+                N_("Te veel mislukte pogingen. Probeer het over {minutes} minuten opnieuw, of vraag een nieuw wachtwoord aan."),
+                minutes=minutes(error.retry_after))
+        self.errors = {}
+        self.auth_token = result.token
+        self._show_viewer(result.user)
+        return rx.redirect(safe_next(self.router.url.query_parameters.get("next")))
+
+
+class ForgotPasswordState(FormState):
+    sent: bool = False
+
+    @rx.event
+    @public
+    async def request_reset(self, form: dict):
+        locale = self.locale
+
+        def run():
+            with session_scope() as session:
+                accounts.request_password_reset(session=session, email=text(form, "email"), locale=locale)
+
+        try:
+            await asyncio.to_thread(run)
+        except ValidationError as error:
+            return self._field_error("forgot", error)
+        self.errors = {}
+        self.sent = True
+
+
+class ResetPasswordState(FormState):
+    token_valid: bool = True
+    done: bool = False
+
+    def _token(self) -> str:
+        return self.router.url.query_parameters.get("token", "")
+
+    @rx.event
+    @public
+    async def check_token(self):
+        token = self._token()
+
+        def run():
+            with session_scope() as session:
+                accounts.check_reset_token(session=session, token=token)
+
+        self.done = False
+        self.errors = {}
+        try:
+            await asyncio.to_thread(run)
+            self.token_valid = True
+        except InvalidToken:
+            self.token_valid = False
+
+    @rx.event
+    @public
+    async def reset_password(self, form: dict):
+        token = self._token()
+
+        def run():
+            with session_scope() as session:
+                accounts.reset_password(session=session, token=token, new_password=text(form, "password"))
+
+        try:
+            await asyncio.to_thread(run)
+        except InvalidToken:
+            self.token_valid = False
+            return
+        except ValidationError as error:
+            return self._field_error("reset", error)
+        self.errors = {}
+        self.done = True
+        self.auth_token = ""  # every session ended, this browser's too
+        self._show_viewer(None)
+
+
+@dataclass
+class OwnPostView:
+    card: PostCardView
+    status: str
+    body: str
+
+
+class AccountState(FormState):
+    """The account page: profile, password, my posts, my data, deleting the account."""
+
+    display_name: str = ""
+    email: str = ""
+    neighbourhood_slug: str = ""
+    role: str = ""
+    my_posts: list[OwnPostView] = []
+    editing_post: int = 0
+    loaded: bool = False
+
+    def _fill(self, user, neighbourhood_slug: str, own_posts: list[OwnPostView]) -> None:
+        self.display_name = user.display_name
+        self.email = user.email or ""
+        self.neighbourhood_slug = neighbourhood_slug
+        self.role = user.role
+        self.my_posts = own_posts
+        self._show_viewer(user)
+        self.loaded = True
+
+    async def _reload(self) -> None:
+        user = self._user()
+
+        def load():
+            with session_scope() as session:
+                home = session.get(Neighbourhood, user.home_neighbourhood_id) if user.home_neighbourhood_id else None
+                own = [
+                    OwnPostView(card=card_view(post), status=post.status, body=post.body)
+                    for post in posts.list_posts_by_author(session=session, author_id=user.id)
+                ]
+                return (home.slug if home else ""), own
+
+        slug, own = await asyncio.to_thread(load)
+        self._fill(user, slug, own)
+
+    @rx.event
+    @guarded(Action.MANAGE_OWN_ACCOUNT)
+    async def load_account(self):
+        self.errors = {}
+        self.editing_post = 0
+        await self._reload()
+
+    @rx.event
+    @guarded(Action.MANAGE_OWN_ACCOUNT)
+    async def save_profile(self, form: dict):
+        user = self._user()
+
+        def run():
+            with session_scope() as session:
+                return accounts.update_profile(session=session, user=session.merge(user),
+                                               display_name=text(form, "display_name"),
+                                               neighbourhood_slug=text(form, "neighbourhood"))
+
+        try:
+            updated = await asyncio.to_thread(run)
+        except ValidationError as error:
+            return self._field_error("profile", error)
+        self.errors = {}
+        self.display_name = updated.display_name
+        self._show_viewer(updated)
+        return rx.toast.success(self._t(N_("Je gegevens zijn opgeslagen.")))
+
+    @rx.event
+    @guarded(Action.MANAGE_OWN_ACCOUNT)
+    async def change_password(self, form: dict):
+        user, ip = self._user(), self._client_ip()
+
+        def run():
+            with session_scope() as session:
+                return accounts.change_password(
+                    session=session, user=session.merge(user), current_password=text(form, "current_password"),
+                    new_password=text(form, "new_password"), ip=ip)
+
+        try:
+            token = await asyncio.to_thread(run)
+        except ValidationError as error:
+            return self._field_error("password", error)
+        self.errors = {}
+        self.auth_token = token
+        return [rx.toast.success(self._t(N_("Je wachtwoord is gewijzigd. Andere apparaten zijn uitgelogd."))),
+                rx.call_script("document.getElementById('password-form').reset()")]
+
+    @rx.event
+    @guarded(Action.MANAGE_OWN_ACCOUNT)
+    async def download_data(self):
+        user = self._user()
+
+        def run():
+            with session_scope() as session:
+                return accounts.export_data(session=session, user=session.merge(user))
+
+        data = await asyncio.to_thread(run)
+        return rx.download(data=json.dumps(data, ensure_ascii=False, indent=2),
+                           filename="mijn-buuv-gegevens.json", mime_type="application/json")
+
+    @rx.event
+    @guarded(Action.MANAGE_OWN_ACCOUNT)
+    async def delete_account(self, form: dict):
+        user = self._user()
+
+        def run():
+            with session_scope() as session:
+                accounts.delete_account(session=session, user=session.merge(user), password=text(form, "password"))
+
+        try:
+            await asyncio.to_thread(run)
+        except ValidationError as error:
+            return self._field_error("delete", error)
+        self.auth_token = ""
+        self._show_viewer(None)
+        self.loaded = False
+        self.my_posts = []
+        self.display_name = self.email = ""
+        return [rx.toast.info(self._t(N_("Je account is verwijderd. Bedankt voor je hulp in de buurt."))),
+                rx.redirect(routes.HOME)]
+
+    @rx.event
+    @guarded(Action.MANAGE_OWN_POSTS)
+    def edit_post(self, post_id: int):
+        # Only opens the form; whether the post is yours is checked when saving.
+        self.editing_post = post_id if isinstance(post_id, int) else 0
+        self.errors = {}
+
+    @rx.event
+    @guarded(Action.MANAGE_OWN_POSTS)
+    def cancel_edit(self):
+        self.editing_post = 0
+        self.errors = {}
+
+    @rx.event
+    @guarded(Action.MANAGE_OWN_POSTS)
+    async def save_post(self, form: dict):
+        user = self._user()
+        raw_id = text(form, "post_id")
+        post_id = int(raw_id) if raw_id.isdigit() and len(raw_id) < 12 else -1
+
+        def run():
+            with session_scope() as session:
+                posts.update_post(session=session, actor=user, post_id=post_id,
+                                  title=text(form, "title"), body=text(form, "body"))
+
+        try:
+            await asyncio.to_thread(run)
+        except ValidationError as error:
+            return self._field_error("post", error)
+        except NotFound:
+            return rx.toast.error(self._t(N_("Dit bericht bestaat niet (meer). Misschien is het al verwijderd.")))
+        self.editing_post = 0
+        self.errors = {}
+        await self._reload()
+        return rx.toast.success(self._t(N_("Je bericht is bijgewerkt.")))
+
+    @rx.event
+    @guarded(Action.MANAGE_OWN_POSTS)
+    async def delete_post(self, post_id: int):
+        user = self._user()
+
+        def run():
+            with session_scope() as session:
+                posts.delete_post(session=session, actor=user, post_id=post_id)
+
+        try:
+            await asyncio.to_thread(run)
+        except NotFound:
+            return rx.toast.error(self._t(N_("Dit bericht bestaat niet (meer). Misschien is het al verwijderd.")))
+        await self._reload()
+        return rx.toast.success(self._t(N_("Je bericht is verwijderd.")))

@@ -1,0 +1,54 @@
+"""Helpers for browser scenarios with accounts: make members, log in, read mailed links."""
+
+from __future__ import annotations
+
+import itertools
+import re
+import time
+
+from playwright.sync_api import Page, expect
+from sqlmodel import Session, select
+
+from buuv_app.models import Neighbourhood, OutboxMail
+from buuv_app.services import mail
+from tests.factories import make_member
+
+PASSWORD = "koffie op het Stationsplein"
+_numbers = itertools.count(1)
+
+
+def unique_email(prefix: str = "buur") -> str:
+    return f"{prefix}{next(_numbers)}-{int(time.time() * 1000) % 10**8}@example.org"
+
+
+def create_member(db: Session, *, email: str | None = None, password: str = PASSWORD, **overrides):
+    """A confirmed account in the running app's database, without going through sign-up."""
+    merenwijk = db.exec(select(Neighbourhood).where(Neighbourhood.slug == "merenwijk")).one()
+    return make_member(db, merenwijk, email=email or unique_email(), password=password, **overrides)
+
+
+def log_in(page: Page, email: str, password: str = PASSWORD, a11y=None) -> None:
+    page.goto("/inloggen")
+    if a11y is not None:
+        expect(page.get_by_role("heading", name="Inloggen")).to_be_visible()
+        a11y.check()
+    page.get_by_label("E-mailadres").fill(email)
+    page.get_by_label("Wachtwoord", exact=True).fill(password)
+    page.get_by_role("button", name="Inloggen").click()
+    expect(page.get_by_role("heading", name="Mijn account")).to_be_visible()
+    if a11y is not None:
+        a11y.check()
+
+
+def mailed_link(db: Session, to: str, path: str, timeout: float = 10.0) -> str:
+    """The path + query of the newest link to `path` mailed to `to` (waits for it to arrive)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        db.rollback()  # end the read transaction: SQLite (WAL) would keep showing its snapshot
+        for message in mail.list_outbox(session=db, to=to):
+            found = re.search(rf"https?://[^/\s]+({re.escape(path)}\?token=[\w-]+)", message.body)
+            if found:
+                return found.group(1)
+        time.sleep(0.2)
+    sent = db.exec(select(OutboxMail.subject).where(OutboxMail.to_address == to)).all()
+    raise AssertionError(f"no mail with a link to {path} for {to}; mails: {sent}")
