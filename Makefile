@@ -20,6 +20,7 @@ help:
 	@echo "make test   install (browser included) and run the whole test suite"
 	@echo "make e2e BASE_URL=https://...   browser scenarios against a running instance"
 	@echo "make bench  print performance figures (bench/results.json)"
+	@echo "make admin EMAIL=you@example.org   make a confirmed account the first admin"
 
 setup: $(VENV)/.installed bun
 
@@ -72,6 +73,11 @@ e2e: browser
 
 bench: browser
 	$(PY) -m bench.run
+
+# The first admin: sign up in the app and confirm the address, then `make admin EMAIL=you@example.org`.
+admin: migrate
+	@test -n "$(EMAIL)" || { echo "usage: make admin EMAIL=you@example.org"; exit 2; }
+	$(PY) -m buuv_app.cli make-admin "$(EMAIL)"
 
 i18n: setup
 	$(PY) -m buuv_app.i18n.extract

@@ -1,4 +1,4 @@
-"""Command line: `python -m buuv_app.cli migrate|seed` (used by the Makefile)."""
+"""Command line: `python -m buuv_app.cli migrate|seed|make-admin` (used by the Makefile)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ from alembic import command
 from alembic.config import Config
 
 from buuv_app.db import session_scope
-from buuv_app.services import seed
+from buuv_app.errors import NotFound, ValidationError
+from buuv_app.services import roles, seed
 from buuv_app.settings import PROJECT_ROOT, get_settings
 
 
@@ -50,11 +51,27 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("migrate", help="bring the database schema to the newest revision")
     seed_parser = sub.add_parser("seed", help="load towns, wijken, categories (and demo data)")
     seed_parser.add_argument("--no-demo", action="store_true", help="reference data only")
+    admin_parser = sub.add_parser("make-admin", help="make an existing, confirmed account an admin")
+    admin_parser.add_argument("email")
     args = parser.parse_args(argv)
     if args.command == "migrate":
         migrate()
     elif args.command == "seed":
         load_seed(demo=not args.no_demo)
+    elif args.command == "make-admin":
+        return make_admin(args.email)
+    return 0
+
+
+def make_admin(email: str) -> int:
+    with session_scope() as session:
+        try:
+            user = roles.make_admin(session=session, email=email)
+        except (NotFound, ValidationError):
+            print(f"Geen bevestigd account met e-mailadres {email!r}. Meld je eerst aan in de app.",
+                  file=sys.stderr)
+            return 1
+    print(f"{user.display_name} ({user.email}) is nu beheerder.")
     return 0
 
 

@@ -48,6 +48,16 @@ class AppState(rx.State):
         self.locale = normalize_locale(str(locale))
         return rx.call_script(f"document.documentElement.lang = {self.locale!r}")
 
+    # The marker of the last ping, echoed back: events of one client are handled in order, so
+    # its return tells a client (a benchmark, a test) that everything sent before it is done.
+    last_ping: str = ""
+
+    @rx.event
+    @public
+    def ping(self, marker: str):
+        """Echo a short marker; reads and changes nothing else."""
+        self.last_ping = str(marker)[:40]
+
     @rx.var
     def other_locale(self) -> str:
         return next(code for code in LOCALES if code != normalize_locale(self.locale))

@@ -1,0 +1,111 @@
+"""A hostile client: speaks Reflex's websocket protocol directly, no browser, any arguments.
+
+Wire format (Reflex 0.10): Engine.IO v4 over a websocket at /_event/, Socket.IO namespace
+"/_event"; events go out as `42/_event,["event",{name, payload, router_data}]` and state updates
+come back as `42/_event,["event",{delta, events, final}]`. A `2` (ping) is answered with `3`.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from dataclasses import dataclass, field
+
+import simple_websocket
+
+NAMESPACE = "/_event"
+
+
+@dataclass
+class Update:
+    delta: dict
+    events: list
+
+    @property
+    def text(self) -> str:
+        return json.dumps({"delta": self.delta, "events": self.events})
+
+
+@dataclass
+class HostileClient:
+    base_url: str
+    token: str = field(default_factory=lambda: str(uuid.uuid4()))
+    forwarded_for: str = "203.0.113.66"
+    received: list[str] = field(default_factory=list)  # every frame, for "never leaked" checks
+
+    def __post_init__(self) -> None:
+        ws_url = self.base_url.replace("http://", "ws://").replace("https://", "wss://")
+        self.ws = simple_websocket.Client.connect(
+            f"{ws_url}/_event/?EIO=4&transport=websocket&token={self.token}",
+            headers={"X-Forwarded-For": self.forwarded_for},
+        )
+        opening = self._receive(10)
+        assert opening.startswith("0"), opening
+        self.ws.send(f"40{NAMESPACE},")
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            frame = self._receive(10)
+            if frame.startswith(f"40{NAMESPACE}"):
+                return
+        raise AssertionError("the namespace did not connect")
+
+    def _receive(self, timeout: float) -> str:
+        frame = self.ws.receive(timeout=timeout)
+        if frame is None:
+            raise TimeoutError("no frame from the server")
+        frame = frame if isinstance(frame, str) else frame.decode()
+        self.received.append(frame)
+        if frame == "2":
+            self.ws.send("3")
+        return frame
+
+    def send(self, handler: str, payload: dict | None = None, *, path: str = "/",
+             query: dict | None = None) -> None:
+        router_data = {"pathname": path, "asPath": path, "query": query or {}}
+        message = {"name": handler, "payload": payload or {}, "router_data": router_data}
+        self.ws.send(f"42{NAMESPACE}," + json.dumps(["event", message]))
+
+    def call(self, handler: str, payload: dict | None = None, *, path: str = "/",
+             query: dict | None = None, timeout: float = 15) -> list[Update]:
+        """Send one event, then a ping; the ping's echo proves the event was fully handled
+        (one client's events are processed in order). Returns the updates before the echo."""
+        from buuv_app.state.base import AppState
+
+        self.send(handler, payload, path=path, query=query)
+        marker = uuid.uuid4().hex
+        self.send(f"{AppState.get_full_name()}.ping", {"marker": marker}, path=path, query=query)
+        updates: list[Update] = []
+        deadline = time.monotonic() + timeout
+        prefix = f"42{NAMESPACE},"
+        while time.monotonic() < deadline:
+            frame = self._receive(max(0.1, deadline - time.monotonic()))
+            if not frame.startswith(prefix):
+                continue
+            name, *args = json.loads(frame[len(prefix):])
+            if name != "event" or not args:
+                continue
+            body = args[0] if isinstance(args[0], dict) else json.loads(args[0])
+            update = Update(delta=body.get("delta") or {}, events=body.get("events") or [])
+            if delta_value([update], "last_ping") == marker:
+                return updates
+            updates.append(update)
+        raise TimeoutError(f"{handler} was not handled within {timeout}s")
+
+    def saw(self, text: str) -> bool:
+        """Did `text` appear in anything the server sent this client?"""
+        return any(text in frame for frame in self.received)
+
+    def close(self) -> None:
+        self.ws.close()
+
+
+def delta_value(updates: list[Update], var: str):
+    """The newest value of a var (by its name without Reflex's suffix) in any state of the deltas."""
+    found = None
+    for update in updates:
+        for state_delta in update.delta.values():
+            for key, value in state_delta.items():
+                if key.removesuffix("_rx_state_") == var:
+                    found = value
+    return found

@@ -1,0 +1,176 @@
+"""A logged-in resident calls event handlers directly over the websocket with forged arguments.
+
+Each attempt must be refused and leave the database exactly as it was.
+"""
+
+from __future__ import annotations
+
+import pytest
+from reflex.state import UpdateVarsInternalState
+from sqlmodel import Session, select
+
+from buuv_app.models import AuthSession, Municipality, Post, User
+from buuv_app.state.account import AccountState, LoginState
+from buuv_app.state.base import AppState
+from buuv_app.state.manage import AmbassadorsState, ProfessionalsState
+from tests.e2e.auth import PASSWORD, create_member, unique_email
+from tests.factories import make_post
+from tests.security.client import HostileClient, delta_value
+
+pytestmark = pytest.mark.security
+
+# How the browser hands cookie and localStorage values to the server; any client can send it.
+UPDATE_VARS = f"{UpdateVarsInternalState.get_full_name()}.update_vars_internal"
+
+
+def handler(state, name: str) -> str:
+    # A misspelt handler would be ignored by the server and make a test pass for nothing.
+    assert name in state.event_handlers, f"{state.__name__} has no handler {name}"
+    return f"{state.get_full_name()}.{name}"
+
+
+def snapshot(db: Session) -> dict:
+    """Everything an attack could change, as plain values."""
+    db.rollback()  # a fresh read, not an old snapshot
+    users = db.exec(select(User).order_by(User.id)).all()
+    posts = db.exec(select(Post).order_by(Post.id)).all()
+    return {
+        "users": [(u.id, u.display_name, u.email, u.role, u.municipality_id, u.password_hash, u.deleted_at)
+                  for u in users],
+        "posts": [(p.id, p.title, p.body, p.status, p.author_id) for p in posts],
+    }
+
+
+@pytest.fixture
+def people(app_db):
+    leiden = app_db.exec(select(Municipality).where(Municipality.slug == "leiden")).one()
+    mallory = create_member(app_db, email=unique_email("mallory"), display_name="Mallory")
+    victim = create_member(app_db, email=unique_email("slachtoffer"), display_name="Vera")
+    post = make_post(app_db, author=victim, neighbourhood=None, title="Vera zoekt een ladder")
+    professional = create_member(app_db, email=unique_email("prof"), role="professional",
+                                 municipality_id=leiden.id)
+    return {"mallory": mallory, "victim": victim, "victim_post": post, "professional": professional}
+
+
+@pytest.fixture
+def mallory(app_url, people):
+    client = HostileClient(app_url)
+    updates = client.call(handler(LoginState, "log_in"),
+                          {"form": {"email": people["mallory"].email, "password": PASSWORD}},
+                          path="/inloggen")
+    token = delta_value(updates, "auth_token")
+    assert token, "Mallory could not log in: the suite would prove nothing"
+    client.session_token = token
+    yield client
+    client.close()
+
+
+def test_cannot_edit_another_members_post(mallory, people, app_db):
+    before = snapshot(app_db)
+    post = people["victim_post"]
+    mallory.call(handler(AccountState, "save_post"),
+                 {"form": {"post_id": str(post.id), "title": "Gekaapt", "body": "Door Mallory"}})
+    mallory.call(handler(AccountState, "edit_post"), {"post_id": post.id})
+    assert snapshot(app_db) == before
+
+
+def test_cannot_delete_another_members_post(mallory, people, app_db):
+    before = snapshot(app_db)
+    updates = mallory.call(handler(AccountState, "delete_post"), {"post_id": people["victim_post"].id})
+    assert "Dat mag je niet doen" in "".join(u.text for u in updates)
+    assert snapshot(app_db) == before
+
+
+def test_cannot_read_another_members_email(mallory, people, app_db):
+    victim = people["victim"]
+    forged = {"user_id": victim.id, "id": victim.id, "email": victim.email}
+    mallory.call(handler(AccountState, "load_account"), forged, path="/account", query={"user_id": str(victim.id)})
+    mallory.call(handler(AccountState, "load_account"), path="/account", query={"user_id": str(victim.id)})
+    mallory.call(handler(AmbassadorsState, "find_member"), {"form": {"email": victim.email}})
+    mallory.call(handler(ProfessionalsState, "load_professionals"))
+    assert mallory.saw(people["mallory"].email)  # the account page did load: her own address
+    assert not mallory.saw(victim.email.split("@")[0])
+
+
+def test_cannot_grant_itself_a_role(mallory, people, app_db):
+    before = snapshot(app_db)
+    me = people["mallory"].id
+    mallory.call(handler(AmbassadorsState, "grant_ambassador"), {"user_id": me})
+    mallory.call(handler(ProfessionalsState, "grant_professional"),
+                 {"form": {"user_id": str(me), "municipality": "leiden"}})
+    mallory.call(handler(ProfessionalsState, "revoke_professional"), {"user_id": people["professional"].id})
+    assert snapshot(app_db) == before
+
+
+def test_cannot_become_someone_else_by_setting_ids_or_vars(mallory, people, app_db):
+    before = snapshot(app_db)
+    victim = people["victim"]
+    app_state = AppState.get_full_name()
+    update_vars = UPDATE_VARS
+    # Not client storage: ignored. The session cookie: only a real token means anything.
+    mallory.call(update_vars, {"vars": {f"{app_state}.viewer_role_rx_state_": "admin",
+                                        f"{app_state}.viewer_name_rx_state_": victim.display_name}})
+    mallory.call(handler(AppState, "setvar"), {"var_name": "viewer_role", "value": "admin"})
+    mallory.call(handler(AccountState, "load_account"), {"user_id": victim.id}, path="/account")
+    assert not mallory.saw(victim.email)
+    mallory.call(update_vars, {"vars": {f"{app_state}.auth_token_rx_state_": str(victim.id)}})
+    updates = mallory.call(handler(AccountState, "load_account"), path="/account")
+    assert "/inloggen" in "".join(u.text for u in updates)  # not logged in as anyone now
+    assert not mallory.saw(victim.email)
+    assert snapshot(app_db) == before
+
+
+def test_cannot_call_professional_or_admin_handlers(mallory, people, app_db):
+    before = snapshot(app_db)
+    updates = mallory.call(handler(AmbassadorsState, "load_ambassadors"), path="/beheer/ambassadeurs")
+    assert delta_value(updates, "forbidden") is True
+    assert not delta_value(updates, "members")
+    updates = mallory.call(handler(ProfessionalsState, "load_professionals"), path="/beheer/professionals")
+    assert delta_value(updates, "forbidden") is True
+    assert not mallory.saw(people["professional"].email)
+    assert snapshot(app_db) == before
+
+
+def _client_with_token(app_url: str, token: str) -> HostileClient:
+    client = HostileClient(app_url)
+    client.call(UPDATE_VARS, {"vars": {f"{AppState.get_full_name()}.auth_token_rx_state_": token}})
+    return client
+
+
+def test_a_logged_out_token_cannot_be_replayed(app_url, mallory, people, app_db):
+    stolen = mallory.session_token
+    # While it is valid, the token works from any connection: that is what a bearer token is.
+    second = _client_with_token(app_url, stolen)
+    try:
+        second.call(handler(AccountState, "load_account"), path="/account")
+        assert second.saw(people["mallory"].email)
+    finally:
+        second.close()
+
+    mallory.call(handler(AppState, "log_out"))
+    app_db.rollback()
+    assert app_db.exec(select(AuthSession).where(AuthSession.user_id == people["mallory"].id)).all() == []
+    before = snapshot(app_db)
+
+    replay = _client_with_token(app_url, stolen)
+    try:
+        updates = replay.call(handler(AccountState, "load_account"), path="/account")
+        assert "/inloggen" in "".join(u.text for u in updates)
+        replay.call(handler(AccountState, "delete_account"), {"form": {"password": PASSWORD}})
+        assert not replay.saw(people["mallory"].email)
+    finally:
+        replay.close()
+    assert snapshot(app_db) == before
+
+
+def test_anonymous_client_cannot_call_member_handlers(app_url, people, app_db):
+    before = snapshot(app_db)
+    client = HostileClient(app_url)
+    try:
+        client.call(handler(AccountState, "delete_post"), {"post_id": people["victim_post"].id})
+        client.call(handler(AccountState, "download_data"))
+        client.call(handler(AccountState, "save_profile"), {"form": {"display_name": "X", "neighbourhood": "merenwijk"}})
+        assert not client.saw(people["victim"].email)
+    finally:
+        client.close()
+    assert snapshot(app_db) == before

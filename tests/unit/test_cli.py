@@ -1,0 +1,37 @@
+"""The command line: the first admin comes from `make admin EMAIL=...`."""
+
+from __future__ import annotations
+
+import pytest
+
+from buuv_app import cli
+from tests.factories import make_member
+
+
+@pytest.fixture
+def cli_database(engine, monkeypatch):
+    """Point the CLI's session_scope at this test's database."""
+    from contextlib import contextmanager
+
+    from sqlmodel import Session
+
+    @contextmanager
+    def scope():
+        with Session(engine, expire_on_commit=False) as session:
+            yield session
+
+    monkeypatch.setattr(cli, "session_scope", scope)
+    return engine
+
+
+def test_make_admin_promotes_a_confirmed_account(session, cli_database, capsys):
+    member = make_member(session, email="beheer@example.org", display_name="Beheer")
+    assert cli.main(["make-admin", "beheer@example.org"]) == 0
+    session.refresh(member)
+    assert member.role == "admin"
+    assert "is nu beheerder" in capsys.readouterr().out
+
+
+def test_make_admin_refuses_an_unknown_address(session, cli_database, capsys):
+    assert cli.main(["make-admin", "niemand@example.org"]) == 1
+    assert "Geen bevestigd account" in capsys.readouterr().err
