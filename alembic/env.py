@@ -2,10 +2,10 @@
 
 from logging.config import fileConfig
 
-from alembic import context
 from sqlmodel import SQLModel
 
 import buuv_app.models  # noqa: F401  (registers every table on the metadata)
+from alembic import context
 from buuv_app.db import make_engine
 from buuv_app.settings import get_settings
 

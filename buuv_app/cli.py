@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 import sys
 
-from alembic import command
 from alembic.config import Config
 
+from alembic import command
 from buuv_app.db import session_scope
 from buuv_app.errors import NotFound, ValidationError
 from buuv_app.services import roles, seed

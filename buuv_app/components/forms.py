@@ -6,7 +6,10 @@ import reflex as rx
 from reflex.vars import Var
 
 from buuv_app.components.i18n import t
+from buuv_app.i18n import N_
 from buuv_app.services.places import MunicipalityGroup
+
+PASSWORD_HINT = N_("Minstens 8 tekens. Een zinnetje van een paar woorden is sterk en makkelijk te onthouden.")
 
 
 def field_error(field_id: str, error: Var) -> rx.Component:
@@ -113,3 +116,16 @@ def form_error(error: Var) -> rx.Component:
 
 def submit_button(label: str, **props) -> rx.Component:
     return rx.button(t(label), type="submit", size="3", width="100%", **props)
+
+
+def simple_form(*fields: rx.Component, on_submit, submit: str | rx.Component, spacing: str = "4",
+                **props) -> rx.Component:
+    """Fields stacked with a submit button. What was typed stays when the server finds a problem."""
+    button = submit_button(submit) if isinstance(submit, str) else submit
+    return rx.form(
+        rx.vstack(*fields, button, spacing=spacing, width="100%"),
+        on_submit=on_submit,
+        reset_on_submit=False,
+        width="100%",
+        **props,
+    )

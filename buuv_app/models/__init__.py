@@ -17,7 +17,14 @@ from buuv_app.models.account import AuthAttempt, AuthSession, TokenPurpose, User
 from buuv_app.models.category import Category
 from buuv_app.models.mail import OutboxMail
 from buuv_app.models.place import Municipality, Neighbourhood
-from buuv_app.models.post import BODY_MAX, POST_LIFETIME, TITLE_MAX, Post, PostKind, PostStatus
+from buuv_app.models.post import (
+    BODY_MAX,
+    POST_LIFETIME,
+    TITLE_MAX,
+    Post,
+    PostKind,
+    PostStatus,
+)
 from buuv_app.models.types import UTCDateTime, utcnow
 from buuv_app.models.user import Role, User
 

@@ -6,9 +6,10 @@ import reflex as rx
 
 from buuv_app import routes
 from buuv_app.components.forms import (
+    PASSWORD_HINT,
     form_error,
     neighbourhood_select,
-    submit_button,
+    simple_form,
     text_field,
     textarea_field,
 )
@@ -47,18 +48,14 @@ def _profile() -> rx.Component:
     return _section(
         N_("Mijn gegevens"),
         rx.text(t("E-mailadres"), ": ", rx.text(S.email, as_="span", weight="bold"), size="3"),
-        rx.form(
-            rx.vstack(
-                text_field("profile", "display_name", N_("Je naam"), _error("display_name"),
-                           default_value=S.display_name, autocomplete="given-name", max_length=60),
-                neighbourhood_select("profile", N_("Je buurt"), PlacesState.groups, _error("neighbourhood"),
-                                     default_value=S.neighbourhood_slug),
-                submit_button(N_("Gegevens opslaan")),
-                spacing="3",
-                width="100%",
-            ),
+        simple_form(
+            text_field("profile", "display_name", N_("Je naam"), _error("display_name"),
+                       default_value=S.display_name, autocomplete="given-name", max_length=60),
+            neighbourhood_select("profile", N_("Je buurt"), PlacesState.groups, _error("neighbourhood"),
+                                 default_value=S.neighbourhood_slug),
             on_submit=S.save_profile,
-            reset_on_submit=False,
+            submit=N_("Gegevens opslaan"),
+            spacing="3",
             key=S.display_name + S.neighbourhood_slug,
         ),
     )
@@ -78,24 +75,20 @@ def _own_post(item: rx.Var[OwnPostView]) -> rx.Component:
         rx.card(
             rx.cond(
                 S.editing_post == post.id,
-                rx.form(
-                    rx.vstack(
-                        rx.el.input(type="hidden", name="post_id", value=post.id.to_string()),
-                        text_field("post", "title", N_("Titel"), _error("title"), default_value=post.title,
-                                   max_length=TITLE_MAX),
-                        textarea_field("post", "body", N_("Beschrijving"), _error("body"), default_value=item.body,
-                                       max_length=BODY_MAX),
-                        rx.hstack(
-                            rx.button(t("Opslaan"), type="submit", size="3"),
-                            rx.button(t("Annuleren"), type="button", variant="soft", color_scheme="gray", size="3",
-                                      on_click=S.cancel_edit),
-                            spacing="3",
-                        ),
-                        spacing="3",
-                        width="100%",
-                    ),
+                simple_form(
+                    rx.el.input(type="hidden", name="post_id", value=post.id.to_string()),
+                    text_field("post", "title", N_("Titel"), _error("title"), default_value=post.title,
+                               max_length=TITLE_MAX),
+                    textarea_field("post", "body", N_("Beschrijving"), _error("body"), default_value=item.body,
+                                   max_length=BODY_MAX),
                     on_submit=S.save_post,
-                    reset_on_submit=False,
+                    submit=rx.hstack(
+                        rx.button(t("Opslaan"), type="submit", size="3"),
+                        rx.button(t("Annuleren"), type="button", variant="soft", color_scheme="gray", size="3",
+                                  on_click=S.cancel_edit),
+                        spacing="3",
+                    ),
+                    spacing="3",
                 ),
                 rx.vstack(
                     rx.hstack(
@@ -156,20 +149,15 @@ def _my_posts() -> rx.Component:
 def _password() -> rx.Component:
     return _section(
         N_("Wachtwoord wijzigen"),
-        rx.form(
-            rx.vstack(
-                text_field("password", "current_password", N_("Huidig wachtwoord"), _error("current_password"),
-                           type="password", autocomplete="current-password"),
-                text_field("password", "new_password", N_("Nieuw wachtwoord"), _error("new_password"),
-                           type="password", autocomplete="new-password",
-                           hint=N_("Minstens 8 tekens. Een zinnetje van een paar woorden is sterk en makkelijk te onthouden.")),
-                submit_button(N_("Wachtwoord wijzigen")),
-                spacing="3",
-                width="100%",
-            ),
-            id="password-form",
+        simple_form(
+            text_field("password", "current_password", N_("Huidig wachtwoord"), _error("current_password"),
+                       type="password", autocomplete="current-password"),
+            text_field("password", "new_password", N_("Nieuw wachtwoord"), _error("new_password"),
+                       type="password", autocomplete="new-password", hint=PASSWORD_HINT),
             on_submit=S.change_password,
-            reset_on_submit=False,
+            submit=N_("Wachtwoord wijzigen"),
+            spacing="3",
+            id="password-form",
         ),
     )
 
@@ -187,16 +175,12 @@ def _delete() -> rx.Component:
     return _section(
         N_("Account verwijderen"),
         rx.text(t("Je naam, e-mailadres, wachtwoord en je berichten op BUUV worden gewist. Berichten die je al aan anderen stuurde, blijven bij hen staan als van 'verwijderde gebruiker'. Dit kan niet ongedaan worden gemaakt."), size="3"),
-        rx.form(
-            rx.vstack(
-                text_field("delete", "password", N_("Typ je wachtwoord om te bevestigen"), _error("password"),
-                           type="password", autocomplete="current-password"),
-                rx.button(t("Verwijder mijn account"), type="submit", color_scheme="red", size="3", width="100%"),
-                spacing="3",
-                width="100%",
-            ),
+        simple_form(
+            text_field("delete", "password", N_("Typ je wachtwoord om te bevestigen"), _error("password"),
+                       type="password", autocomplete="current-password"),
             on_submit=S.delete_account,
-            reset_on_submit=False,
+            submit=rx.button(t("Verwijder mijn account"), type="submit", color_scheme="red", size="3", width="100%"),
+            spacing="3",
         ),
     )
 

@@ -6,10 +6,11 @@ import reflex as rx
 
 from buuv_app import routes
 from buuv_app.components.forms import (
+    PASSWORD_HINT,
     checkbox_field,
     form_error,
     neighbourhood_select,
-    submit_button,
+    simple_form,
     text_field,
 )
 from buuv_app.components.i18n import t
@@ -36,35 +37,28 @@ def _error(state, field: str):
 
 def _sign_up_form() -> rx.Component:
     s = SignUpState
-    return rx.form(
-        rx.vstack(
-            form_error(_error(s, "form")),
-            text_field("signup", "display_name", N_("Je naam"), _error(s, "display_name"),
-                       hint=N_("Je voornaam is genoeg. Buren zien deze naam bij je berichten."),
-                       autocomplete="given-name", max_length=60),
-            text_field("signup", "email", N_("E-mailadres"), _error(s, "email"), type="email",
-                       autocomplete="email", hint=N_("Dit zien andere buren niet.")),
-            text_field("signup", "password", N_("Wachtwoord"), _error(s, "password"), type="password",
-                       autocomplete="new-password",
-                       hint=N_("Minstens 8 tekens. Een zinnetje van een paar woorden is sterk en makkelijk te onthouden.")),
-            neighbourhood_select("signup", N_("Je buurt"), PlacesState.groups, _error(s, "neighbourhood")),
-            checkbox_field(
-                "signup", "accepted_terms",
-                rx.text(t("Ik ga akkoord met de"), " ",
-                        rx.link(t("huisregels"), href=routes.HOUSE_RULES, is_external=True), " ",
-                        t("en de"), " ",
-                        rx.link(t("privacyverklaring"), href=routes.PRIVACY, is_external=True), "."),
-                _error(s, "accepted_terms"),
-            ),
-            checkbox_field("signup", "confirmed_16_plus", rx.text(t("Ik ben 16 jaar of ouder.")),
-                           _error(s, "confirmed_16_plus")),
-            submit_button(N_("Aanmelden")),
-            spacing="4",
-            width="100%",
+    return simple_form(
+        form_error(_error(s, "form")),
+        text_field("signup", "display_name", N_("Je naam"), _error(s, "display_name"),
+                   hint=N_("Je voornaam is genoeg. Buren zien deze naam bij je berichten."),
+                   autocomplete="given-name", max_length=60),
+        text_field("signup", "email", N_("E-mailadres"), _error(s, "email"), type="email",
+                   autocomplete="email", hint=N_("Dit zien andere buren niet.")),
+        text_field("signup", "password", N_("Wachtwoord"), _error(s, "password"), type="password",
+                   autocomplete="new-password", hint=PASSWORD_HINT),
+        neighbourhood_select("signup", N_("Je buurt"), PlacesState.groups, _error(s, "neighbourhood")),
+        checkbox_field(
+            "signup", "accepted_terms",
+            rx.text(t("Ik ga akkoord met de"), " ",
+                    rx.link(t("huisregels"), href=routes.HOUSE_RULES, is_external=True), " ",
+                    t("en de"), " ",
+                    rx.link(t("privacyverklaring"), href=routes.PRIVACY, is_external=True), "."),
+            _error(s, "accepted_terms"),
         ),
+        checkbox_field("signup", "confirmed_16_plus", rx.text(t("Ik ben 16 jaar of ouder.")),
+                       _error(s, "confirmed_16_plus")),
         on_submit=s.sign_up,
-        reset_on_submit=False,
-        width="100%",
+        submit=N_("Aanmelden"),
         aria_label=t("Aanmelden"),
     )
 
@@ -110,20 +104,14 @@ def login() -> rx.Component:
     return rx.vstack(
         rx.heading(t("Inloggen"), as_="h1", size="7"),
         _card(
-            rx.form(
-                rx.vstack(
-                    form_error(_error(s, "form")),
-                    text_field("login", "email", N_("E-mailadres"), _error(s, "email"), type="email",
-                               autocomplete="email"),
-                    text_field("login", "password", N_("Wachtwoord"), _error(s, "password"), type="password",
-                               autocomplete="current-password"),
-                    submit_button(N_("Inloggen")),
-                    spacing="4",
-                    width="100%",
-                ),
+            simple_form(
+                form_error(_error(s, "form")),
+                text_field("login", "email", N_("E-mailadres"), _error(s, "email"), type="email",
+                           autocomplete="email"),
+                text_field("login", "password", N_("Wachtwoord"), _error(s, "password"), type="password",
+                           autocomplete="current-password"),
                 on_submit=s.log_in,
-                reset_on_submit=False,
-                width="100%",
+                submit=N_("Inloggen"),
                 aria_label=t("Inloggen"),
             ),
         ),
@@ -148,17 +136,11 @@ def forgot_password() -> rx.Component:
             ),
             _card(
                 rx.text(t("Vul je e-mailadres in. We sturen je een link om een nieuw wachtwoord te kiezen."), size="3"),
-                rx.form(
-                    rx.vstack(
-                        text_field("forgot", "email", N_("E-mailadres"), _error(s, "email"), type="email",
-                                   autocomplete="email"),
-                        submit_button(N_("Stuur de link")),
-                        spacing="4",
-                        width="100%",
-                    ),
+                simple_form(
+                    text_field("forgot", "email", N_("E-mailadres"), _error(s, "email"), type="email",
+                               autocomplete="email"),
                     on_submit=s.request_reset,
-                    reset_on_submit=False,
-                    width="100%",
+                    submit=N_("Stuur de link"),
                 ),
             ),
         ),
@@ -182,18 +164,11 @@ def reset_password() -> rx.Component:
             rx.cond(
                 s.token_valid,
                 _card(
-                    rx.form(
-                        rx.vstack(
-                            text_field("reset", "password", N_("Nieuw wachtwoord"), _error(s, "password"),
-                                       type="password", autocomplete="new-password",
-                                       hint=N_("Minstens 8 tekens. Een zinnetje van een paar woorden is sterk en makkelijk te onthouden.")),
-                            submit_button(N_("Wachtwoord opslaan")),
-                            spacing="4",
-                            width="100%",
-                        ),
+                    simple_form(
+                        text_field("reset", "password", N_("Nieuw wachtwoord"), _error(s, "password"),
+                                   type="password", autocomplete="new-password", hint=PASSWORD_HINT),
                         on_submit=s.reset_password,
-                        reset_on_submit=False,
-                        width="100%",
+                        submit=N_("Wachtwoord opslaan"),
                     ),
                 ),
                 _card(

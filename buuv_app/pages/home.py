@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import reflex as rx
 
-from buuv_app.i18n import N_
-
 from buuv_app import routes
 from buuv_app.components.i18n import t
 from buuv_app.components.notices import empty_notice, loading_notice
 from buuv_app.components.picker import neighbourhood_picker
 from buuv_app.components.posts import post_list
+from buuv_app.i18n import N_
 from buuv_app.layout import page
 from buuv_app.state.browse import HomeState, PlacesState
 

@@ -5,7 +5,12 @@ from __future__ import annotations
 import reflex as rx
 
 from buuv_app import routes
-from buuv_app.components.forms import field_error, submit_button, text_field
+from buuv_app.components.forms import (
+    field_error,
+    simple_form,
+    submit_button,
+    text_field,
+)
 from buuv_app.components.i18n import t
 from buuv_app.components.notices import loading_notice
 from buuv_app.i18n import N_
@@ -43,17 +48,12 @@ def _member_line(member: rx.Var[Member], *actions: rx.Component) -> rx.Component
 
 
 def _find_form(state: type[ManageRolesState]) -> rx.Component:
-    return rx.form(
-        rx.vstack(
-            text_field("find", "email", N_("E-mailadres van de bewoner"), state.errors.get("email", ""),
-                       type="email"),
-            submit_button(N_("Zoeken"), variant="outline"),
-            spacing="3",
-            width="100%",
-        ),
+    return simple_form(
+        text_field("find", "email", N_("E-mailadres van de bewoner"), state.errors.get("email", ""),
+                   type="email"),
         on_submit=state.find_member,
-        reset_on_submit=False,
-        width="100%",
+        submit=submit_button(N_("Zoeken"), variant="outline"),
+        spacing="3",
     )
 
 
@@ -109,23 +109,19 @@ def manage_professionals() -> rx.Component:
 
     def grant(found):
         return rx.card(
-            rx.form(
-                rx.vstack(
-                    rx.text(found.display_name, weight="bold", size="3"),
-                    rx.el.input(type="hidden", name="user_id", value=found.id.to_string()),
-                    rx.el.label(t("Werkt in gemeente"), html_for="grant-municipality", font_weight="600"),
-                    rx.el.select(
-                        rx.foreach(PlacesState.groups, lambda g: rx.el.option(g.name, value=g.slug)),
-                        id="grant-municipality", name="municipality", font_size="1rem", padding="0.5rem",
-                        min_height="2.75rem", width="100%",
-                    ),
-                    field_error("grant-municipality", s.errors.get("municipality", "")),
-                    submit_button(N_("Maak wijkprofessional")),
-                    spacing="2",
-                    width="100%",
+            simple_form(
+                rx.text(found.display_name, weight="bold", size="3"),
+                rx.el.input(type="hidden", name="user_id", value=found.id.to_string()),
+                rx.el.label(t("Werkt in gemeente"), html_for="grant-municipality", font_weight="600"),
+                rx.el.select(
+                    rx.foreach(PlacesState.groups, lambda g: rx.el.option(g.name, value=g.slug)),
+                    id="grant-municipality", name="municipality", font_size="1rem", padding="0.5rem",
+                    min_height="2.75rem", width="100%",
                 ),
+                field_error("grant-municipality", s.errors.get("municipality", "")),
                 on_submit=s.grant_professional,
-                reset_on_submit=False,
+                submit=N_("Maak wijkprofessional"),
+                spacing="2",
             ),
             width="100%",
         )

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import reflex as rx
 
-from buuv_app.i18n import N_
-
 from buuv_app import routes
 from buuv_app.components.i18n import t
 from buuv_app.components.notices import empty_notice, found_or_not
 from buuv_app.components.posts import post_list
+from buuv_app.i18n import N_
 from buuv_app.layout import page
 from buuv_app.state.browse import NeighbourhoodState
 

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import reflex as rx
 
-from buuv_app.i18n import N_
-
 from buuv_app import routes
 from buuv_app.components.notices import not_found_notice
+from buuv_app.i18n import N_
 from buuv_app.layout import page
 
 

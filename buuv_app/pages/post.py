@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import reflex as rx
 
-from buuv_app.i18n import N_
-
+from buuv_app import routes
 from buuv_app.components.i18n import localized, t
 from buuv_app.components.notices import found_or_not
 from buuv_app.components.posts import category_label, demo_badge, kind_badge
+from buuv_app.i18n import N_
 from buuv_app.layout import page
-from buuv_app import routes
 from buuv_app.state.browse import PostState
 
 

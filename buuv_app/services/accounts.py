@@ -15,7 +15,12 @@ from datetime import datetime, timedelta
 from sqlmodel import Session, col, delete, select
 
 from buuv_app import routes
-from buuv_app.errors import AuthenticationFailed, EmailNotConfirmed, InvalidToken, ValidationError
+from buuv_app.errors import (
+    AuthenticationFailed,
+    EmailNotConfirmed,
+    InvalidToken,
+    ValidationError,
+)
 from buuv_app.i18n import N_, gettext
 from buuv_app.models import (
     AuthSession,

@@ -9,7 +9,6 @@ from sqlmodel import Session, col, select
 
 from buuv_app.errors import NotFound, ValidationError
 from buuv_app.i18n import N_
-from buuv_app.services import permissions
 from buuv_app.models import (
     BODY_MAX,
     POST_LIFETIME,
@@ -23,6 +22,7 @@ from buuv_app.models import (
     User,
     utcnow,
 )
+from buuv_app.services import permissions
 
 EXCERPT_LENGTH = 160
 # Statuses in which a post still asks for a reaction and so appears in feeds.

@@ -5,7 +5,6 @@ the same scenarios at an instance that is already running."""
 from __future__ import annotations
 
 import itertools
-import os
 from collections.abc import Iterator
 from urllib.parse import urlparse
 

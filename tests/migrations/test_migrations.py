@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import pytest
 import sqlalchemy as sa
-from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlmodel import SQLModel
 
 import buuv_app.models  # noqa: F401
+from alembic import command
 from buuv_app.cli import alembic_config
 from buuv_app.db import make_engine
 

@@ -8,7 +8,13 @@ from datetime import timedelta
 import pytest
 from sqlmodel import select
 
-from buuv_app.errors import AuthenticationFailed, EmailNotConfirmed, InvalidToken, Throttled, ValidationError
+from buuv_app.errors import (
+    AuthenticationFailed,
+    EmailNotConfirmed,
+    InvalidToken,
+    Throttled,
+    ValidationError,
+)
 from buuv_app.models import AuthSession, OutboxMail, Post, User, UserToken, utcnow
 from buuv_app.services import accounts, mail, sessions
 from tests.factories import count_rows, make_member, make_neighbourhood, make_post

@@ -10,7 +10,12 @@ from buuv_app.errors import NotFound, PermissionDenied
 from buuv_app.models import Post
 from buuv_app.services import permissions, posts, roles
 from buuv_app.services.permissions import Action
-from tests.factories import make_member, make_municipality, make_neighbourhood, make_post
+from tests.factories import (
+    make_member,
+    make_municipality,
+    make_neighbourhood,
+    make_post,
+)
 
 
 @pytest.fixture

@@ -9,7 +9,13 @@ import pytest
 from buuv_app.errors import ValidationError
 from buuv_app.models import POST_LIFETIME, Post, utcnow
 from buuv_app.services import posts
-from tests.factories import count_rows, make_category, make_neighbourhood, make_post, make_user
+from tests.factories import (
+    count_rows,
+    make_category,
+    make_neighbourhood,
+    make_post,
+    make_user,
+)
 
 
 def _create(session, **overrides):
