@@ -1,4 +1,8 @@
-"""Plain HTTP routes beside the Reflex app, mounted under /api by buuv_app.buuv_app."""
+"""Plain HTTP routes beside the Reflex app, mounted under /api by buuv_app.buuv_app.
+
+Like event handlers, each route is `@public` or checks a permission from
+services/permissions.py itself (tests/security/test_handler_inventory.py holds them to it).
+"""
 
 from starlette.applications import Starlette
 from starlette.routing import Route

@@ -9,6 +9,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 
 from buuv_app.db import get_engine
+from buuv_app.services.permissions import public
 
 
 def _database_ok() -> bool:
@@ -20,6 +21,7 @@ def _database_ok() -> bool:
         return False
 
 
+@public
 async def health(_request: Request) -> JSONResponse:
     database_ok = await asyncio.to_thread(_database_ok)
     return JSONResponse(

@@ -1,6 +1,7 @@
 """One permission model: a predicate per action, and check_* that refuse and log.
 
-State handlers declare the action they need with `@guarded(Action.X)` (buuv_app.state.access),
+State handlers declare the action they need with `@guarded(Action.X)` (buuv_app.state.access)
+or say they are `@public`,
 which calls `allowed()` before the handler runs; object-level rules (is this *your* post?) are
 checked again by the services with the check_* functions below. HTTP routes under /api call the
 same functions. A refusal changes nothing and is logged with who tried what.
@@ -16,6 +17,22 @@ from buuv_app.errors import PermissionDenied
 from buuv_app.models import Neighbourhood, Post, Role, User
 
 log = logging.getLogger("buuv.security")
+
+
+ACCESS_ATTRIBUTE = "_buuv_access"
+PUBLIC = "public"
+
+
+def public(fn: Callable) -> Callable:
+    """Anyone may call this (event handler or HTTP route), with any arguments; it must not read
+    or change private data."""
+    setattr(fn, ACCESS_ATTRIBUTE, PUBLIC)
+    return fn
+
+
+def access_of(fn: Callable) -> str | None:
+    """PUBLIC, the Action a handler is guarded by, or None when it says nothing."""
+    return getattr(fn, ACCESS_ATTRIBUTE, None)
 
 
 class Action(StrEnum):

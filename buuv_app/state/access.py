@@ -17,20 +17,19 @@ from collections.abc import Callable
 
 from buuv_app.errors import PermissionDenied
 from buuv_app.models import User
-from buuv_app.services.permissions import Action, allowed, refuse
+from buuv_app.services.permissions import (  # noqa: F401  (public, access_of: re-exported)
+    ACCESS_ATTRIBUTE,
+    PUBLIC,
+    Action,
+    access_of,
+    allowed,
+    public,
+    refuse,
+)
 
 log = logging.getLogger("buuv.security")
 
-ACCESS_ATTRIBUTE = "_buuv_access"
-PUBLIC = "public"
-
 current_user: contextvars.ContextVar[User | None] = contextvars.ContextVar("buuv_current_user", default=None)
-
-
-def public(fn: Callable) -> Callable:
-    """Anyone may call this handler, with any arguments; it must not read or change private data."""
-    setattr(fn, ACCESS_ATTRIBUTE, PUBLIC)
-    return fn
 
 
 def guarded(action: Action) -> Callable[[Callable], Callable]:
@@ -77,7 +76,3 @@ def guarded(action: Action) -> Callable[[Callable], Callable]:
         return wrapper
 
     return decorate
-
-
-def access_of(fn: Callable) -> str | Action | None:
-    return getattr(fn, ACCESS_ATTRIBUTE, None)

@@ -63,3 +63,12 @@ def test_handlers_that_touch_accounts_are_guarded():
     for cls, name, fn in our_handlers():
         if cls.__name__ in {"AccountState", "AmbassadorsState", "ProfessionalsState"}:
             assert f"{cls.__name__}.{name}" not in public, f"{cls.__name__}.{name} must be guarded"
+
+
+def test_every_http_route_under_api_says_who_may_call_it():
+    from buuv_app.api import create_api
+
+    routes = create_api().routes
+    assert routes and all(route.path.startswith("/api/") for route in routes)
+    unmarked = [route.path for route in routes if access_of(route.endpoint) is None]
+    assert unmarked == []
