@@ -7,6 +7,7 @@ from sqlmodel import SQLModel
 import buuv_app.models  # noqa: F401  (registers every table on the metadata)
 from alembic import context
 from buuv_app.db import make_engine
+from buuv_app.services.search import include_in_migrations
 from buuv_app.settings import get_settings
 
 config = context.config
@@ -63,6 +64,7 @@ def _run(connection) -> None:
 def _configure_and_run(connection) -> None:
     context.configure(
         connection=connection,
+        include_object=include_in_migrations,
         target_metadata=target_metadata,
         # SQLite cannot ALTER most things; batch mode rebuilds the table instead.
         render_as_batch=True,

@@ -19,6 +19,7 @@ from sqlmodel import Session, SQLModel
 
 import buuv_app.models  # noqa: F401  (registers the tables)
 from buuv_app.db import make_engine
+from buuv_app.services.search import create_search_index
 from buuv_app.settings import normalize_database_url
 
 PG_URL_ENV = "BUUV_TEST_DATABASE_URL"
@@ -80,11 +81,18 @@ def throwaway_postgres():
         admin.dispose()
 
 
+def create_schema(engine) -> None:
+    """The models' tables plus the full-text index that lives outside the metadata."""
+    SQLModel.metadata.create_all(engine)
+    with engine.begin() as connection:
+        create_search_index(connection)
+
+
 @pytest.fixture(scope="session")
 def _postgres_schema_url(throwaway_postgres) -> str:
     url = throwaway_postgres()
     engine = make_engine(url)
-    SQLModel.metadata.create_all(engine)
+    create_schema(engine)
     engine.dispose()
     return url
 
@@ -102,7 +110,7 @@ def engine(request, tmp_path) -> Iterator[sa.Engine]:
         engine.dispose()
     else:
         engine = make_engine(f"sqlite:///{tmp_path / 'test.db'}")
-        SQLModel.metadata.create_all(engine)
+        create_schema(engine)
         yield engine
         engine.dispose()
 

@@ -9,6 +9,7 @@ from sqlmodel import Session, func, select
 
 from buuv_app.models import Category, Municipality, Neighbourhood, Post, User, utcnow
 from buuv_app.models.post import POST_LIFETIME
+from buuv_app.services.codes import new_code
 
 _seq = itertools.count(1)
 
@@ -102,6 +103,7 @@ def make_post(
     created = created_at or utcnow()
     n = _n()
     values = {
+        "short_code": new_code(),
         "kind": "request",
         "title": f"Wie helpt mij met klus {n}?",
         "body": "Ik zoek iemand die een uurtje kan helpen.",

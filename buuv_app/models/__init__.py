@@ -20,10 +20,13 @@ from buuv_app.models.place import Municipality, Neighbourhood
 from buuv_app.models.post import (
     BODY_MAX,
     POST_LIFETIME,
+    THANK_YOU_MAX,
     TITLE_MAX,
     Post,
     PostKind,
     PostStatus,
+    Visibility,
+    WhenKind,
 )
 from buuv_app.models.types import UTCDateTime, utcnow
 from buuv_app.models.user import Role, User
@@ -36,7 +39,10 @@ __all__ = [
     "UserToken",
     "BODY_MAX",
     "POST_LIFETIME",
+    "THANK_YOU_MAX",
     "TITLE_MAX",
+    "Visibility",
+    "WhenKind",
     "Category",
     "Municipality",
     "Neighbourhood",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 import sqlalchemy as sa
@@ -14,11 +14,23 @@ from buuv_app.models.types import UTCDateTime, utcnow
 POST_LIFETIME = timedelta(weeks=6)
 TITLE_MAX = 80
 BODY_MAX = 2000
+THANK_YOU_MAX = 500
 
 
 class PostKind(StrEnum):
     REQUEST = "request"
     OFFER = "offer"
+
+
+class Visibility(StrEnum):
+    EVERYONE = "everyone"
+    MEMBERS = "members"  # only signed-in members: a shy asker's choice
+
+
+class WhenKind(StrEnum):
+    FLEXIBLE = "flexible"
+    DATE = "date"
+    PERIOD = "period"
 
 
 class PostStatus(StrEnum):
@@ -40,8 +52,12 @@ class Post(SQLModel, table=True):
         sa.CheckConstraint(
             "status IN ('open', 'in_contact', 'matched', 'closed')", name="status"
         ),
+        sa.CheckConstraint("visibility IN ('everyone', 'members')", name="visibility"),
+        sa.CheckConstraint("when_kind IN ('flexible', 'date', 'period')", name="when_kind"),
         # The neighbourhood feed: open posts of one neighbourhood, newest first.
         sa.Index("ix_post_feed", "neighbourhood_id", "status", "created_at", "id"),
+        # All of both towns, newest first (home page, municipality filter, keyset pages).
+        sa.Index("ix_post_recent", "status", "created_at", "id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -58,3 +74,17 @@ class Post(SQLModel, table=True):
     expires_at: datetime = Field(
         default_factory=default_expiry, sa_type=UTCDateTime, nullable=False
     )
+    # Printed on paper boards as BUUV-XXXXX; no 0/O, 1/I/L to confuse.
+    short_code: str = Field(max_length=8, unique=True, nullable=False)
+    visibility: str = Field(default=Visibility.EVERYONE.value, max_length=10, nullable=False)
+    when_kind: str = Field(default=WhenKind.FLEXIBLE.value, max_length=10, nullable=False)
+    when_start: date | None = Field(default=None, nullable=True)
+    when_end: date | None = Field(default=None, nullable=True)
+    photo_key: str | None = Field(default=None, max_length=64, nullable=True)
+    # Title, text, category and place, lower-cased without accents: what full-text search reads.
+    search_text: str = Field(default="", sa_type=sa.Text, nullable=False)
+    reminder_sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
+    matched_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
+    closed_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
+    helped_by: str | None = Field(default=None, max_length=60, nullable=True)
+    thank_you: str | None = Field(default=None, max_length=500, nullable=True)

@@ -1,17 +1,23 @@
-"""Requests and offers: create them, list the open ones, read one."""
+"""Requests and offers: create, browse (filters, search, keyset pages), read, and their lifecycle.
+
+Lifecycle: open -> in contact -> matched ("geholpen") -> closed. A post expires six weeks after it
+was placed or last renewed; its author gets a "nog nodig?" mail a few days before.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime, timedelta
 
-from sqlmodel import Session, col, select
+import sqlalchemy as sa
+from sqlmodel import Session, col, func, select
 
 from buuv_app.errors import NotFound, ValidationError
 from buuv_app.i18n import N_
 from buuv_app.models import (
     BODY_MAX,
     POST_LIFETIME,
+    THANK_YOU_MAX,
     TITLE_MAX,
     Category,
     Municipality,
@@ -20,13 +26,19 @@ from buuv_app.models import (
     PostKind,
     PostStatus,
     User,
+    Visibility,
+    WhenKind,
     utcnow,
 )
-from buuv_app.services import permissions
+from buuv_app.services import codes, permissions, search
 
 EXCERPT_LENGTH = 160
+PAGE_SIZE = 20
+REMIND_BEFORE = timedelta(days=3)
+HELPER_NAME_MAX = 60
 # Statuses in which a post still asks for a reaction and so appears in feeds.
 VISIBLE_STATUSES = (PostStatus.OPEN.value, PostStatus.IN_CONTACT.value)
+EDITABLE_STATUSES = VISIBLE_STATUSES
 
 
 @dataclass(frozen=True)
@@ -48,13 +60,49 @@ class PostSummary:
     author_name: str
     is_demo: bool
     created_at: datetime
+    short_code: str = ""
+    visibility: str = Visibility.EVERYONE.value
+    photo_key: str | None = None
 
 
 @dataclass(frozen=True)
 class PostDetail(PostSummary):
-    body: str
-    expires_at: datetime
+    body: str = ""
+    expires_at: datetime | None = None
+    author_id: int = 0
+    when_kind: str = WhenKind.FLEXIBLE.value
+    when_start: date | None = None
+    when_end: date | None = None
+    helped_by: str | None = None
+    thank_you: str | None = None
+    matched_at: datetime | None = None
 
+
+@dataclass(frozen=True)
+class PostFilter:
+    """What a feed shows. Empty fields mean "all"."""
+
+    neighbourhood_slugs: tuple[str, ...] = ()
+    municipality_slug: str = ""
+    kind: str = ""
+    category_slug: str = ""
+    query: str = ""
+
+
+@dataclass(frozen=True)
+class FeedPage:
+    items: list[PostSummary]
+    next_cursor: str | None
+
+
+@dataclass(frozen=True)
+class FeedCounts:
+    total: int
+    kinds: dict[str, int] = field(default_factory=dict)
+    categories: dict[str, int] = field(default_factory=dict)
+
+
+# --- validation -----------------------------------------------------------------------------
 
 def excerpt(text: str, length: int = EXCERPT_LENGTH) -> str:
     """The start of `text`, cut at a word boundary, with an ellipsis when cut."""
@@ -64,6 +112,137 @@ def excerpt(text: str, length: int = EXCERPT_LENGTH) -> str:
     cut = text[:length].rsplit(" ", 1)[0].rstrip(",.;:")
     return cut + "…"
 
+
+def clean_title(raw: str) -> str:
+    title = " ".join((raw or "").split())
+    if not title:
+        raise ValidationError("title", N_("Geef je bericht een titel."))
+    if len(title) > TITLE_MAX:
+        raise ValidationError("title", N_("De titel mag hoogstens {max} tekens lang zijn."), max=TITLE_MAX)
+    return title
+
+
+def clean_body(raw: str) -> str:
+    body = (raw or "").strip()
+    if not body:
+        raise ValidationError("body", N_("Vertel in een paar zinnen waar het om gaat."))
+    if len(body) > BODY_MAX:
+        raise ValidationError("body", N_("De beschrijving mag hoogstens {max} tekens lang zijn."), max=BODY_MAX)
+    return body
+
+
+def clean_when(kind: str, start: date | None, end: date | None, today: date) -> tuple[str, date | None, date | None]:
+    if kind not in {k.value for k in WhenKind}:
+        raise ValidationError("when", N_("Kies wanneer: op een dag, in een periode, of flexibel."))
+    if kind == WhenKind.FLEXIBLE:
+        return kind, None, None
+    if start is None:
+        raise ValidationError("when_start", N_("Kies een datum."))
+    if start < today:
+        raise ValidationError("when_start", N_("Deze datum is al voorbij."))
+    if kind == WhenKind.DATE:
+        return kind, start, None
+    if end is None or end < start:
+        raise ValidationError("when_end", N_("Kies een einddatum op of na de begindatum."))
+    if end - start > POST_LIFETIME:
+        raise ValidationError("when_end", N_("Een periode kan hoogstens zes weken duren."))
+    return kind, start, end
+
+
+def _kind(kind: str) -> str:
+    if kind not in {k.value for k in PostKind}:
+        raise ValidationError("kind", N_("Kies of je hulp vraagt of aanbiedt."))
+    return kind
+
+
+def _visibility(value: str) -> str:
+    if value not in {v.value for v in Visibility}:
+        raise ValidationError("visibility", N_("Kies wie je bericht mag zien."))
+    return value
+
+
+def _category(session: Session, slug: str) -> Category:
+    category = session.exec(select(Category).where(Category.slug == slug)).first()
+    if category is None:
+        raise ValidationError("category", N_("Kies een categorie uit de lijst."))
+    return category
+
+
+def _neighbourhood(session: Session, slug: str) -> Neighbourhood:
+    neighbourhood = session.exec(select(Neighbourhood).where(Neighbourhood.slug == slug)).first()
+    if neighbourhood is None:
+        raise ValidationError("neighbourhood", N_("Kies een buurt uit de lijst."))
+    return neighbourhood
+
+
+def _search_text(session: Session, post: Post, category: Category, neighbourhood: Neighbourhood) -> str:
+    municipality = session.get(Municipality, neighbourhood.municipality_id)
+    parts = [post.title, post.body, category.name_nl, category.name_en, neighbourhood.name,
+             neighbourhood.district or "", municipality.name if municipality else ""]
+    return search.normalize(" ".join(parts))
+
+
+def _unique_code(session: Session) -> str:
+    for _ in range(20):
+        code = codes.new_code()
+        if session.exec(select(Post.id).where(Post.short_code == code)).first() is None:
+            return code
+    raise RuntimeError("no free short code after 20 tries")
+
+
+# --- create ---------------------------------------------------------------------------------
+
+def create_post(
+    *,
+    session: Session,
+    author: User,
+    kind: str,
+    title: str,
+    body: str,
+    category_slug: str,
+    neighbourhood_slug: str,
+    visibility: str = Visibility.EVERYONE.value,
+    when_kind: str = WhenKind.FLEXIBLE.value,
+    when_start: date | None = None,
+    when_end: date | None = None,
+    photo_key: str | None = None,
+    created_at: datetime | None = None,
+    is_demo: bool = False,
+) -> Post:
+    """Validate and store a new open post. Raises ValidationError naming the field at fault."""
+    kind = _kind(kind)
+    title = clean_title(title)
+    body = clean_body(body)
+    category = _category(session, category_slug)
+    neighbourhood = _neighbourhood(session, neighbourhood_slug)
+    created = created_at or utcnow()
+    when_kind, when_start, when_end = clean_when(when_kind, when_start, when_end, created.date())
+    post = Post(
+        kind=kind,
+        title=title,
+        body=body,
+        category_id=category.id,
+        neighbourhood_id=neighbourhood.id,
+        author_id=author.id,
+        is_demo=is_demo,
+        visibility=_visibility(visibility),
+        when_kind=when_kind,
+        when_start=when_start,
+        when_end=when_end,
+        photo_key=photo_key,
+        short_code=_unique_code(session),
+        created_at=created,
+        updated_at=created,
+        expires_at=created + POST_LIFETIME,
+    )
+    post.search_text = _search_text(session, post, category, neighbourhood)
+    session.add(post)
+    session.commit()
+    session.refresh(post)
+    return post
+
+
+# --- read -----------------------------------------------------------------------------------
 
 def _summary_query():
     return (
@@ -92,97 +271,131 @@ def _summary_fields(post, category, neighbourhood, municipality, author) -> dict
         author_name=author.display_name,
         is_demo=post.is_demo,
         created_at=post.created_at,
+        short_code=post.short_code,
+        visibility=post.visibility,
+        photo_key=post.photo_key,
     )
-
-
-def list_open_posts(
-    *,
-    session: Session,
-    neighbourhood_id: int | None = None,
-    limit: int = 20,
-    now: datetime | None = None,
-) -> list[PostSummary]:
-    """Posts that still want a reaction, newest first; one neighbourhood or all of them."""
-    query = _summary_query().where(
-        col(Post.status).in_(VISIBLE_STATUSES), Post.expires_at > (now or utcnow())
-    )
-    if neighbourhood_id is not None:
-        query = query.where(Post.neighbourhood_id == neighbourhood_id)
-    query = query.order_by(col(Post.created_at).desc(), col(Post.id).desc()).limit(limit)
-    return [PostSummary(**_summary_fields(*row)) for row in session.exec(query).all()]
-
-
-def get_post_detail(*, session: Session, post_id: int) -> PostDetail | None:
-    """One post with everything its public page shows, or None."""
-    row = session.exec(_summary_query().where(Post.id == post_id)).first()
-    return _detail(row) if row is not None else None
-
-
-def clean_title(raw: str) -> str:
-    title = " ".join((raw or "").split())
-    if not title:
-        raise ValidationError("title", N_("Geef je bericht een titel."))
-    if len(title) > TITLE_MAX:
-        raise ValidationError("title", N_("De titel mag hoogstens {max} tekens lang zijn."), max=TITLE_MAX)
-    return title
-
-
-def clean_body(raw: str) -> str:
-    body = (raw or "").strip()
-    if not body:
-        raise ValidationError("body", N_("Vertel in een paar zinnen waar het om gaat."))
-    if len(body) > BODY_MAX:
-        raise ValidationError("body", N_("De beschrijving mag hoogstens {max} tekens lang zijn."), max=BODY_MAX)
-    return body
-
-
-def create_post(
-    *,
-    session: Session,
-    author: User,
-    kind: str,
-    title: str,
-    body: str,
-    category_slug: str,
-    neighbourhood_slug: str,
-    created_at: datetime | None = None,
-    is_demo: bool = False,
-) -> Post:
-    """Validate and store a new open post. Raises ValidationError naming the field at fault."""
-    if kind not in {k.value for k in PostKind}:
-        raise ValidationError("kind", N_("Kies of je hulp vraagt of aanbiedt."))
-    title = clean_title(title)
-    body = clean_body(body)
-    category = session.exec(select(Category).where(Category.slug == category_slug)).first()
-    if category is None:
-        raise ValidationError("category", N_("Kies een categorie uit de lijst."))
-    neighbourhood = session.exec(
-        select(Neighbourhood).where(Neighbourhood.slug == neighbourhood_slug)
-    ).first()
-    if neighbourhood is None:
-        raise ValidationError("neighbourhood", N_("Kies een buurt uit de lijst."))
-    created = created_at or utcnow()
-    post = Post(
-        kind=kind,
-        title=title,
-        body=body,
-        category_id=category.id,
-        neighbourhood_id=neighbourhood.id,
-        author_id=author.id,
-        is_demo=is_demo,
-        created_at=created,
-        updated_at=created,
-        expires_at=created + POST_LIFETIME,
-    )
-    session.add(post)
-    session.commit()
-    session.refresh(post)
-    return post
 
 
 def _detail(row) -> PostDetail:
     post = row[0]
-    return PostDetail(**_summary_fields(*row), body=post.body, expires_at=post.expires_at)
+    return PostDetail(
+        **_summary_fields(*row), body=post.body, expires_at=post.expires_at, author_id=post.author_id,
+        when_kind=post.when_kind, when_start=post.when_start, when_end=post.when_end,
+        helped_by=post.helped_by, thank_you=post.thank_you, matched_at=post.matched_at,
+    )
+
+
+def _visible_to(query, viewer: User | None):
+    # Members-only posts never leave the database for someone who is not signed in.
+    if not permissions.is_member(viewer):
+        query = query.where(Post.visibility == Visibility.EVERYONE.value)
+    return query
+
+
+def _filtered(query, session: Session, filters: PostFilter, viewer: User | None, now: datetime):
+    query = _visible_to(query, viewer).where(
+        col(Post.status).in_(VISIBLE_STATUSES), Post.expires_at > now)
+    if filters.neighbourhood_slugs:
+        ids = select(Neighbourhood.id).where(col(Neighbourhood.slug).in_(filters.neighbourhood_slugs[:50]))
+        query = query.where(col(Post.neighbourhood_id).in_(ids))
+    if filters.municipality_slug:
+        ids = (select(Neighbourhood.id).join(Municipality, Neighbourhood.municipality_id == Municipality.id)
+               .where(Municipality.slug == filters.municipality_slug))
+        query = query.where(col(Post.neighbourhood_id).in_(ids))
+    if filters.kind:
+        query = query.where(Post.kind == filters.kind)
+    if filters.category_slug:
+        query = query.where(Post.category_id == select(Category.id).where(
+            Category.slug == filters.category_slug).scalar_subquery())
+    match = search.matches(session.get_bind().dialect.name, filters.query, Post.id, Post.search_text)
+    if match is not None:
+        query = query.where(match)
+    return query
+
+
+def encode_cursor(created_at: datetime, post_id: int) -> str:
+    return f"{int(created_at.timestamp() * 1_000_000)}-{post_id}"
+
+
+def decode_cursor(cursor: str | None) -> tuple[datetime, int] | None:
+    """The (created_at, id) position of a "meer laden" cursor; None for a missing or bad one."""
+    try:
+        micros, post_id = (cursor or "").split("-")
+        return datetime.fromtimestamp(int(micros) / 1_000_000, UTC), int(post_id)
+    except (ValueError, OverflowError, OSError):
+        return None
+
+
+def browse(
+    *, session: Session, viewer: User | None, filters: PostFilter = PostFilter(),
+    after: str | None = None, limit: int = PAGE_SIZE, now: datetime | None = None,
+) -> FeedPage:
+    """Open posts matching `filters`, newest first, one page after `after` (keyset: stable and
+    as fast on page 200 as on page 1)."""
+    now = now or utcnow()
+    query = _filtered(_summary_query(), session, filters, viewer, now)
+    position = decode_cursor(after)
+    if position is not None:
+        created_at, post_id = position
+        query = query.where(sa.or_(
+            Post.created_at < created_at,
+            sa.and_(Post.created_at == created_at, Post.id < post_id),
+        ))
+    query = query.order_by(col(Post.created_at).desc(), col(Post.id).desc()).limit(limit + 1)
+    rows = session.exec(query).all()
+    items = [PostSummary(**_summary_fields(*row)) for row in rows[:limit]]
+    next_cursor = encode_cursor(items[-1].created_at, items[-1].id) if len(rows) > limit else None
+    return FeedPage(items=items, next_cursor=next_cursor)
+
+
+def count(*, session: Session, viewer: User | None, filters: PostFilter = PostFilter(),
+          now: datetime | None = None) -> FeedCounts:
+    """How many posts match, and per kind and per category with the other filters kept."""
+    now = now or utcnow()
+    base = select(func.count()).select_from(Post)
+    total = session.exec(_filtered(base, session, filters, viewer, now)).one()
+    kinds_query = _filtered(select(Post.kind, func.count()).select_from(Post), session,
+                            _replace(filters, kind=""), viewer, now).group_by(Post.kind)
+    categories_query = _filtered(
+        select(Category.slug, func.count()).select_from(Post).join(Category, Post.category_id == Category.id),
+        session, _replace(filters, category_slug=""), viewer, now).group_by(Category.slug)
+    return FeedCounts(
+        total=total,
+        kinds=dict(session.exec(kinds_query).all()),
+        categories=dict(session.exec(categories_query).all()),
+    )
+
+
+def _replace(filters: PostFilter, **changes) -> PostFilter:
+    return replace(filters, **changes)
+
+
+def list_open_posts(
+    *, session: Session, neighbourhood_id: int | None = None, limit: int = PAGE_SIZE,
+    now: datetime | None = None, viewer: User | None = None,
+) -> list[PostSummary]:
+    """Posts that still want a reaction, newest first; one neighbourhood or all of them."""
+    slugs: tuple[str, ...] = ()
+    if neighbourhood_id is not None:
+        neighbourhood = session.get(Neighbourhood, neighbourhood_id)
+        slugs = (neighbourhood.slug,) if neighbourhood else ("-",)
+    return browse(session=session, viewer=viewer, filters=PostFilter(neighbourhood_slugs=slugs),
+                  limit=limit, now=now).items
+
+
+def get_post_detail(*, session: Session, post_id: int, viewer: User | None = None) -> PostDetail | None:
+    """One post with everything its page shows, or None (unknown, or members-only for a visitor)."""
+    row = session.exec(_visible_to(_summary_query(), viewer).where(Post.id == post_id)).first()
+    return _detail(row) if row is not None else None
+
+
+def get_post_by_code(*, session: Session, code: str, viewer: User | None = None) -> PostDetail | None:
+    parsed = codes.parse(code)
+    if parsed is None:
+        return None
+    row = session.exec(_visible_to(_summary_query(), viewer).where(Post.short_code == parsed)).first()
+    return _detail(row) if row is not None else None
 
 
 def list_posts_by_author(*, session: Session, author_id: int) -> list[PostDetail]:
@@ -192,6 +405,8 @@ def list_posts_by_author(*, session: Session, author_id: int) -> list[PostDetail
     return [_detail(row) for row in session.exec(query).all()]
 
 
+# --- change (the author only) ---------------------------------------------------------------
+
 def _own_post(session: Session, actor: User, post_id: int) -> Post:
     post = session.get(Post, post_id) if isinstance(post_id, int) else None
     if post is None:
@@ -200,12 +415,82 @@ def _own_post(session: Session, actor: User, post_id: int) -> Post:
     return post
 
 
-def update_post(*, session: Session, actor: User, post_id: int, title: str, body: str) -> Post:
-    """Change the title and text of your own post."""
+def _editable(post: Post, now: datetime) -> None:
+    if post.status not in EDITABLE_STATUSES:
+        raise ValidationError("post", N_("Dit bericht is al afgerond en kan niet meer worden gewijzigd."))
+    if post.expires_at <= now:
+        raise ValidationError("post", N_("Dit bericht is verlopen. Verleng het eerst als je nog hulp zoekt of biedt."))
+
+
+def update_post(
+    *, session: Session, actor: User, post_id: int, title: str, body: str,
+    category_slug: str | None = None, neighbourhood_slug: str | None = None,
+    visibility: str | None = None, when_kind: str | None = None,
+    when_start: date | None = None, when_end: date | None = None,
+) -> Post:
+    """Change your own open post; fields left None stay as they are."""
     post = _own_post(session, actor, post_id)
+    now = utcnow()
+    _editable(post, now)
     post.title = clean_title(title)
     post.body = clean_body(body)
-    post.updated_at = utcnow()
+    category = _category(session, category_slug) if category_slug is not None else session.get(Category, post.category_id)
+    neighbourhood = (_neighbourhood(session, neighbourhood_slug) if neighbourhood_slug is not None
+                     else session.get(Neighbourhood, post.neighbourhood_id))
+    if visibility is not None:
+        post.visibility = _visibility(visibility)
+    if when_kind is not None:
+        post.when_kind, post.when_start, post.when_end = clean_when(when_kind, when_start, when_end, now.date())
+    post.category_id, post.neighbourhood_id = category.id, neighbourhood.id
+    post.search_text = _search_text(session, post, category, neighbourhood)
+    post.updated_at = now
+    session.add(post)
+    session.commit()
+    return post
+
+
+def renew_post(*, session: Session, actor: User, post_id: int) -> Post:
+    """Six more weeks from now ("nog nodig"), also for a post that has just expired."""
+    post = _own_post(session, actor, post_id)
+    if post.status not in EDITABLE_STATUSES:
+        raise ValidationError("post", N_("Dit bericht is al afgerond en kan niet meer worden gewijzigd."))
+    now = utcnow()
+    post.expires_at = now + POST_LIFETIME
+    post.reminder_sent_at = None
+    post.updated_at = now
+    session.add(post)
+    session.commit()
+    return post
+
+
+def close_post(*, session: Session, actor: User, post_id: int) -> Post:
+    post = _own_post(session, actor, post_id)
+    now = utcnow()
+    post.status = PostStatus.CLOSED.value
+    post.closed_at = now
+    post.updated_at = now
+    session.add(post)
+    session.commit()
+    return post
+
+
+def mark_matched(*, session: Session, actor: User, post_id: int, helped_by: str = "", thank_you: str = "") -> Post:
+    """Someone got helped: the post says "geholpen", with who helped and a thank-you if given."""
+    post = _own_post(session, actor, post_id)
+    if post.status not in EDITABLE_STATUSES:
+        raise ValidationError("post", N_("Dit bericht is al afgerond en kan niet meer worden gewijzigd."))
+    helper = " ".join((helped_by or "").split())
+    if len(helper) > HELPER_NAME_MAX:
+        raise ValidationError("helped_by", N_("De naam mag hoogstens {max} tekens lang zijn."), max=HELPER_NAME_MAX)
+    thanks = (thank_you or "").strip()
+    if len(thanks) > THANK_YOU_MAX:
+        raise ValidationError("thank_you", N_("Het bedankje mag hoogstens {max} tekens lang zijn."), max=THANK_YOU_MAX)
+    now = utcnow()
+    post.status = PostStatus.MATCHED.value
+    post.matched_at = now
+    post.helped_by = helper or None
+    post.thank_you = thanks or None
+    post.updated_at = now
     session.add(post)
     session.commit()
     return post
@@ -215,3 +500,30 @@ def delete_post(*, session: Session, actor: User, post_id: int) -> None:
     """Remove your own post for good."""
     session.delete(_own_post(session, actor, post_id))
     session.commit()
+
+
+# --- reminders and figures ------------------------------------------------------------------
+
+def posts_needing_reminder(*, session: Session, now: datetime | None = None) -> list[Post]:
+    """Open posts that expire within REMIND_BEFORE and have not been reminded yet."""
+    now = now or utcnow()
+    return list(session.exec(
+        select(Post).where(
+            col(Post.status).in_(VISIBLE_STATUSES), Post.expires_at > now,
+            Post.expires_at <= now + REMIND_BEFORE, col(Post.reminder_sent_at).is_(None),
+        )
+    ).all())
+
+
+def match_counts(*, session: Session) -> list[tuple[str, str, int]]:
+    """(neighbourhood, category, matches), most matches first: what BUUV counts as success."""
+    rows = session.exec(
+        select(Neighbourhood.name, Category.slug, func.count())
+        .select_from(Post)
+        .join(Neighbourhood, Post.neighbourhood_id == Neighbourhood.id)
+        .join(Category, Post.category_id == Category.id)
+        .where(Post.status == PostStatus.MATCHED.value)
+        .group_by(Neighbourhood.name, Category.slug)
+        .order_by(func.count().desc(), Neighbourhood.name)
+    ).all()
+    return [(name, slug, n) for name, slug, n in rows]

@@ -13,6 +13,8 @@ import buuv_app.models  # noqa: F401
 from alembic import command
 from buuv_app.cli import alembic_config
 from buuv_app.db import make_engine
+from buuv_app.services import search
+from buuv_app.services.search import include_in_migrations
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -32,7 +34,8 @@ def test_upgrade_head_gives_exactly_the_models_schema(empty_database_url):
     command.upgrade(_config(empty_database_url), "head")
     engine = make_engine(empty_database_url)
     with engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        context = MigrationContext.configure(
+            connection, opts={"compare_type": True, "include_object": include_in_migrations})
         diff = compare_metadata(context, SQLModel.metadata)
     engine.dispose()
     assert diff == [], f"models and migrations disagree: {diff}"
@@ -45,7 +48,7 @@ def test_downgrade_base_removes_every_table(empty_database_url):
     engine = make_engine(empty_database_url)
     tables = set(sa.inspect(engine).get_table_names()) - {"alembic_version"}
     engine.dispose()
-    assert tables == set()
+    assert tables == set()  # the FTS5 table and its shadow tables are gone too
 
 
 def test_every_revision_has_a_message():
@@ -97,3 +100,32 @@ def test_a_migration_that_fails_halfway_leaves_nothing_behind(empty_database_url
     engine.dispose()
     assert version == "0001"
     assert not tables & {"auth_attempt", "auth_session", "outbox_mail"}
+
+
+def test_backfill_gives_existing_posts_a_unique_code_and_makes_them_searchable(empty_database_url):
+    config = _config(empty_database_url)
+    command.upgrade(config, "0003")
+    engine = make_engine(empty_database_url)
+    with engine.begin() as connection:
+        for statement in (
+            "INSERT INTO municipality (id, slug, name) VALUES (1, 'leiden', 'Leiden')",
+            "INSERT INTO neighbourhood (id, slug, name, municipality_id, sort_order) VALUES (1, 'merenwijk', 'Merenwijk', 1, 0)",
+            "INSERT INTO category (id, slug, name_nl, name_en, icon, sort_order) VALUES (1, 'tuin', 'Tuin', 'Garden', 'flower-2', 0)",
+            "INSERT INTO \"user\" (id, display_name, role, is_demo, created_at, updated_at) VALUES (1, 'Anneke', 'resident', false, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)",
+        ):
+            connection.execute(sa.text(statement))
+        for title in ("Wie snoeit mijn heg?", "Hulp bij de CAFÉ-kassa"):
+            connection.execute(sa.text(
+                "INSERT INTO post (kind, title, body, category_id, neighbourhood_id, author_id, status, is_demo, "
+                "created_at, updated_at, expires_at) VALUES ('request', :title, 'Graag!', 1, 1, 1, 'open', false, "
+                "CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"), {"title": title})
+    command.upgrade(config, "head")
+    with engine.connect() as connection:
+        codes = [row.short_code for row in connection.execute(sa.text("SELECT short_code FROM post"))]
+        texts = [row.search_text for row in connection.execute(sa.text("SELECT search_text FROM post ORDER BY id"))]
+        clause = search.matches(connection.dialect.name, "cafe", sa.column("id"), sa.column("search_text"))
+        found = connection.execute(sa.select(sa.column("id")).select_from(sa.table("post")).where(clause)).all()
+    engine.dispose()
+    assert len(codes) == 2 and len(set(codes)) == 2 and all(codes)
+    assert "merenwijk" in texts[0] and "tuin" in texts[0]
+    assert len(found) == 1
