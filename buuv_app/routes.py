@@ -7,6 +7,11 @@ from urllib.parse import urlencode
 HOME = "/"
 NEIGHBOURHOOD = "/buurt/[buurt]"
 POST = "/hulp/[post_id]"
+BROWSE = "/hulp"
+NEW_POST = "/hulp/nieuw"
+SHORT_CODE = "/c/[code]"
+# Post kinds as they read in a Dutch address bar.
+KIND_WORDS = {"request": "vraag", "offer": "aanbod"}
 NOT_FOUND = "404"
 SIGN_UP = "/aanmelden"
 CONFIRM = "/aanmelden/bevestigen"
@@ -34,3 +39,25 @@ def neighbourhood_url(slug: str) -> str:
 
 def post_url(post_id: int) -> str:
     return f"/hulp/{post_id}"
+
+
+def photo_url(key: str, thumbnail: bool = False) -> str:
+    return f"/api/photos/{key}/thumb" if thumbnail else f"/api/photos/{key}"
+
+
+def feed_url(base: str, *, kind: str = "", category: str = "", query: str = "", municipality: str = "",
+             neighbourhoods: list[str] | tuple[str, ...] = ()) -> str:
+    """A shareable address for a filtered feed: /hulp?soort=vraag&categorie=tuin&q=..."""
+    params = {
+        "soort": KIND_WORDS.get(kind, ""),
+        "categorie": category,
+        "q": query,
+        "gemeente": municipality,
+        "buurten": ",".join(neighbourhoods),
+    }
+    encoded = urlencode({key: value for key, value in params.items() if value})
+    return f"{base}?{encoded}" if encoded else base
+
+
+def kind_from_word(word: str) -> str:
+    return {v: k for k, v in KIND_WORDS.items()}.get((word or "").lower(), "")

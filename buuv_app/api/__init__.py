@@ -8,7 +8,12 @@ from starlette.applications import Starlette
 from starlette.routing import Route
 
 from buuv_app.api.health import health
+from buuv_app.api.photos import photo
 
 
 def create_api() -> Starlette:
-    return Starlette(routes=[Route("/api/health", health, methods=["GET"])])
+    return Starlette(routes=[
+        Route("/api/health", health, methods=["GET"]),
+        Route("/api/photos/{key}", photo, methods=["GET"]),
+        Route("/api/photos/{key}/{size:str}", photo, methods=["GET"]),
+    ])

@@ -27,6 +27,14 @@ def demo_badge(is_demo: Var) -> rx.Component:
     )
 
 
+def members_badge(members_only: Var) -> rx.Component:
+    return rx.cond(
+        members_only,
+        rx.badge(rx.icon("lock", size=12, aria_hidden="true"), t("alleen voor leden"), color_scheme="gray",
+                 variant="soft", size="1", high_contrast=True),
+    )
+
+
 def category_label(post: Var) -> rx.Component:
     return rx.hstack(
         category_icon(post.category_icon, size=18),
@@ -47,13 +55,25 @@ def post_card(post: Var[PostCardView]) -> rx.Component:
                         kind_badge(post.kind),
                         category_label(post),
                         rx.spacer(),
+                        members_badge(post.members_only),
                         demo_badge(post.is_demo),
                         width="100%",
                         align="center",
                         wrap="wrap",
                     ),
-                    rx.heading(post.title, as_="h3", size="4", weight="bold"),
-                    rx.text(post.excerpt, size="3", color=rx.color("gray", 12)),
+                    rx.hstack(
+                        rx.vstack(
+                            rx.heading(post.title, as_="h3", size="4", weight="bold"),
+                            rx.text(post.excerpt, size="3", color=rx.color("gray", 12)),
+                            spacing="1",
+                            flex="1",
+                        ),
+                        rx.cond(post.thumb_url != "", rx.image(src=post.thumb_url, alt="", width="5rem",
+                                                               height="5rem", object_fit="cover",
+                                                               border_radius="8px", flex_shrink="0")),
+                        width="100%",
+                        align="start",
+                    ),
                     rx.text(
                         post.author_name, " · ", post.neighbourhood_name, " · ",
                         localized(post.ago_nl, post.ago_en),

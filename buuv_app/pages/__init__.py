@@ -3,12 +3,14 @@
 from buuv_app.pages import (
     account,
     auth,
+    browse,
     home,
     legal,
     manage,
     neighbourhood,
+    new_post,
     not_found,
     post,
 )
 
-__all__ = ["account", "auth", "home", "legal", "manage", "neighbourhood", "not_found", "post"]
+__all__ = ["account", "auth", "browse", "home", "legal", "manage", "neighbourhood", "new_post", "not_found", "post"]

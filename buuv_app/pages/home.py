@@ -23,6 +23,14 @@ def home() -> rx.Component:
                 t("Buren helpen buren in Leiden en Leiderdorp: met boodschappen, een ritje naar het ziekenhuis, samen wandelen of een klusje in huis. Kies je buurt en kijk wie er hulp vraagt of aanbiedt."),
                 size="4",
             ),
+            rx.hstack(
+                rx.button(rx.link(t("Vraag om hulp"), href=routes.NEW_POST + "?soort=vraag"), as_child=True, size="4"),
+                rx.button(rx.link(t("Bied hulp aan"), href=routes.NEW_POST + "?soort=aanbod"), as_child=True,
+                          size="4", variant="outline"),
+                spacing="3",
+                wrap="wrap",
+            ),
+            rx.link(t("Zoek in alle vragen en aanbod"), href=routes.BROWSE, size="3"),
             spacing="3",
         ),
         rx.el.section(
@@ -33,8 +41,10 @@ def home() -> rx.Component:
             width="100%",
         ),
         rx.el.section(
-            rx.heading(t("Nieuw in Leiden en Leiderdorp"), as_="h2", size="6",
-                       margin_bottom="0.75rem", id="nieuw"),
+            rx.heading(
+                rx.cond(HomeState.home_name != "", t("Nieuw in je buurt") + ": " + HomeState.home_name,
+                        t("Nieuw in Leiden en Leiderdorp")),
+                as_="h2", size="6", margin_bottom="0.75rem", id="nieuw"),
             rx.cond(
                 HomeState.loaded,
                 post_list(HomeState.recent, empty_notice(N_("Er staan nog geen vragen of aanbiedingen."))),

@@ -1,57 +1,121 @@
-"""/hulp/<id>: the public page of one request or offer."""
+"""/hulp/<id>: the page of one request or offer, and /c/<code> from a paper board."""
 
 from __future__ import annotations
 
 import reflex as rx
 
 from buuv_app import routes
+from buuv_app.components.forms import form_error, simple_form, text_field, textarea_field
 from buuv_app.components.i18n import localized, t
-from buuv_app.components.notices import found_or_not
-from buuv_app.components.posts import category_label, demo_badge, kind_badge
+from buuv_app.components.notices import found_or_not, loading_notice
+from buuv_app.components.posts import category_label, demo_badge, kind_badge, members_badge
 from buuv_app.i18n import N_
 from buuv_app.layout import page
-from buuv_app.state.browse import PostState
+from buuv_app.models import THANK_YOU_MAX
+from buuv_app.state.post import PostState
+
+P = PostState.post
 
 
 def _status_note() -> rx.Component:
-    post = PostState.post
     return rx.match(
-        post.status,
-        ("matched", rx.callout(t("Geholpen! Deze vraag heeft een match gevonden."), icon="heart-handshake", high_contrast=True, color_scheme="grass")),
+        P.status,
+        ("matched", rx.callout(
+            rx.vstack(
+                rx.text(t("Geholpen! Deze vraag heeft een match gevonden."), weight="bold"),
+                rx.cond(P.helped_by != "", rx.text(t("Geholpen door"), " ", P.helped_by)),
+                rx.cond(P.thank_you != "", rx.el.blockquote(P.thank_you, font_style="italic", margin="0")),
+                spacing="1",
+            ),
+            icon="heart-handshake", high_contrast=True, color_scheme="grass")),
         ("closed", rx.callout(t("Dit bericht is gesloten."), icon="circle-x", high_contrast=True, color_scheme="gray")),
-        ("in_contact", rx.callout(t("Er is al contact over dit bericht."), icon="message-circle", high_contrast=True, color_scheme="blue")),
+        ("in_contact", rx.callout(t("Er is al contact over dit bericht."), icon="message-circle", high_contrast=True,
+                                  color_scheme="blue")),
         rx.fragment(),
     )
 
 
-def _post() -> rx.Component:
-    post = PostState.post
-    return rx.vstack(
-        rx.link(
-            "← ", post.neighbourhood_name,
-            href=post.neighbourhood_url,
-            size="3",
+def _share() -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.hstack(
+                rx.text(t("Code voor het prikbord:"), size="3"),
+                rx.code(P.short_code, size="4", weight="bold"),
+                align="center", spacing="2", wrap="wrap",
+            ),
+            rx.hstack(
+                rx.button(rx.icon("share-2", size=18, aria_hidden="true"), t("Link kopiëren"),
+                          on_click=[rx.set_clipboard(P.share_url), rx.toast.info(t("De link is gekopieerd."))],
+                          variant="soft", size="3"),
+                rx.link(t("Delen via WhatsApp"), href="https://wa.me/?text=" + P.share_url, is_external=True,
+                        size="3"),
+                align="center", spacing="3", wrap="wrap",
+            ),
+            rx.text(P.share_url, size="2", color=rx.color("gray", 11), word_break="break-all"),
+            spacing="2",
         ),
+        width="100%",
+    )
+
+
+def _author_actions() -> rx.Component:
+    open_post = (P.status == "open") | (P.status == "in_contact")
+    return rx.cond(
+        PostState.is_author & open_post,
+        rx.card(
+            rx.vstack(
+                rx.heading(t("Jouw bericht"), as_="h2", size="4"),
+                form_error(PostState.errors.get("post", "")),
+                rx.text(t("Staat online tot"), " ", localized(P.expires_nl, P.expires_en), size="3"),
+                rx.hstack(
+                    rx.button(t("Verlengen (nog nodig)"), on_click=PostState.renew, variant="soft", size="3"),
+                    rx.button(t("Sluiten"), on_click=PostState.close, variant="soft", color_scheme="gray", size="3"),
+                    spacing="3", wrap="wrap",
+                ),
+                rx.el.details(
+                    rx.el.summary(t("Ik ben geholpen / het is gelukt"), cursor="pointer", font_weight="600",
+                                  padding_y="0.5rem"),
+                    simple_form(
+                        text_field("match", "helped_by", N_("Wie hielp? (mag leeg blijven)"),
+                                   PostState.errors.get("helped_by", ""), max_length=60),
+                        textarea_field("match", "thank_you", N_("Een bedankje op je bericht (mag leeg blijven)"),
+                                       PostState.errors.get("thank_you", ""), max_length=THANK_YOU_MAX),
+                        on_submit=PostState.mark_matched,
+                        submit=N_("Zet op geholpen"),
+                        spacing="3",
+                    ),
+                ),
+                spacing="3", width="100%",
+            ),
+            width="100%",
+        ),
+    )
+
+
+def _post() -> rx.Component:
+    return rx.vstack(
+        rx.link("← ", P.neighbourhood_name, href=P.neighbourhood_url, size="3"),
         rx.el.article(
             rx.vstack(
-                rx.hstack(kind_badge(post.kind), category_label(post), demo_badge(post.is_demo),
+                rx.hstack(kind_badge(P.kind), category_label(P), members_badge(P.members_only), demo_badge(P.is_demo),
                           align="center", wrap="wrap", spacing="3"),
-                rx.heading(post.title, as_="h1", size="7"),
-                rx.text(
-                    post.author_name, " · ", post.neighbourhood_name, ", ", post.municipality_name,
-                    size="3", color=rx.color("gray", 11),
-                ),
-                rx.text(
-                    t("Geplaatst op"), " ", localized(post.date_nl, post.date_en),
-                    size="2", color=rx.color("gray", 11),
-                ),
+                rx.heading(P.title, as_="h1", size="7"),
+                rx.text(P.author_name, " · ", P.neighbourhood_name, ", ", P.municipality_name,
+                        size="3", color=rx.color("gray", 11)),
+                rx.text(t("Geplaatst op"), " ", localized(P.date_nl, P.date_en), size="2", color=rx.color("gray", 11)),
                 _status_note(),
-                rx.text(post.body, size="4", white_space="pre-line"),
+                rx.cond(P.photo_url != "", rx.image(src=P.photo_url, alt=P.title, width="100%", max_width="32rem",
+                                                    border_radius="12px")),
+                rx.text(P.body, size="4", white_space="pre-line"),
+                rx.text(rx.text(t("Wanneer:"), as_="span", weight="bold"), " ", localized(P.when_nl, P.when_en),
+                        size="3"),
                 spacing="3",
                 align="start",
             ),
             width="100%",
         ),
+        _author_actions(),
+        _share(),
         spacing="4",
         width="100%",
     )
@@ -64,4 +128,14 @@ def post() -> rx.Component:
         PostState.found,
         _post(),
         N_("Dit bericht bestaat niet (meer). Misschien is het al verwijderd."),
+    )
+
+
+@page(routes.SHORT_CODE, title="Code", on_load=PostState.open_code)
+def short_code() -> rx.Component:
+    return rx.cond(
+        PostState.found,
+        loading_notice(),
+        found_or_not(PostState.loaded, PostState.found, rx.fragment(),
+                     N_("Deze code kennen we niet. Kijk of je hem goed hebt overgenomen, zoals BUUV-7K3FQ.")),
     )

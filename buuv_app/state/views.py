@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from buuv_app import routes
-from buuv_app.i18n import format_ago, format_date
+from buuv_app.i18n import format_ago, format_date, gettext
+from buuv_app.models import WhenKind
+from buuv_app.services import codes
 from buuv_app.services.posts import PostDetail, PostSummary
+from buuv_app.settings import get_settings
 
 
 @dataclass
@@ -27,6 +31,8 @@ class PostCardView:
     ago_nl: str
     ago_en: str
     is_demo: bool
+    thumb_url: str = ""
+    members_only: bool = False
 
 
 @dataclass
@@ -35,6 +41,15 @@ class PostPageView(PostCardView):
     status: str = "open"
     date_nl: str = ""
     date_en: str = ""
+    when_nl: str = ""
+    when_en: str = ""
+    expires_nl: str = ""
+    expires_en: str = ""
+    short_code: str = ""
+    share_url: str = ""
+    photo_url: str = ""
+    helped_by: str = ""
+    thank_you: str = ""
 
 
 def card_view(post: PostSummary) -> PostCardView:
@@ -55,7 +70,18 @@ def card_view(post: PostSummary) -> PostCardView:
         ago_nl=format_ago(post.created_at, "nl"),
         ago_en=format_ago(post.created_at, "en"),
         is_demo=post.is_demo,
+        thumb_url=routes.photo_url(post.photo_key, thumbnail=True) if post.photo_key else "",
+        members_only=post.visibility == "members",
     )
+
+
+def when_text(kind: str, start: date | None, end: date | None, locale: str) -> str:
+    if kind == WhenKind.DATE and start:
+        return gettext("Op {date}", locale, date=format_date(start, locale))
+    if kind == WhenKind.PERIOD and start and end:
+        return gettext("Van {start} tot en met {end}", locale, start=format_date(start, locale),
+                       end=format_date(end, locale))
+    return gettext("Flexibel, in overleg", locale)
 
 
 def page_view(post: PostDetail) -> PostPageView:
@@ -66,4 +92,13 @@ def page_view(post: PostDetail) -> PostPageView:
         status=post.status,
         date_nl=format_date(post.created_at, "nl"),
         date_en=format_date(post.created_at, "en"),
+        when_nl=when_text(post.when_kind, post.when_start, post.when_end, "nl"),
+        when_en=when_text(post.when_kind, post.when_start, post.when_end, "en"),
+        expires_nl=format_date(post.expires_at, "nl") if post.expires_at else "",
+        expires_en=format_date(post.expires_at, "en") if post.expires_at else "",
+        short_code=codes.display(post.short_code),
+        share_url=f"{get_settings().public_url.rstrip('/')}{routes.post_url(post.id)}",
+        photo_url=routes.photo_url(post.photo_key) if post.photo_key else "",
+        helped_by=post.helped_by or "",
+        thank_you=post.thank_you or "",
     )

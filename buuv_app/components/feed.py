@@ -1,0 +1,120 @@
+"""The filter bar, the counted list and "meer laden" for a feed (FeedState)."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from buuv_app.components.i18n import localized, t
+from buuv_app.components.notices import empty_notice
+from buuv_app.components.posts import post_list
+from buuv_app.i18n import N_
+from buuv_app.state.browse import PlacesState
+from buuv_app.state.feed import FeedState
+
+F = FeedState
+
+
+def _category_select() -> rx.Component:
+    return rx.vstack(
+        rx.el.label(t("Categorie"), html_for="feed-category", font_weight="600"),
+        rx.el.select(
+            rx.el.option(t("Alle categorieën"), value=""),
+            rx.foreach(
+                PlacesState.category_options,
+                lambda c: rx.el.option(
+                    localized(c.name_nl, c.name_en), " (", F.category_counts.get(c.slug, 0), ")", value=c.slug),
+            ),
+            id="feed-category", name="category", default_value=F.category, key=F.category,
+            font_size="1rem", padding="0.5rem", min_height="2.75rem", width="100%", border_radius="8px",
+            border=f"1px solid {rx.color('gray', 7)}", background="white",
+        ),
+        spacing="1",
+        width="100%",
+    )
+
+
+def _places_filter() -> rx.Component:
+    """Only on /hulp: a whole town, or one or more wijken."""
+    def wijk(n):
+        return rx.el.label(
+            rx.el.input(type="checkbox", name="wijk:" + n.slug, default_checked=F.neighbourhoods.contains(n.slug)),
+            " ", n.name,
+            display="inline-flex", gap="0.3rem", align_items="center", min_height="2.25rem", margin_right="0.8rem",
+        )
+
+    return rx.vstack(
+        rx.el.label(t("Gemeente"), html_for="feed-municipality", font_weight="600"),
+        rx.el.select(
+            rx.el.option(t("Leiden en Leiderdorp"), value=""),
+            rx.foreach(PlacesState.groups, lambda g: rx.el.option(g.name, value=g.slug)),
+            id="feed-municipality", name="municipality", default_value=F.municipality, key=F.municipality,
+            font_size="1rem", padding="0.5rem", min_height="2.75rem", width="100%", border_radius="8px",
+            border=f"1px solid {rx.color('gray', 7)}", background="white",
+        ),
+        rx.el.details(
+            rx.el.summary(t("Kies wijken"), cursor="pointer", padding_y="0.4rem", font_weight="600"),
+            rx.foreach(PlacesState.groups, lambda g: rx.box(
+                rx.text(g.name, weight="bold", size="2"),
+                rx.foreach(g.districts, lambda d: rx.box(rx.foreach(d.neighbourhoods, wijk))),
+                margin_bottom="0.5rem",
+            )),
+        ),
+        spacing="1",
+        width="100%",
+    )
+
+
+def filter_bar(with_places: bool) -> rx.Component:
+    kinds = rx.hstack(
+        rx.button(t("Alles"), type="button", size="3", variant=rx.cond(F.kind == "", "solid", "outline"),
+                  on_click=F.choose_kind(""), aria_pressed=rx.cond(F.kind == "", "true", "false")),
+        *[
+            rx.button(t(label), rx.text(" (", F.kind_counts.get(kind, 0), ")", as_="span"), type="button", size="3",
+                      variant=rx.cond(F.kind == kind, "solid", "outline"), on_click=F.choose_kind(kind),
+                      aria_pressed=rx.cond(F.kind == kind, "true", "false"))
+            for kind, label in (("request", N_("Vragen")), ("offer", N_("Aanbod")))
+        ],
+        spacing="2",
+        wrap="wrap",
+        role="group",
+        aria_label=t("Soort"),
+    )
+    return rx.vstack(
+        kinds,
+        rx.form(
+            rx.vstack(
+                rx.el.input(type="hidden", name="kind", value=F.kind),
+                rx.vstack(
+                    rx.el.label(t("Zoeken"), html_for="feed-q", font_weight="600"),
+                    rx.input(id="feed-q", name="q", type="search", default_value=F.query, key=F.query, size="3",
+                             width="100%", placeholder=t("bijvoorbeeld: boodschappen, tuin, computer")),
+                    spacing="1",
+                    width="100%",
+                ),
+                _category_select(),
+                _places_filter() if with_places else rx.fragment(),
+                rx.button(t("Toon resultaten"), type="submit", size="3", width="100%"),
+                spacing="3",
+                width="100%",
+            ),
+            on_submit=F.apply_filters,
+            reset_on_submit=False,
+            width="100%",
+            role="search",
+        ),
+        spacing="3",
+        width="100%",
+    )
+
+
+def feed_results() -> rx.Component:
+    return rx.vstack(
+        rx.text(F.total, " ", t("berichten gevonden"), size="3", weight="medium", role="status"),
+        post_list(F.items, empty_notice(N_("Niets gevonden met deze keuzes. Probeer minder filters of andere woorden."))),
+        rx.cond(
+            F.next_cursor != "",
+            rx.button(t("Meer laden"), on_click=F.load_more, size="3", variant="soft", width="100%"),
+        ),
+        spacing="3",
+        width="100%",
+    )

@@ -1,0 +1,212 @@
+"""A single post: its page with the author's actions, and writing a new one."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import date
+
+import reflex as rx
+
+from buuv_app import routes
+from buuv_app.db import session_scope
+from buuv_app.errors import NotFound, ValidationError
+from buuv_app.i18n import N_
+from buuv_app.models import Neighbourhood, PostKind, Visibility, WhenKind
+from buuv_app.services import photos, posts
+from buuv_app.services.permissions import Action
+from buuv_app.state.access import guarded, public
+from buuv_app.state.account import FormState, text
+from buuv_app.state.views import PostPageView, page_view
+
+
+def _route_post_id(state: rx.State) -> int | None:
+    raw = str(state.router._page.params.get("post_id", "") or "")
+    return int(raw) if raw.isdigit() and len(raw) < 12 else None
+
+
+class PostState(FormState):
+    """The public page of one request or offer; its author can renew, close or mark it matched."""
+
+    post: PostPageView | None = None
+    is_author: bool = False  # display only: every action is checked again on the server
+    found: bool = True
+    loaded: bool = False
+
+    async def _load(self, post_id: int | None) -> None:
+        viewer = await self._load_user()
+
+        def load():
+            if post_id is None:
+                return None
+            with session_scope() as session:
+                detail = posts.get_post_detail(session=session, post_id=post_id, viewer=viewer)
+            return (page_view(detail), detail.author_id) if detail else None
+
+        result = await asyncio.to_thread(load)
+        self.post = result[0] if result else None
+        self.is_author = bool(result and viewer and result[1] == viewer.id)
+        self.found = result is not None
+        self.loaded = True
+
+    @rx.event
+    @public
+    async def load_post(self):
+        self.loaded = False
+        self.errors = {}
+        await self._load(_route_post_id(self))
+
+    @rx.event
+    @public
+    async def open_code(self):
+        """/c/<code>: the short code from a paper board leads to the post."""
+        code = str(self.router._page.params.get("code", "") or "")[:40]
+        viewer = await self._load_user()
+
+        def find():
+            with session_scope() as session:
+                detail = posts.get_post_by_code(session=session, code=code, viewer=viewer)
+            return detail.id if detail else None
+
+        post_id = await asyncio.to_thread(find)
+        if post_id is None:
+            self.found, self.loaded, self.post = False, True, None
+            return
+        return rx.redirect(routes.post_url(post_id), replace=True)
+
+    async def _act(self, change, success: str):
+        user = self._user()
+        post_id = _route_post_id(self)
+
+        def run():
+            with session_scope() as session:
+                change(session, user, post_id if post_id is not None else -1)
+
+        try:
+            await asyncio.to_thread(run)
+        except ValidationError as error:
+            return self._field_error("post", error)
+        except NotFound:
+            return rx.toast.error(self._t(N_("Dit bericht bestaat niet (meer). Misschien is het al verwijderd.")))
+        self.errors = {}
+        await self._load(post_id)
+        return rx.toast.success(self._t(success))
+
+    @rx.event
+    @guarded(Action.MANAGE_OWN_POSTS)
+    async def renew(self):
+        return await self._act(lambda s, u, pid: posts.renew_post(session=s, actor=u, post_id=pid),
+                               N_("Je bericht blijft zes weken langer staan."))
+
+    @rx.event
+    @guarded(Action.MANAGE_OWN_POSTS)
+    async def close(self):
+        return await self._act(lambda s, u, pid: posts.close_post(session=s, actor=u, post_id=pid),
+                               N_("Je bericht is gesloten."))
+
+    @rx.event
+    @guarded(Action.MANAGE_OWN_POSTS)
+    async def mark_matched(self, form: dict):
+        helped_by, thank_you = text(form, "helped_by"), text(form, "thank_you")
+        return await self._act(
+            lambda s, u, pid: posts.mark_matched(session=s, actor=u, post_id=pid, helped_by=helped_by,
+                                                 thank_you=thank_you),
+            N_("Fijn dat het gelukt is! Je bericht staat nu op geholpen."))
+
+
+def _parse_date(value: str) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+class NewPostState(FormState):
+    """The guided form for a new request or offer."""
+
+    kind: str = PostKind.REQUEST.value
+    category: str = ""
+    when_kind: str = WhenKind.FLEXIBLE.value
+    home_slug: str = ""
+    photo_preview: str = ""
+    _photo_key: str = ""
+
+    @rx.event
+    @guarded(Action.MANAGE_OWN_POSTS)
+    async def start(self):
+        user = self._user()
+
+        def home():
+            with session_scope() as session:
+                neighbourhood = session.get(Neighbourhood, user.home_neighbourhood_id) if user.home_neighbourhood_id else None
+                return neighbourhood.slug if neighbourhood else ""
+
+        self.home_slug = await asyncio.to_thread(home)
+        word = self.router.url.query_parameters.get("soort", "")
+        self.kind = routes.kind_from_word(word) or PostKind.REQUEST.value
+        self.category, self.when_kind, self.errors = "", WhenKind.FLEXIBLE.value, {}
+        self.photo_preview, self._photo_key = "", ""
+
+    @rx.event
+    @guarded(Action.MANAGE_OWN_POSTS)
+    def choose_kind(self, kind: str):
+        self.kind = kind if kind in {k.value for k in PostKind} else PostKind.REQUEST.value
+
+    @rx.event
+    @guarded(Action.MANAGE_OWN_POSTS)
+    def choose_category(self, slug: str):
+        self.category = str(slug)[:40]
+
+    @rx.event
+    @guarded(Action.MANAGE_OWN_POSTS)
+    def choose_when(self, when_kind: str):
+        self.when_kind = when_kind if when_kind in {k.value for k in WhenKind} else WhenKind.FLEXIBLE.value
+
+    @rx.event
+    @guarded(Action.MANAGE_OWN_POSTS)
+    async def upload_photo(self, files: list[rx.UploadFile]):
+        if not files:
+            return
+        # Read at most one byte past the limit: a bigger upload is refused without holding it all.
+        data = await files[0].read(photos.MAX_BYTES + 1)
+        try:
+            stored = await asyncio.to_thread(photos.store_photo, data=data)
+        except ValidationError as error:
+            return self._field_error("newpost", error)
+        if self._photo_key:
+            photos.delete_photo(self._photo_key)
+        self._photo_key = stored.key
+        self.photo_preview = routes.photo_url(stored.key, thumbnail=True)
+        self.errors = {}
+
+    @rx.event
+    @guarded(Action.MANAGE_OWN_POSTS)
+    def remove_photo(self):
+        if self._photo_key:
+            photos.delete_photo(self._photo_key)
+        self._photo_key, self.photo_preview = "", ""
+
+    @rx.event
+    @guarded(Action.MANAGE_OWN_POSTS)
+    async def create(self, form: dict):
+        user = self._user()
+        photo_key = self._photo_key or None
+        kind, category, when_kind = self.kind, self.category, self.when_kind
+        visibility = Visibility.MEMBERS.value if text(form, "visibility") == "members" else Visibility.EVERYONE.value
+
+        def run():
+            with session_scope() as session:
+                return posts.create_post(
+                    session=session, author=user, kind=kind, title=text(form, "title"),
+                    body=text(form, "body"), category_slug=category,
+                    neighbourhood_slug=text(form, "neighbourhood"), visibility=visibility,
+                    when_kind=when_kind, when_start=_parse_date(text(form, "when_start")),
+                    when_end=_parse_date(text(form, "when_end")), photo_key=photo_key,
+                ).id
+
+        try:
+            post_id = await asyncio.to_thread(run)
+        except ValidationError as error:
+            return self._field_error("newpost", error)
+        self._photo_key, self.photo_preview, self.errors = "", "", {}
+        return [rx.toast.success(self._t(N_("Je bericht staat erop. Buren kunnen nu reageren."))),
+                rx.redirect(routes.post_url(post_id))]
