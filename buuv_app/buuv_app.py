@@ -12,7 +12,7 @@ configure_logging()
 app = rx.App(
     html_lang="nl",
     api_transformer=create_api(),
-    style=styles.global_style,
+    stylesheets=styles.STYLESHEETS,
     # Plain toasts (dark text on white): the "rich" pastel ones fail the contrast check.
     # Top centre, large and with a close button: easy to see and dismiss on a phone.
     toaster=rx.toast.provider(rich_colors=False, position="top-center", close_button=True),
