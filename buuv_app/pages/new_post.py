@@ -119,17 +119,22 @@ def _photo() -> rx.Component:
                           on_click=S.remove_photo),
                 align="center", spacing="3",
             ),
-            rx.upload(
-                rx.vstack(
-                    rx.icon("camera", size=24, aria_hidden="true"),
-                    rx.text(t("Kies een foto of sleep hem hierheen (JPEG, PNG of WebP, hoogstens 5 MB)"), size="2"),
-                    align="center", spacing="1",
+            # The label gives the dropzone's file input its name; clicks reach the input through
+            # it (no_click stops the dropzone from opening a second dialog), keys through the zone.
+            rx.el.label(
+                rx.upload(
+                    rx.vstack(
+                        rx.icon("camera", size=24, aria_hidden="true"),
+                        rx.text(t("Kies een foto of sleep hem hierheen (JPEG, PNG of WebP, hoogstens 5 MB)"),
+                                size="2"),
+                        align="center", spacing="1",
+                    ),
+                    id="photo", max_files=1, multiple=False, no_click=True,
+                    accept={"image/jpeg": [".jpg", ".jpeg"], "image/png": [".png"], "image/webp": [".webp"]},
+                    on_drop=S.upload_photo(rx.upload_files(upload_id="photo")),
+                    border=f"2px dashed {rx.color('gray', 7)}", padding="1rem", border_radius="8px", width="100%",
                 ),
-                id="photo", max_files=1, multiple=False,
-                accept={"image/jpeg": [".jpg", ".jpeg"], "image/png": [".png"], "image/webp": [".webp"]},
-                on_drop=S.upload_photo(rx.upload_files(upload_id="photo")),
-                border=f"2px dashed {rx.color('gray', 7)}", padding="1rem", border_radius="8px", width="100%",
-                cursor="pointer",
+                display="block", width="100%", cursor="pointer",
             ),
         ),
         field_error("newpost-photo", _error("photo")),

@@ -12,7 +12,9 @@ from sqlmodel import Session, select
 from buuv_app.models import AuthSession, Municipality, Post, User
 from buuv_app.state.account import AccountState, LoginState
 from buuv_app.state.base import AppState
+from buuv_app.state.feed import FeedState
 from buuv_app.state.manage import AmbassadorsState, ProfessionalsState
+from buuv_app.state.post import NewPostState, PostState
 from tests.e2e.auth import PASSWORD, create_member, unique_email
 from tests.factories import make_post
 from tests.security.client import HostileClient, delta_value
@@ -174,3 +176,48 @@ def test_anonymous_client_cannot_call_member_handlers(app_url, people, app_db):
     finally:
         client.close()
     assert snapshot(app_db) == before
+
+
+def test_cannot_renew_close_or_match_another_members_post(mallory, people, app_db):
+    before = snapshot(app_db)
+    victim_post = people["victim_post"]
+    path = f"/hulp/{victim_post.id}"
+    for name, payload in (("renew", {}), ("close", {}),
+                          ("mark_matched", {"form": {"helped_by": "Mallory", "thank_you": "gekaapt"}})):
+        # The browser sends route parameters inside the query, as React Router hands them over.
+        updates = mallory.call(handler(PostState, name), payload, path=path,
+                               query={"post_id": str(victim_post.id)})
+        assert "Dat mag je niet doen" in "".join(u.text for u in updates), name
+    assert snapshot(app_db) == before
+
+
+def test_visitors_cannot_post_or_upload(app_url, people, app_db):
+    before = snapshot(app_db)
+    client = HostileClient(app_url)
+    try:
+        form = {"title": "Spam", "body": "Koop nu", "neighbourhood": "merenwijk"}
+        updates = client.call(handler(NewPostState, "create"), {"form": form}, path="/hulp/nieuw")
+        assert "/inloggen" in "".join(u.text for u in updates)
+        client.call(handler(NewPostState, "choose_category"), {"slug": "tuin"})
+    finally:
+        client.close()
+    assert snapshot(app_db) == before
+
+
+def test_members_only_posts_never_reach_a_visitor_through_the_feed(app_url, people, app_db, mallory):
+    from buuv_app.services import posts
+
+    shy = posts.create_post(session=app_db, author=people["victim"], kind="request",
+                            title="Verlegen vraag van Vera", body="Alleen voor leden.",
+                            category_slug="gezelschap", neighbourhood_slug="merenwijk", visibility="members")
+    client = HostileClient(app_url)
+    try:
+        client.call(handler(FeedState, "load_browse"), path="/hulp", query={"q": "verlegen"})
+        client.call(handler(FeedState, "apply_filters"), {"form": {"q": "Vera"}}, path="/hulp")
+        client.call(handler(PostState, "load_post"), path=f"/hulp/{shy.id}", query={"post_id": str(shy.id)})
+        assert not client.saw("Verlegen vraag van Vera")
+    finally:
+        client.close()
+    # The same calls from a signed-in member do show it: the refusals above are not an accident.
+    mallory.call(handler(PostState, "load_post"), path=f"/hulp/{shy.id}", query={"post_id": str(shy.id)})
+    assert mallory.saw("Verlegen vraag van Vera")
