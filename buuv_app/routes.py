@@ -45,19 +45,5 @@ def photo_url(key: str, thumbnail: bool = False) -> str:
     return f"/api/photos/{key}/thumb" if thumbnail else f"/api/photos/{key}"
 
 
-def feed_url(base: str, *, kind: str = "", category: str = "", query: str = "", municipality: str = "",
-             neighbourhoods: list[str] | tuple[str, ...] = ()) -> str:
-    """A shareable address for a filtered feed: /hulp?soort=vraag&categorie=tuin&q=..."""
-    params = {
-        "soort": KIND_WORDS.get(kind, ""),
-        "categorie": category,
-        "q": query,
-        "gemeente": municipality,
-        "buurten": ",".join(neighbourhoods),
-    }
-    encoded = urlencode({key: value for key, value in params.items() if value})
-    return f"{base}?{encoded}" if encoded else base
-
-
 def kind_from_word(word: str) -> str:
     return {v: k for k, v in KIND_WORDS.items()}.get((word or "").lower(), "")

@@ -13,7 +13,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -76,12 +76,17 @@ class RunningApp:
 
 
 @contextmanager
-def running_app(workdir: Path, demo: bool = True, **extra_env: str) -> Iterator[RunningApp]:
-    """Build and serve the production app with a fresh SQLite database in `workdir`."""
+def running_app(
+    workdir: Path, demo: bool = True, populate: Callable[[str], None] | None = None, **extra_env: str,
+) -> Iterator[RunningApp]:
+    """Build and serve the production app with a fresh SQLite database in `workdir`;
+    `populate(database_url)` may add data (benchmarks) before the app starts."""
     database_url = f"sqlite:///{workdir / 'app.db'}"
     # Behind one trusted proxy hop, tests can give each browser its own client address.
     env = app_environment(database_url, REFLEX_TRUSTED_PROXY_HOPS="1", **extra_env)
     prepare_database(env, demo=demo)
+    if populate is not None:
+        populate(database_url)
     port = free_port()
     log = workdir / "reflex.log"
     reflex = shutil.which("reflex", path=env["PATH"]) or "reflex"

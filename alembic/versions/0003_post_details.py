@@ -12,9 +12,9 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 import sqlmodel
-from alembic import op
 
 import buuv_app.models.types
+from alembic import op
 
 revision: str = "0003"
 down_revision: str | None = "0002"
@@ -40,11 +40,14 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("thank_you", sqlmodel.sql.sqltypes.AutoString(length=500), nullable=True))
         batch_op.create_check_constraint("visibility", "visibility IN ('everyone', 'members')")
         batch_op.create_check_constraint("when_kind", "when_kind IN ('flexible', 'date', 'period')")
-        batch_op.create_index("ix_post_recent", ["status", "created_at", "id"], unique=False)
+        batch_op.create_index("ix_post_recent", ["created_at", "id"], unique=False)
+        batch_op.create_index("ix_post_browse", ["neighbourhood_id", "kind", "category_id", "created_at", "id"],
+                              unique=False)
 
 
 def downgrade() -> None:
     with op.batch_alter_table("post", schema=None) as batch_op:
+        batch_op.drop_index("ix_post_browse")
         batch_op.drop_index("ix_post_recent")
         batch_op.drop_constraint("when_kind", type_="check")
         batch_op.drop_constraint("visibility", type_="check")

@@ -12,8 +12,8 @@ Create Date: 2026-11-28
 from collections.abc import Sequence
 
 import sqlalchemy as sa
-from alembic import op
 
+from alembic import op
 from buuv_app.services import codes, search
 
 revision: str = "0004"

@@ -12,6 +12,13 @@ from buuv_app.state.browse import PlacesState
 from buuv_app.state.feed import FeedState
 
 F = FeedState
+FORM_ID = "feed-form"
+
+
+def _sync_url(kind: str | None = None):
+    """Put the filters in the address bar, in the browser (assets/feed-url.js)."""
+    overrides = "" if kind is None else f", {{kind: {kind!r}}}"
+    return rx.call_script(f"window.buuvSyncFeedUrl && window.buuvSyncFeedUrl({FORM_ID!r}{overrides})")
 
 
 def _category_select() -> rx.Component:
@@ -67,10 +74,10 @@ def _places_filter() -> rx.Component:
 def filter_bar(with_places: bool) -> rx.Component:
     kinds = rx.hstack(
         rx.button(t("Alles"), type="button", size="3", variant=rx.cond(F.kind == "", "solid", "outline"),
-                  on_click=F.choose_kind(""), aria_pressed=rx.cond(F.kind == "", "true", "false")),
+                  on_click=[F.choose_kind(""), _sync_url("")], aria_pressed=rx.cond(F.kind == "", "true", "false")),
         *[
             rx.button(t(label), rx.text(" (", F.kind_counts.get(kind, 0), ")", as_="span"), type="button", size="3",
-                      variant=rx.cond(F.kind == kind, "solid", "outline"), on_click=F.choose_kind(kind),
+                      variant=rx.cond(F.kind == kind, "solid", "outline"), on_click=[F.choose_kind(kind), _sync_url(kind)],
                       aria_pressed=rx.cond(F.kind == kind, "true", "false"))
             for kind, label in (("request", N_("Vragen")), ("offer", N_("Aanbod")))
         ],
@@ -97,10 +104,11 @@ def filter_bar(with_places: bool) -> rx.Component:
                 spacing="3",
                 width="100%",
             ),
-            on_submit=F.apply_filters,
+            on_submit=[F.apply_filters, _sync_url()],
             reset_on_submit=False,
             width="100%",
             role="search",
+            id=FORM_ID,
         ),
         spacing="3",
         width="100%",

@@ -7,7 +7,7 @@ a message used in the code has no English translation.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
 
@@ -56,9 +56,15 @@ def format_date(moment: datetime, locale: str) -> str:
 
 def format_ago(moment: datetime, locale: str, now: datetime | None = None) -> str:
     """How long ago, in words: "3 dagen geleden" / "3 days ago"."""
-    delta = moment - (now or utcnow())
-    if abs(delta.total_seconds()) < 60:
+    seconds = (moment - (now or utcnow())).total_seconds()
+    if abs(seconds) < 60:
         return gettext("zojuist", locale)
-    return format_timedelta(
-        delta, granularity="minute", add_direction=True, locale=normalize_locale(locale)
-    )
+    # Words never name more than minutes for the last hour and hours for older posts, so
+    # rounding to the minute / hour first lets feeds reuse the (slow) Babel formatting.
+    bucket = 60 if abs(seconds) < 3600 else 3600
+    return _ago(int(seconds // bucket) * bucket, normalize_locale(locale))
+
+
+@lru_cache(maxsize=8192)
+def _ago(seconds: int, locale: str) -> str:
+    return format_timedelta(timedelta(seconds=seconds), granularity="minute", add_direction=True, locale=locale)

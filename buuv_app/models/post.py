@@ -57,7 +57,9 @@ class Post(SQLModel, table=True):
         # The neighbourhood feed: open posts of one neighbourhood, newest first.
         sa.Index("ix_post_feed", "neighbourhood_id", "status", "created_at", "id"),
         # All of both towns, newest first (home page, municipality filter, keyset pages).
-        sa.Index("ix_post_recent", "status", "created_at", "id"),
+        sa.Index("ix_post_recent", "created_at", "id"),
+        # The most common filter: one neighbourhood, one kind, one category, newest first.
+        sa.Index("ix_post_browse", "neighbourhood_id", "kind", "category_id", "created_at", "id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -5,10 +5,20 @@ from __future__ import annotations
 import reflex as rx
 
 from buuv_app import routes
-from buuv_app.components.forms import form_error, simple_form, text_field, textarea_field
+from buuv_app.components.forms import (
+    form_error,
+    simple_form,
+    text_field,
+    textarea_field,
+)
 from buuv_app.components.i18n import localized, t
 from buuv_app.components.notices import found_or_not, loading_notice
-from buuv_app.components.posts import category_label, demo_badge, kind_badge, members_badge
+from buuv_app.components.posts import (
+    category_label,
+    demo_badge,
+    kind_badge,
+    members_badge,
+)
 from buuv_app.i18n import N_
 from buuv_app.layout import page
 from buuv_app.models import THANK_YOU_MAX

@@ -26,6 +26,7 @@ from buuv_app.models import (
     PostKind,
     PostStatus,
     User,
+    UTCDateTime,
     Visibility,
     WhenKind,
     utcnow,
@@ -87,6 +88,9 @@ class PostFilter:
     kind: str = ""
     category_slug: str = ""
     query: str = ""
+    # Already-known ids spare the look-ups (a feed knows them from its page load).
+    neighbourhood_ids: tuple[int, ...] = ()
+    category_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -244,43 +248,54 @@ def create_post(
 
 # --- read -----------------------------------------------------------------------------------
 
-def _summary_query():
+# Only the columns a card shows (no search text, no user row with its password hash).
+SUMMARY_COLUMNS = (
+    Post.id, Post.kind, Post.status, Post.title, sa.func.substr(Post.body, 1, EXCERPT_LENGTH + 40).label("start"),
+    Category.slug.label("category_slug"), Category.name_nl, Category.name_en, Category.icon,
+    Neighbourhood.slug.label("neighbourhood_slug"), Neighbourhood.name.label("neighbourhood_name"),
+    Municipality.name.label("municipality_name"), User.display_name, Post.is_demo, Post.created_at,
+    Post.short_code, Post.visibility, Post.photo_key,
+)
+
+
+def _joined(query):
     return (
-        select(Post, Category, Neighbourhood, Municipality, User)
-        .join(Category, Post.category_id == Category.id)
+        query.join(Category, Post.category_id == Category.id)
         .join(Neighbourhood, Post.neighbourhood_id == Neighbourhood.id)
         .join(Municipality, Neighbourhood.municipality_id == Municipality.id)
         .join(User, Post.author_id == User.id)
     )
 
 
-def _summary_fields(post, category, neighbourhood, municipality, author) -> dict:
-    return dict(
-        id=post.id,
-        kind=post.kind,
-        status=post.status,
-        title=post.title,
-        excerpt=excerpt(post.body),
-        category_slug=category.slug,
-        category_name_nl=category.name_nl,
-        category_name_en=category.name_en,
-        category_icon=category.icon,
-        neighbourhood_slug=neighbourhood.slug,
-        neighbourhood_name=neighbourhood.name,
-        municipality_name=municipality.name,
-        author_name=author.display_name,
-        is_demo=post.is_demo,
-        created_at=post.created_at,
-        short_code=post.short_code,
-        visibility=post.visibility,
-        photo_key=post.photo_key,
+def _summary_query():
+    return _joined(select(*SUMMARY_COLUMNS).select_from(Post))
+
+
+def _summary(row) -> PostSummary:
+    return PostSummary(
+        id=row.id, kind=row.kind, status=row.status, title=row.title, excerpt=excerpt(row.start),
+        category_slug=row.category_slug, category_name_nl=row.name_nl, category_name_en=row.name_en,
+        category_icon=row.icon, neighbourhood_slug=row.neighbourhood_slug,
+        neighbourhood_name=row.neighbourhood_name, municipality_name=row.municipality_name,
+        author_name=row.display_name, is_demo=row.is_demo, created_at=_aware(row.created_at),
+        short_code=row.short_code, visibility=row.visibility, photo_key=row.photo_key,
     )
+
+
+def _aware(moment: datetime) -> datetime:
+    # Core rows of a labelled select still pass through UTCDateTime; this guards the odd driver.
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _detail_query():
+    return _joined(select(Post, *SUMMARY_COLUMNS).select_from(Post))
 
 
 def _detail(row) -> PostDetail:
     post = row[0]
+    summary = _summary(row)
     return PostDetail(
-        **_summary_fields(*row), body=post.body, expires_at=post.expires_at, author_id=post.author_id,
+        **summary.__dict__, body=post.body, expires_at=post.expires_at, author_id=post.author_id,
         when_kind=post.when_kind, when_start=post.when_start, when_end=post.when_end,
         helped_by=post.helped_by, thank_you=post.thank_you, matched_at=post.matched_at,
     )
@@ -296,18 +311,24 @@ def _visible_to(query, viewer: User | None):
 def _filtered(query, session: Session, filters: PostFilter, viewer: User | None, now: datetime):
     query = _visible_to(query, viewer).where(
         col(Post.status).in_(VISIBLE_STATUSES), Post.expires_at > now)
-    if filters.neighbourhood_slugs:
-        ids = select(Neighbourhood.id).where(col(Neighbourhood.slug).in_(filters.neighbourhood_slugs[:50]))
-        query = query.where(col(Post.neighbourhood_id).in_(ids))
+    # Slugs become ids first: plain id conditions let the database pick the feed indexes.
+    if filters.neighbourhood_ids:
+        query = query.where(col(Post.neighbourhood_id).in_(filters.neighbourhood_ids[:50]))
+    elif filters.neighbourhood_slugs:
+        ids = session.exec(select(Neighbourhood.id).where(
+            col(Neighbourhood.slug).in_(filters.neighbourhood_slugs[:50]))).all()
+        query = query.where(col(Post.neighbourhood_id).in_(ids or [-1]))
     if filters.municipality_slug:
-        ids = (select(Neighbourhood.id).join(Municipality, Neighbourhood.municipality_id == Municipality.id)
-               .where(Municipality.slug == filters.municipality_slug))
-        query = query.where(col(Post.neighbourhood_id).in_(ids))
+        ids = session.exec(select(Neighbourhood.id).join(Municipality, Neighbourhood.municipality_id == Municipality.id)
+                           .where(Municipality.slug == filters.municipality_slug)).all()
+        query = query.where(col(Post.neighbourhood_id).in_(ids or [-1]))
     if filters.kind:
         query = query.where(Post.kind == filters.kind)
-    if filters.category_slug:
-        query = query.where(Post.category_id == select(Category.id).where(
-            Category.slug == filters.category_slug).scalar_subquery())
+    if filters.category_id is not None:
+        query = query.where(Post.category_id == filters.category_id)
+    elif filters.category_slug:
+        category_id = session.exec(select(Category.id).where(Category.slug == filters.category_slug)).first()
+        query = query.where(Post.category_id == (category_id or -1))
     match = search.matches(session.get_bind().dialect.name, filters.query, Post.id, Post.search_text)
     if match is not None:
         query = query.where(match)
@@ -338,33 +359,50 @@ def browse(
     position = decode_cursor(after)
     if position is not None:
         created_at, post_id = position
-        query = query.where(sa.or_(
-            Post.created_at < created_at,
-            sa.and_(Post.created_at == created_at, Post.id < post_id),
-        ))
+        # A row-value comparison: one index range scan, however deep the page.
+        query = query.where(sa.tuple_(Post.created_at, Post.id) < sa.tuple_(
+            sa.literal(created_at, UTCDateTime()), sa.literal(post_id)))
     query = query.order_by(col(Post.created_at).desc(), col(Post.id).desc()).limit(limit + 1)
     rows = session.exec(query).all()
-    items = [PostSummary(**_summary_fields(*row)) for row in rows[:limit]]
+    items = [_summary(row) for row in rows[:limit]]
     next_cursor = encode_cursor(items[-1].created_at, items[-1].id) if len(rows) > limit else None
     return FeedPage(items=items, next_cursor=next_cursor)
 
 
+def count_rows(*, session: Session, viewer: User | None, filters: PostFilter = PostFilter(),
+               now: datetime | None = None) -> list[tuple[str, str, int]]:
+    """(kind, category slug, posts) for everything the filters allow except kind and category:
+    enough to count any kind/category choice without asking the database again."""
+    now = now or utcnow()
+    wide = _replace(filters, kind="", category_slug="", category_id=None)
+    query = _filtered(
+        select(Post.kind, Category.slug, func.count()).select_from(Post).join(Category, Post.category_id == Category.id),
+        session, wide, viewer, now,
+    ).group_by(Post.kind, Category.slug)
+    return [(kind, slug, n) for kind, slug, n in session.exec(query).all()]
+
+
+def summarize_counts(rows: list[tuple[str, str, int]], *, kind: str = "", category_slug: str = "") -> FeedCounts:
+    """How many posts match, and per kind and per category with the other choice kept."""
+    kinds: dict[str, int] = {}
+    categories: dict[str, int] = {}
+    total = 0
+    for row_kind, slug, n in rows:
+        kind_ok = not kind or row_kind == kind
+        category_ok = not category_slug or slug == category_slug
+        if category_ok:
+            kinds[row_kind] = kinds.get(row_kind, 0) + n
+        if kind_ok:
+            categories[slug] = categories.get(slug, 0) + n
+        if kind_ok and category_ok:
+            total += n
+    return FeedCounts(total=total, kinds=kinds, categories=categories)
+
+
 def count(*, session: Session, viewer: User | None, filters: PostFilter = PostFilter(),
           now: datetime | None = None) -> FeedCounts:
-    """How many posts match, and per kind and per category with the other filters kept."""
-    now = now or utcnow()
-    base = select(func.count()).select_from(Post)
-    total = session.exec(_filtered(base, session, filters, viewer, now)).one()
-    kinds_query = _filtered(select(Post.kind, func.count()).select_from(Post), session,
-                            _replace(filters, kind=""), viewer, now).group_by(Post.kind)
-    categories_query = _filtered(
-        select(Category.slug, func.count()).select_from(Post).join(Category, Post.category_id == Category.id),
-        session, _replace(filters, category_slug=""), viewer, now).group_by(Category.slug)
-    return FeedCounts(
-        total=total,
-        kinds=dict(session.exec(kinds_query).all()),
-        categories=dict(session.exec(categories_query).all()),
-    )
+    rows = count_rows(session=session, viewer=viewer, filters=filters, now=now)
+    return summarize_counts(rows, kind=filters.kind, category_slug=filters.category_slug)
 
 
 def _replace(filters: PostFilter, **changes) -> PostFilter:
@@ -386,7 +424,7 @@ def list_open_posts(
 
 def get_post_detail(*, session: Session, post_id: int, viewer: User | None = None) -> PostDetail | None:
     """One post with everything its page shows, or None (unknown, or members-only for a visitor)."""
-    row = session.exec(_visible_to(_summary_query(), viewer).where(Post.id == post_id)).first()
+    row = session.exec(_visible_to(_detail_query(), viewer).where(Post.id == post_id)).first()
     return _detail(row) if row is not None else None
 
 
@@ -394,13 +432,13 @@ def get_post_by_code(*, session: Session, code: str, viewer: User | None = None)
     parsed = codes.parse(code)
     if parsed is None:
         return None
-    row = session.exec(_visible_to(_summary_query(), viewer).where(Post.short_code == parsed)).first()
+    row = session.exec(_visible_to(_detail_query(), viewer).where(Post.short_code == parsed)).first()
     return _detail(row) if row is not None else None
 
 
 def list_posts_by_author(*, session: Session, author_id: int) -> list[PostDetail]:
     """All posts of one author, whatever their status, newest first."""
-    query = _summary_query().where(Post.author_id == author_id).order_by(
+    query = _detail_query().where(Post.author_id == author_id).order_by(
         col(Post.created_at).desc(), col(Post.id).desc())
     return [_detail(row) for row in session.exec(query).all()]
 

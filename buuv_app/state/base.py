@@ -97,21 +97,30 @@ class AppState(rx.State):
         return self.router.session.client_ip or ""
 
     def _show_viewer(self, user: User | None) -> None:
-        self.viewer_name = user.display_name if user else ""
-        self.viewer_role = user.role if user else ""
+        name, role = (user.display_name, user.role) if user else ("", "")
+        # Assign only on change: an assignment marks the state dirty and sends it again.
+        if self.viewer_name != name:
+            self.viewer_name = name
+        if self.viewer_role != role:
+            self.viewer_role = role
+
+    @staticmethod
+    def _resolve_user(token: str) -> User | None:
+        """Blocking: the active user behind a session token (call in a thread)."""
+        if not token:
+            return None
+        with session_scope() as session:
+            return sessions.resolve_session(session=session, raw_token=token)
+
+    def _apply_user(self, user: User | None) -> None:
+        if user is None and self.auth_token:
+            self.auth_token = ""  # expired or revoked: forget it
+        self._show_viewer(user)
 
     async def _load_user(self) -> User | None:
         """The caller, from the database, by session token; None when not (or no longer) logged in."""
-        token = self.auth_token
-
-        def load():
-            with session_scope() as session:
-                return sessions.resolve_session(session=session, raw_token=token)
-
-        user = await asyncio.to_thread(load)
-        if user is None and token:
-            self.auth_token = ""  # expired or revoked: forget it
-        self._show_viewer(user)
+        user = await asyncio.to_thread(self._resolve_user, self.auth_token)
+        self._apply_user(user)
         return user
 
     def _user(self) -> User:

@@ -14,7 +14,7 @@ from buuv_app.services import categories, places, posts
 from buuv_app.services.places import MunicipalityGroup
 from buuv_app.state.access import public
 from buuv_app.state.base import AppState
-from buuv_app.state.views import PostCardView, PostPageView, card_view, page_view
+from buuv_app.state.views import PostCardView, card_view
 
 HOME_POSTS = 12
 FEED_PAGE = 20

@@ -1,19 +1,21 @@
 """Feeds with filters: /hulp (everything) and /buurt/<slug> (one neighbourhood).
 
 The filters live in the address (soort, categorie, q, gemeente, buurten), so a link can be shared;
-changing one updates the list and the address in one round trip. Members-only posts are loaded only
+the browser keeps the address in step (assets/feed-url.js), the server reads it on page load. Members-only posts are loaded only
 for a signed-in member: they never reach a visitor's state.
 """
 
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
+
 import reflex as rx
 
 from buuv_app import routes
 from buuv_app.db import session_scope
 from buuv_app.models import PostKind
-from buuv_app.services import places, posts
+from buuv_app.services import categories, places, posts
 from buuv_app.services.posts import PostFilter
 from buuv_app.state.access import public
 from buuv_app.state.base import AppState
@@ -46,37 +48,58 @@ class FeedState(AppState):
     place_municipality: str = ""
     found: bool = True
     loaded: bool = False
+    # Server-only: the grouped counts of the current wide filters, and what they were for.
+    _count_rows: list[tuple[str, str, int]] = []
+    _count_key: str = ""
+    # Server-only ids, learnt on page load, so that a filter change asks the database one thing.
+    _place_id: int = 0
+    _category_ids: dict[str, int] = {}
 
     def _filters(self) -> PostFilter:
         slugs = (self.place_slug,) if self.place_slug else tuple(self.neighbourhoods)
-        return PostFilter(neighbourhood_slugs=slugs, municipality_slug=self.municipality, kind=self.kind,
-                          category_slug=self.category, query=self.query)
+        category_id = self._category_ids.get(self.category, -1) if self.category and self._category_ids else None
+        return PostFilter(
+            neighbourhood_slugs=slugs, municipality_slug=self.municipality, kind=self.kind,
+            category_slug=self.category, query=self.query,
+            neighbourhood_ids=(self._place_id,) if self.place_slug and self._place_id else (),
+            category_id=category_id,
+        )
 
-    def _base_url(self) -> str:
-        return routes.neighbourhood_url(self.place_slug) if self.place_slug else routes.BROWSE
-
-    def _url(self) -> str:
-        return routes.feed_url(self._base_url(), kind=self.kind, category=self.category, query=self.query,
-                               municipality="" if self.place_slug else self.municipality,
-                               neighbourhoods=() if self.place_slug else self.neighbourhoods)
+    @staticmethod
+    def _category_id_map() -> dict[str, int]:
+        with session_scope() as session:
+            return {c.slug: c.id for c in categories.list_categories(session=session)}
 
     async def _reload(self) -> None:
-        viewer = await self._load_user()
-        filters = self._filters()
+        token, filters = self.auth_token, self._filters()
+        # The counts depend on everything but kind and category: switching those reuses them.
+        count_key = repr((replace(filters, kind="", category_slug="", category_id=None), token))
+        cached_rows = self._count_rows if count_key == self._count_key else None
 
         def load():
+            # One trip to a worker thread for all of it: who asks, the page and the counts.
+            viewer = self._resolve_user(token)
             with session_scope() as session:
                 page = posts.browse(session=session, viewer=viewer, filters=filters)
-                counts = posts.count(session=session, viewer=viewer, filters=filters)
-            return page, counts
+                rows = cached_rows if cached_rows is not None else posts.count_rows(
+                    session=session, viewer=viewer, filters=filters)
+            return viewer, page, [card_view(item) for item in page.items], rows
 
-        page, counts = await asyncio.to_thread(load)
-        self.items = [card_view(item) for item in page.items]
-        self.next_cursor = page.next_cursor or ""
-        self.total = counts.total
-        self.kind_counts = counts.kinds
-        self.category_counts = counts.categories
-        self.loaded = True
+        viewer, page, cards, rows = await asyncio.to_thread(load)
+        self._apply_user(viewer)
+        self._count_rows, self._count_key = rows, count_key
+        counts = posts.summarize_counts(rows, kind=filters.kind, category_slug=filters.category_slug)
+        self.items = cards
+        if self.next_cursor != (page.next_cursor or ""):
+            self.next_cursor = page.next_cursor or ""
+        if self.total != counts.total:
+            self.total = counts.total
+        if self.kind_counts != counts.kinds:
+            self.kind_counts = counts.kinds
+        if self.category_counts != counts.categories:
+            self.category_counts = counts.categories
+        if not self.loaded:
+            self.loaded = True
 
     def _read_address(self) -> None:
         params = self.router.url.query_parameters
@@ -92,6 +115,8 @@ class FeedState(AppState):
         """/hulp: every open post, filtered by the address."""
         self.place_slug = ""
         self.found = True
+        self._count_key = ""  # a page load counts afresh
+        self._category_ids = await asyncio.to_thread(self._category_id_map)
         self._read_address()
         await self._reload()
 
@@ -107,7 +132,8 @@ class FeedState(AppState):
                 if neighbourhood is None:
                     return None
                 town = places.get_municipality(session=session, municipality_id=neighbourhood.municipality_id)
-                return neighbourhood.slug, neighbourhood.name, neighbourhood.district or "", town.name if town else ""
+                return (neighbourhood.id, neighbourhood.slug, neighbourhood.name, neighbourhood.district or "",
+                        town.name if town else "")
 
         self.loaded = False
         found = await asyncio.to_thread(find)
@@ -116,8 +142,10 @@ class FeedState(AppState):
             self.place_slug, self.items = "", []
             self.loaded = True
             return
-        self.place_slug, self.place_name, self.place_district, self.place_municipality = found
+        self._place_id, self.place_slug, self.place_name, self.place_district, self.place_municipality = found
         self.municipality, self.neighbourhoods = "", []
+        self._count_key = ""  # a page load counts afresh
+        self._category_ids = await asyncio.to_thread(self._category_id_map)
         self._read_address()
         await self._reload()
 
@@ -135,14 +163,12 @@ class FeedState(AppState):
             self.neighbourhoods = [key.removeprefix("wijk:") for key, value in form.items()
                                    if isinstance(key, str) and key.startswith("wijk:") and value][:50]
         await self._reload()
-        return rx.call_script(f"window.history.replaceState(null, '', {self._url()!r})")
 
     @rx.event
     @public
     async def choose_kind(self, kind: str):
         self.kind = kind if kind in {k.value for k in PostKind} else ""
         await self._reload()
-        return rx.call_script(f"window.history.replaceState(null, '', {self._url()!r})")
 
     @rx.event
     @public

@@ -9,7 +9,12 @@ import pytest
 from buuv_app.models import utcnow
 from buuv_app.services import posts
 from buuv_app.services.posts import PostFilter
-from tests.factories import make_category, make_member, make_municipality, make_neighbourhood
+from tests.factories import (
+    make_category,
+    make_member,
+    make_municipality,
+    make_neighbourhood,
+)
 
 
 @pytest.fixture

@@ -1,0 +1,85 @@
+"""A database with 100,000 posts over all neighbourhoods, for the browse and search benchmarks."""
+
+from __future__ import annotations
+
+import random
+import time
+import tomllib
+from datetime import timedelta
+
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from buuv_app.db import make_engine
+from buuv_app.models import (
+    POST_LIFETIME,
+    Category,
+    Municipality,
+    Neighbourhood,
+    Post,
+    User,
+    utcnow,
+)
+from buuv_app.services import codes, search
+from buuv_app.services.seed import SEED_DIR
+
+
+def _sentences() -> tuple[list[str], list[str]]:
+    """Titles and sentences of the demo posts: the texts vary like real ones, so search words are
+    as common (or rare) as they would be."""
+    with (SEED_DIR / "demo_posts.toml").open("rb") as handle:
+        demo = tomllib.load(handle)["post"]
+    titles = [p["title"] for p in demo]
+    sentences = [s.strip() + "." for p in demo for s in p["body"].replace("!", ".").replace("?", ".").split(".")
+                 if s.strip()]
+    return titles, sentences
+
+
+def populate(database_url: str, n_posts: int = 100_000, n_users: int = 2_000, seed: int = 7) -> float:
+    """Add `n_posts` open posts (and their authors); returns the seconds it took."""
+    started = time.perf_counter()
+    rng = random.Random(seed)
+    engine = make_engine(database_url)
+    with Session(engine) as session:
+        neighbourhoods = session.exec(select(Neighbourhood)).all()
+        towns = {m.id: m.name for m in session.exec(select(Municipality)).all()}
+        categories = session.exec(select(Category)).all()
+        now = utcnow()
+        users = [{"display_name": f"Bench {i}", "email": f"bench{i}@bench.invalid", "role": "resident",
+                  "is_demo": True, "created_at": now, "updated_at": now,
+                  "home_neighbourhood_id": rng.choice(neighbourhoods).id} for i in range(n_users)]
+        session.execute(sa.insert(User), users)
+        user_ids = session.exec(select(User.id).where(User.email.like("bench%@bench.invalid"))).all()
+        used: set[str] = set(session.exec(select(Post.short_code)).all())
+        titles, sentences = _sentences()
+        batch: list[dict] = []
+        for i in range(n_posts):
+            neighbourhood, category = rng.choice(neighbourhoods), rng.choice(categories)
+            title = rng.choice(titles)
+            body = " ".join(rng.sample(sentences, 3))
+            created = now - timedelta(seconds=rng.randrange(int(POST_LIFETIME.total_seconds()) - 86_400))
+            code = codes.new_code()
+            while code in used:
+                code = codes.new_code()
+            used.add(code)
+            text = " ".join([title, body, category.name_nl, category.name_en, neighbourhood.name,
+                             neighbourhood.district or "", towns[neighbourhood.municipality_id]])
+            batch.append({
+                "kind": rng.choice(("request", "offer")), "title": title, "body": body,
+                "category_id": category.id, "neighbourhood_id": neighbourhood.id,
+                "author_id": rng.choice(user_ids), "status": "open", "is_demo": True,
+                "created_at": created, "updated_at": created, "expires_at": created + POST_LIFETIME,
+                "short_code": code, "visibility": "everyone" if i % 10 else "members",
+                "when_kind": "flexible", "search_text": search.normalize(text),
+            })
+            if len(batch) == 5_000:
+                session.execute(sa.insert(Post), batch)
+                batch.clear()
+        if batch:
+            session.execute(sa.insert(Post), batch)
+        session.commit()
+    with engine.begin() as connection:
+        if connection.dialect.name == "sqlite":
+            connection.exec_driver_sql("ANALYZE")
+    engine.dispose()
+    return time.perf_counter() - started
