@@ -8,6 +8,7 @@ import buuv_app.pages  # noqa: F401  (registers every @page)
 from buuv_app import styles
 from buuv_app.api import create_api
 from buuv_app.logs import configure_logging
+from buuv_app.services.reminders import reminder_loop
 
 configure_logging()
 
@@ -26,6 +27,7 @@ app = rx.App(
         rx.el.script(src="/feed-url.js", defer=True),
     ],
 )
+app.register_lifespan_task(reminder_loop)
 
 # Everything imported so far lives as long as the process: keep it out of the garbage collector's
 # way, so collections stay short and do not stall events (see make bench).

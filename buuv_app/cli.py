@@ -10,7 +10,7 @@ from alembic.config import Config
 from alembic import command
 from buuv_app.db import session_scope
 from buuv_app.errors import NotFound, ValidationError
-from buuv_app.services import roles, seed
+from buuv_app.services import reminders, roles, seed
 from buuv_app.settings import PROJECT_ROOT, get_settings
 
 
@@ -51,6 +51,7 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("migrate", help="bring the database schema to the newest revision")
     seed_parser = sub.add_parser("seed", help="load towns, wijken, categories (and demo data)")
     seed_parser.add_argument("--no-demo", action="store_true", help="reference data only")
+    sub.add_parser("send-reminders", help="mail authors whose posts expire soon (the app does this itself too)")
     admin_parser = sub.add_parser("make-admin", help="make an existing, confirmed account an admin")
     admin_parser.add_argument("email")
     args = parser.parse_args(argv)
@@ -60,6 +61,9 @@ def main(argv: list[str] | None = None) -> int:
         load_seed(demo=not args.no_demo)
     elif args.command == "make-admin":
         return make_admin(args.email)
+    elif args.command == "send-reminders":
+        with session_scope() as session:
+            print(f"{reminders.send_expiry_reminders(session=session)} herinneringen verstuurd.")
     return 0
 
 

@@ -73,6 +73,7 @@ def _wait_until_up(url: str, process: subprocess.Popen, log: Path) -> None:
 class RunningApp:
     url: str
     database_url: str
+    upload_dir: Path
 
 
 @contextmanager
@@ -83,7 +84,9 @@ def running_app(
     `populate(database_url)` may add data (benchmarks) before the app starts."""
     database_url = f"sqlite:///{workdir / 'app.db'}"
     # Behind one trusted proxy hop, tests can give each browser its own client address.
-    env = app_environment(database_url, REFLEX_TRUSTED_PROXY_HOPS="1", **extra_env)
+    upload_dir = workdir / "uploads"
+    env = app_environment(database_url, REFLEX_TRUSTED_PROXY_HOPS="1", BUUV_UPLOAD_DIR=str(upload_dir),
+                          **extra_env)
     prepare_database(env, demo=demo)
     if populate is not None:
         populate(database_url)
@@ -98,7 +101,7 @@ def running_app(
     url = f"http://localhost:{port}"
     try:
         _wait_until_up(url, process, log)
-        yield RunningApp(url=url, database_url=database_url)
+        yield RunningApp(url=url, database_url=database_url, upload_dir=upload_dir)
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         try:

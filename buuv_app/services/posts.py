@@ -565,3 +565,9 @@ def match_counts(*, session: Session) -> list[tuple[str, str, int]]:
         .order_by(func.count().desc(), Neighbourhood.name)
     ).all()
     return [(name, slug, n) for name, slug, n in rows]
+
+
+def count_matches(*, session: Session, neighbourhood_id: int) -> int:
+    """How many times someone was helped in one neighbourhood."""
+    return session.exec(select(func.count()).select_from(Post).where(
+        Post.neighbourhood_id == neighbourhood_id, Post.status == PostStatus.MATCHED.value)).one()

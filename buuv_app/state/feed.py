@@ -46,6 +46,7 @@ class FeedState(AppState):
     place_name: str = ""
     place_district: str = ""
     place_municipality: str = ""
+    place_matches: int = 0
     found: bool = True
     loaded: bool = False
     # Server-only: the grouped counts of the current wide filters, and what they were for.
@@ -132,8 +133,9 @@ class FeedState(AppState):
                 if neighbourhood is None:
                     return None
                 town = places.get_municipality(session=session, municipality_id=neighbourhood.municipality_id)
+                matches = posts.count_matches(session=session, neighbourhood_id=neighbourhood.id)
                 return (neighbourhood.id, neighbourhood.slug, neighbourhood.name, neighbourhood.district or "",
-                        town.name if town else "")
+                        town.name if town else "", matches)
 
         self.loaded = False
         found = await asyncio.to_thread(find)
@@ -142,7 +144,8 @@ class FeedState(AppState):
             self.place_slug, self.items = "", []
             self.loaded = True
             return
-        self._place_id, self.place_slug, self.place_name, self.place_district, self.place_municipality = found
+        (self._place_id, self.place_slug, self.place_name, self.place_district, self.place_municipality,
+         self.place_matches) = found
         self.municipality, self.neighbourhoods = "", []
         self._count_key = ""  # a page load counts afresh
         self._category_ids = await asyncio.to_thread(self._category_id_map)

@@ -67,7 +67,12 @@ class A11y:
         self.checked.add(path.rstrip("/") or "/")
 
     def check(self) -> None:
-        # Colours are measured as shown: let fades (a toast sliding in) finish first.
+        # Colours are measured as shown at rest: no hover left over from the last click, and
+        # fades and colour transitions (a toast sliding in, a button turning solid) finished.
+        self.page.mouse.move(0, 0)
+        self.page.wait_for_function(
+            "document.getAnimations().every(a => a.playState !== 'running')", timeout=5000)
+        self.page.wait_for_timeout(50)
         self.page.wait_for_function(
             "document.getAnimations().every(a => a.playState !== 'running')", timeout=5000)
         results = self.axe.run(self.page)

@@ -130,3 +130,25 @@ def test_a_short_code_from_a_paper_board_opens_the_post(page: Page, a11y, app_db
     page.goto("/c/BUUV-00000")
     expect(page.get_by_text("Deze code kennen we niet.")).to_be_visible()
     a11y.check()
+
+
+def test_the_photo_of_a_members_only_post_is_refused_without_a_session(app_url, app_db, tmp_path, running,
+                                                                        monkeypatch):
+    import httpx
+
+    from buuv_app.services import photos, posts
+
+    monkeypatch.setenv("BUUV_UPLOAD_DIR", str(running.upload_dir))  # where the app looks
+    author = create_member(app_db)
+    stored = photos.store_photo(data=open(photo_file(tmp_path), "rb").read())
+    shy = posts.create_post(session=app_db, author=author, kind="offer", title="Foto alleen voor leden",
+                            body="Zie foto.", category_slug="tuin", neighbourhood_slug="merenwijk",
+                            visibility="members", photo_key=stored.key)
+    assert shy.photo_key
+    assert httpx.get(f"{app_url}/api/photos/{stored.key}", timeout=10).status_code == 404
+    assert httpx.get(f"{app_url}/api/photos/../../etc/passwd", timeout=10).status_code == 404
+    posts.update_post(session=app_db, actor=author, post_id=shy.id, title="Foto voor iedereen", body="Zie foto.",
+                      visibility="everyone")
+    response = httpx.get(f"{app_url}/api/photos/{stored.key}/thumb", timeout=10)
+    assert response.status_code == 200 and response.headers["content-type"] == "image/jpeg"
+    assert response.headers["x-content-type-options"] == "nosniff"

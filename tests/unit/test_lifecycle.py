@@ -95,3 +95,24 @@ def test_html_in_text_is_stored_as_text(session, setting):
                              title="<script>alert(1)</script>", body="<b>vet</b>", category_slug="tuin",
                              neighbourhood_slug="merenwijk")
     assert item.title == "<script>alert(1)</script>"  # Reflex renders it as text, never as HTML
+
+
+def test_the_author_gets_one_nog_nodig_mail_before_expiry(session, setting):
+    from buuv_app.services import mail, reminders
+
+    item = session.get(Post, setting["post"].id)
+    soon = item.expires_at - timedelta(days=2)
+    assert reminders.send_expiry_reminders(session=session, now=soon) == 1
+    assert reminders.send_expiry_reminders(session=session, now=soon) == 0
+    [sent] = mail.list_outbox(session=session, to=setting["author"].email)
+    assert "Nog nodig?" in sent.subject and f"/hulp/{item.id}" in sent.body
+    posts.renew_post(session=session, actor=setting["author"], post_id=item.id)
+    session.refresh(item)
+    assert item.reminder_sent_at is None  # renewing starts the count again
+
+
+def test_matches_are_counted_per_neighbourhood(session, setting):
+    item = session.get(Post, setting["post"].id)
+    assert posts.count_matches(session=session, neighbourhood_id=item.neighbourhood_id) == 0
+    posts.mark_matched(session=session, actor=setting["author"], post_id=item.id)
+    assert posts.count_matches(session=session, neighbourhood_id=item.neighbourhood_id) == 1

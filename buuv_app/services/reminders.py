@@ -1,0 +1,58 @@
+"""The "nog nodig?" mail: a few days before a post expires, its author is asked whether to renew it."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import datetime
+
+from buuv_app import routes
+from buuv_app.db import session_scope
+from buuv_app.i18n import N_, format_date, gettext
+from buuv_app.models import User, utcnow
+from buuv_app.services import mail, posts
+from buuv_app.settings import get_settings
+
+log = logging.getLogger("buuv.reminders")
+INTERVAL_SECONDS = 15 * 60
+
+
+def send_expiry_reminders(*, session, now: datetime | None = None, locale: str = "nl") -> int:
+    """Mail every author whose open post expires soon, once per post; returns how many were sent."""
+    now = now or utcnow()
+    sent = 0
+    for post in posts.posts_needing_reminder(session=session, now=now):
+        author = session.get(User, post.author_id)
+        post.reminder_sent_at = now
+        session.add(post)
+        if author is not None and author.email and author.is_active:
+            link = f"{get_settings().public_url.rstrip('/')}{routes.post_url(post.id)}"
+            mail.send_mail(
+                session=session, to=author.email,
+                subject=gettext(N_("Nog nodig? Je bericht op BUUV verloopt bijna"), locale),
+                body=gettext(
+                    N_("Hallo {name},\n\nJe bericht \"{title}\" staat nog tot {date} op BUUV. Nog nodig? "
+                       "Verleng het dan met één klik op:\n{link}\n\nIs het al geregeld? Zet het dan op "
+                       "geholpen of sluit het; dat helpt andere buren ook.\n\nGroet,\nBUUV"),
+                    locale, name=author.display_name, title=post.title,
+                    date=format_date(post.expires_at, locale), link=link),
+            )
+            sent += 1
+        session.commit()
+    return sent
+
+
+async def reminder_loop() -> None:
+    """Runs beside the app (a Reflex lifespan task): check every quarter of an hour."""
+    while True:
+        try:
+            def run() -> int:
+                with session_scope() as session:
+                    return send_expiry_reminders(session=session)
+
+            sent = await asyncio.to_thread(run)
+            if sent:
+                log.info("sent %d 'nog nodig?' reminders", sent)
+        except Exception:  # noqa: BLE001 (a bad run must not end the loop; the next one retries)
+            log.exception("sending reminders failed")
+        await asyncio.sleep(INTERVAL_SECONDS)
