@@ -171,10 +171,13 @@ def test_account_page_sends_visitors_to_log_in_first(page: Page, a11y):
 def test_after_logging_in_you_return_where_you_were_going(page: Page, a11y, app_db):
     member = create_member(app_db)
     page.goto("/inloggen?next=/buurt/merenwijk")
+    expect(page.get_by_role("heading", name="Inloggen")).to_be_visible()
+    a11y.check()
     page.get_by_label("E-mailadres").fill(member.email)
     page.get_by_label("Wachtwoord", exact=True).fill(PASSWORD)
     page.get_by_role("button", name="Inloggen").click()
     expect(page).to_have_url(re.compile(r"/buurt/merenwijk$"))
+    expect(page.get_by_role("heading", level=1, name="Merenwijk")).to_be_visible()
     a11y.check()
 
 
