@@ -221,3 +221,39 @@ def test_members_only_posts_never_reach_a_visitor_through_the_feed(app_url, peop
     # The same calls from a signed-in member do show it: the refusals above are not an accident.
     mallory.call(handler(PostState, "load_post"), path=f"/hulp/{shy.id}", query={"post_id": str(shy.id)})
     assert mallory.saw("Verlegen vraag van Vera")
+
+
+def _post_upload(app_url: str, client_token: str, data: bytes):
+    import httpx
+
+    return httpx.post(
+        f"{app_url}/_upload",
+        headers={"reflex-client-token": client_token,
+                 "reflex-event-handler": handler(NewPostState, "upload_photo")},
+        files=[("files", ("foto.jpg", data, "image/jpeg"))],
+        timeout=20,
+    )
+
+
+def test_only_members_can_upload_photos(app_url, running, mallory, tmp_path):
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 48), (10, 120, 200)).save(buffer, "JPEG")
+    before = set(running.upload_dir.glob("*")) if running.upload_dir.exists() else set()
+
+    visitor = HostileClient(app_url)
+    try:
+        _post_upload(app_url, visitor.token, buffer.getvalue())
+        visitor.call(handler(AppState, "ping"), {"marker": "x"})  # the upload's event has been handled
+    finally:
+        visitor.close()
+    after_visitor = set(running.upload_dir.glob("*")) if running.upload_dir.exists() else set()
+    assert after_visitor == before
+
+    # The same request from a logged-in member stores the photo: the refusal above is real.
+    _post_upload(app_url, mallory.token, buffer.getvalue())
+    mallory.call(handler(AppState, "ping"), {"marker": "y"})
+    assert len(set(running.upload_dir.glob("*")) - before) == 2  # the photo and its thumbnail
