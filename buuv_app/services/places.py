@@ -34,6 +34,12 @@ def get_neighbourhood_by_slug(*, session: Session, slug: str) -> Neighbourhood |
     return session.exec(select(Neighbourhood).where(Neighbourhood.slug == slug)).first()
 
 
+def home_slug(*, session: Session, user) -> str:
+    """The slug of a user's home neighbourhood ("" when they have none)."""
+    neighbourhood = session.get(Neighbourhood, user.home_neighbourhood_id) if user.home_neighbourhood_id else None
+    return neighbourhood.slug if neighbourhood else ""
+
+
 def get_municipality(*, session: Session, municipality_id: int) -> Municipality | None:
     return session.get(Municipality, municipality_id)
 

@@ -21,8 +21,7 @@ from buuv_app.errors import (
     ValidationError,
 )
 from buuv_app.i18n import N_
-from buuv_app.models import Neighbourhood
-from buuv_app.services import accounts, posts
+from buuv_app.services import accounts, places, posts
 from buuv_app.services.permissions import Action
 from buuv_app.state.access import guarded, public
 from buuv_app.state.base import AppState, safe_next
@@ -248,12 +247,12 @@ class AccountState(FormState):
 
         def load():
             with session_scope() as session:
-                home = session.get(Neighbourhood, user.home_neighbourhood_id) if user.home_neighbourhood_id else None
+                home = places.home_slug(session=session, user=user)
                 own = [
                     OwnPostView(card=card_view(post), status=post.status, body=post.body)
                     for post in posts.list_posts_by_author(session=session, author_id=user.id)
                 ]
-                return (home.slug if home else ""), own
+                return home, own
 
         slug, own = await asyncio.to_thread(load)
         self._fill(user, slug, own)

@@ -11,8 +11,8 @@ from buuv_app import routes
 from buuv_app.db import session_scope
 from buuv_app.errors import NotFound, ValidationError
 from buuv_app.i18n import N_
-from buuv_app.models import Neighbourhood, PostKind, Visibility, WhenKind
-from buuv_app.services import photos, posts
+from buuv_app.models import PostKind, Visibility, WhenKind
+from buuv_app.services import photos, places, posts
 from buuv_app.services.permissions import Action
 from buuv_app.state.access import guarded, public
 from buuv_app.state.account import FormState, text
@@ -137,8 +137,7 @@ class NewPostState(FormState):
 
         def home():
             with session_scope() as session:
-                neighbourhood = session.get(Neighbourhood, user.home_neighbourhood_id) if user.home_neighbourhood_id else None
-                return neighbourhood.slug if neighbourhood else ""
+                return places.home_slug(session=session, user=user)
 
         self.home_slug = await asyncio.to_thread(home)
         word = self.router.url.query_parameters.get("soort", "")

@@ -60,6 +60,13 @@ def test_every_revision_has_a_message():
     assert all(revision.doc and revision.doc.strip() for revision in revisions)
 
 
+REFERENCE_ROWS = (
+    "INSERT INTO municipality (id, slug, name) VALUES (1, 'leiden', 'Leiden')",
+    "INSERT INTO neighbourhood (id, slug, name, municipality_id, sort_order) VALUES (1, 'merenwijk', 'Merenwijk', 1, 0)",
+    "INSERT INTO category (id, slug, name_nl, name_en, icon, sort_order) VALUES (1, 'tuin', 'Tuin', 'Garden', 'flower-2', 0)",
+)
+
+
 def test_accounts_revision_keeps_existing_users_and_their_posts(empty_database_url):
     """Rebuilding the user table must work while posts point at it (a real database has both)."""
     config = _config(empty_database_url)
@@ -67,9 +74,7 @@ def test_accounts_revision_keeps_existing_users_and_their_posts(empty_database_u
     engine = make_engine(empty_database_url)
     with engine.begin() as connection:
         for statement in (
-            "INSERT INTO municipality (id, slug, name) VALUES (1, 'leiden', 'Leiden')",
-            "INSERT INTO neighbourhood (id, slug, name, municipality_id, sort_order) VALUES (1, 'merenwijk', 'Merenwijk', 1, 0)",
-            "INSERT INTO category (id, slug, name_nl, name_en, icon, sort_order) VALUES (1, 'tuin', 'Tuin', 'Garden', 'flower-2', 0)",
+            *REFERENCE_ROWS,
             "INSERT INTO \"user\" (id, display_name, role, is_demo, created_at) VALUES (1, 'Anneke', 'resident', false, CURRENT_TIMESTAMP)",
             "INSERT INTO post (kind, title, body, category_id, neighbourhood_id, author_id, status, is_demo, created_at, updated_at, expires_at) "
             "VALUES ('request', 'Heg', 'Wie snoeit mee?', 1, 1, 1, 'open', false, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)",
@@ -108,9 +113,7 @@ def test_backfill_gives_existing_posts_a_unique_code_and_makes_them_searchable(e
     engine = make_engine(empty_database_url)
     with engine.begin() as connection:
         for statement in (
-            "INSERT INTO municipality (id, slug, name) VALUES (1, 'leiden', 'Leiden')",
-            "INSERT INTO neighbourhood (id, slug, name, municipality_id, sort_order) VALUES (1, 'merenwijk', 'Merenwijk', 1, 0)",
-            "INSERT INTO category (id, slug, name_nl, name_en, icon, sort_order) VALUES (1, 'tuin', 'Tuin', 'Garden', 'flower-2', 0)",
+            *REFERENCE_ROWS,
             "INSERT INTO \"user\" (id, display_name, role, is_demo, created_at, updated_at) VALUES (1, 'Anneke', 'resident', false, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)",
         ):
             connection.execute(sa.text(statement))
