@@ -34,9 +34,26 @@ def account_links() -> rx.Component:
         ),
         rx.cond(
             AppState.logged_in,
+            rx.link(
+                rx.hstack(
+                    rx.icon("message-circle", size=20, aria_hidden="true"),
+                    rx.text(t("Berichten"), as_="span", display=["none", "none", "inline"]),
+                    rx.cond(AppState.unread_count > 0,
+                            rx.badge(AppState.unread_count, color_scheme="red", variant="solid", radius="full",
+                                     high_contrast=True, id="unread-badge")),
+                    spacing="1", align="center",
+                ),
+                href=routes.INBOX, id="nav-berichten", **link_style,
+                aria_label=rx.cond(AppState.unread_count > 0,
+                                   t("Berichten") + ", " + AppState.unread_count.to_string() + " " + t("ongelezen"),
+                                   t("Berichten")),
+            ),
+        ),
+        rx.cond(
+            AppState.logged_in,
             rx.link(rx.hstack(rx.icon("circle-user-round", size=20, aria_hidden="true"),
                               rx.text(AppState.viewer_name, as_="span", max_width="9rem", overflow="hidden",
-                                      text_overflow="ellipsis"),
+                                      text_overflow="ellipsis", display=["none", "none", "inline"]),
                               spacing="1", align="center"),
                     href=routes.ACCOUNT, aria_label=t("Mijn account"), **link_style),
             rx.link(t("Inloggen"), href=routes.LOGIN, **link_style),

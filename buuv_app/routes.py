@@ -10,6 +10,8 @@ POST = "/hulp/[post_id]"
 BROWSE = "/hulp"
 NEW_POST = "/hulp/nieuw"
 SHORT_CODE = "/c/[code]"
+INBOX = "/berichten"
+CONVERSATION = "/berichten/[conversation_id]"
 # Post kinds as they read in a Dutch address bar.
 KIND_WORDS = {"request": "vraag", "offer": "aanbod"}
 NOT_FOUND = "404"
@@ -47,3 +49,7 @@ def photo_url(key: str, thumbnail: bool = False) -> str:
 
 def kind_from_word(word: str) -> str:
     return {v: k for k, v in KIND_WORDS.items()}.get((word or "").lower(), "")
+
+
+def conversation_url(conversation_id: int) -> str:
+    return f"/berichten/{conversation_id}"

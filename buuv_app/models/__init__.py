@@ -16,6 +16,15 @@ SQLModel.metadata.naming_convention = {
 from buuv_app.models.account import AuthAttempt, AuthSession, TokenPurpose, UserToken
 from buuv_app.models.category import Category
 from buuv_app.models.mail import OutboxMail
+from buuv_app.models.messaging import (
+    MESSAGE_MAX,
+    REPORT_MAX,
+    Block,
+    Conversation,
+    ConversationRead,
+    Message,
+    Report,
+)
 from buuv_app.models.place import Municipality, Neighbourhood
 from buuv_app.models.post import (
     BODY_MAX,
@@ -32,6 +41,13 @@ from buuv_app.models.types import UTCDateTime, utcnow
 from buuv_app.models.user import Role, User
 
 __all__ = [
+    "MESSAGE_MAX",
+    "REPORT_MAX",
+    "Block",
+    "Conversation",
+    "ConversationRead",
+    "Message",
+    "Report",
     "AuthAttempt",
     "AuthSession",
     "OutboxMail",

@@ -7,10 +7,11 @@ from buuv_app.pages import (
     home,
     legal,
     manage,
+    messages,
     neighbourhood,
     new_post,
     not_found,
     post,
 )
 
-__all__ = ["account", "auth", "browse", "home", "legal", "manage", "neighbourhood", "new_post", "not_found", "post"]
+__all__ = ["account", "auth", "browse", "home", "legal", "manage", "messages", "neighbourhood", "new_post", "not_found", "post"]

@@ -22,6 +22,8 @@ from buuv_app.components.posts import (
 from buuv_app.i18n import N_
 from buuv_app.layout import page
 from buuv_app.models import THANK_YOU_MAX
+from buuv_app.state.base import AppState
+from buuv_app.state.messages import ReplyState
 from buuv_app.state.post import PostState
 
 P = PostState.post
@@ -102,6 +104,25 @@ def _author_actions() -> rx.Component:
     )
 
 
+def _respond() -> rx.Component:
+    """Reageer: starts (or reopens) a private conversation with the post's contact person."""
+    open_post = (P.status == "open") | (P.status == "in_contact")
+    return rx.cond(
+        PostState.is_author,
+        rx.link(t("Reacties op je bericht staan bij Berichten"), href=routes.INBOX, size="3"),
+        rx.cond(
+            open_post,
+            rx.cond(
+                AppState.logged_in,
+                rx.button(rx.icon("message-circle", size=18, aria_hidden="true"), t("Reageer"),
+                          on_click=ReplyState.reply(P.id), size="4", width="100%"),
+                rx.button(rx.link(t("Log in om te reageren"), href="/inloggen?next=/hulp/" + P.id.to_string()),
+                          as_child=True, size="4", width="100%"),
+            ),
+        ),
+    )
+
+
 def _post() -> rx.Component:
     return rx.vstack(
         rx.link("← ", P.neighbourhood_name, href=P.neighbourhood_url, size="3"),
@@ -125,6 +146,7 @@ def _post() -> rx.Component:
             width="100%",
         ),
         _author_actions(),
+        _respond(),
         _share(),
         spacing="4",
         width="100%",

@@ -24,6 +24,7 @@ from buuv_app.errors import (
 from buuv_app.i18n import N_, gettext
 from buuv_app.models import (
     AuthSession,
+    Conversation,
     Municipality,
     Neighbourhood,
     OutboxMail,
@@ -42,6 +43,7 @@ EMAIL_MAX = 254
 CONFIRM_VALID = timedelta(hours=24)
 RESET_VALID = timedelta(hours=1)
 DELETED_NAME = "verwijderde gebruiker"
+REMOVED_POST_TITLE = "verwijderd bericht"
 # Deliberately simple: one @, something before it, a dotted domain after it, no spaces.
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -327,12 +329,30 @@ def export_data(*, session: Session, user: User) -> dict:
     }
 
 
+def _remove_own_posts(session: Session, user: User) -> None:
+    """Delete the user's posts. One that others already wrote about is emptied and closed instead,
+    so their conversation stays readable for them."""
+    from buuv_app.services import photos
+
+    talked_about = set(session.exec(select(Conversation.post_id)).all())
+    for post in session.exec(select(Post).where(Post.author_id == user.id)).all():
+        if post.photo_key:
+            photos.delete_photo(post.photo_key)
+        if post.id in talked_about:
+            post.title, post.body, post.search_text = REMOVED_POST_TITLE, "", ""
+            post.photo_key, post.thank_you, post.helped_by = None, None, None
+            post.status, post.closed_at = "closed", utcnow()
+            session.add(post)
+        else:
+            session.delete(post)
+
+
 def delete_account(*, session: Session, user: User, password: str) -> None:
     """Erase personal data and own posts. The row stays, empty, so messages already sent to others
     can show "verwijderde gebruiker"."""
     if not passwords.verify_password(user.password_hash, password[: passwords.MAX_LENGTH]):
         raise ValidationError("password", N_("Je wachtwoord klopt niet."))
-    session.exec(delete(Post).where(Post.author_id == user.id))
+    _remove_own_posts(session, user)
     session.exec(delete(UserToken).where(UserToken.user_id == user.id))
     session.exec(delete(AuthSession).where(AuthSession.user_id == user.id))
     if user.email:

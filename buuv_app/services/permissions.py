@@ -38,6 +38,7 @@ def access_of(fn: Callable) -> str | None:
 class Action(StrEnum):
     MANAGE_OWN_ACCOUNT = "manage_own_account"      # profile, password, export, delete
     MANAGE_OWN_POSTS = "manage_own_posts"          # edit, close, delete your own posts
+    USE_MESSAGES = "use_messages"                  # reply to posts, your own conversations
     MANAGE_AMBASSADORS = "manage_ambassadors"      # professional: grant/revoke ambassador
     MANAGE_PROFESSIONALS = "manage_professionals"  # admin: grant/revoke professional
 
@@ -57,6 +58,7 @@ def is_admin(user: User | None) -> bool:
 RULES: dict[Action, Callable[[User | None], bool]] = {
     Action.MANAGE_OWN_ACCOUNT: is_member,
     Action.MANAGE_OWN_POSTS: is_member,
+    Action.USE_MESSAGES: is_member,
     Action.MANAGE_AMBASSADORS: is_professional,
     Action.MANAGE_PROFESSIONALS: is_admin,
 }

@@ -9,6 +9,7 @@ with neither marker. Inside a guarded handler, `self._user()` is the caller (a f
 
 from __future__ import annotations
 
+import asyncio
 import contextvars
 import functools
 import inspect
@@ -30,6 +31,39 @@ from buuv_app.services.permissions import (  # noqa: F401  (public, access_of: r
 log = logging.getLogger("buuv.security")
 
 current_user: contextvars.ContextVar[User | None] = contextvars.ContextVar("buuv_current_user", default=None)
+
+
+def guarded_background(action: Action) -> Callable[[Callable], Callable]:
+    """@guarded for a background task (an async generator that may only change state inside
+    `async with self`): the caller is looked up without touching the state; a refusal ends it."""
+
+    def decorate(fn: Callable) -> Callable:
+        @functools.wraps(fn)
+        async def wrapper(self, *args, **kwargs):
+            async with self:
+                token = self.auth_token  # vars are only readable under the state lock here
+            user = await asyncio.to_thread(self._resolve_user, token)
+            if not allowed(user, action):
+                refuse(user, action, f"handler={fn.__qualname__}")
+                return
+            reset = current_user.set(user)
+            try:
+                if inspect.isasyncgenfunction(fn):
+                    async for update in fn(self, *args, **kwargs):
+                        yield update
+                else:
+                    result = await fn(self, *args, **kwargs)
+                    if result is not None:
+                        yield result
+            except PermissionDenied:
+                return
+            finally:
+                current_user.reset(reset)
+
+        setattr(wrapper, ACCESS_ATTRIBUTE, action)
+        return wrapper
+
+    return decorate
 
 
 def guarded(action: Action) -> Callable[[Callable], Callable]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 
 import reflex as rx
 
@@ -10,12 +11,14 @@ from buuv_app import routes
 from buuv_app.db import session_scope
 from buuv_app.i18n import LOCALES, N_, gettext, normalize_locale
 from buuv_app.models import User
-from buuv_app.services import accounts, sessions
+from buuv_app.services import accounts, messaging, sessions
 from buuv_app.services.permissions import Action
 from buuv_app.settings import get_settings
-from buuv_app.state.access import current_user, public
+from buuv_app.state.access import current_user, guarded_background, public
 
 ONE_YEAR = 365 * 24 * 3600
+UNREAD_POLL_SECONDS = 2.0
+UNREAD_WATCH_IDLE = 10 * 60
 SESSION_COOKIE_AGE = int(sessions.ABSOLUTE_TIMEOUT.total_seconds())
 
 
@@ -40,6 +43,9 @@ class AppState(rx.State):
     # For display only (the header); never used to decide anything.
     viewer_name: str = ""
     viewer_role: str = ""
+    unread_count: int = 0  # the badge on "Berichten"
+    _unread_watch: int = 0  # generation of the badge watcher; a newer page's replaces the old
+    _last_page_at: float = 0.0
 
     @rx.event
     @public
@@ -69,8 +75,52 @@ class AppState(rx.State):
     @rx.event
     @public
     async def load_viewer(self):
-        """Refresh the header's "logged in as" from the session token (runs on every page)."""
-        await self._load_user()
+        """Refresh the header (who is logged in, unread messages) from the session token; every page."""
+        token = self.auth_token
+
+        def load():
+            user = self._resolve_user(token)
+            if user is None:
+                return None, 0
+            with session_scope() as session:
+                return user, messaging.unread_total(session=session, user=user)
+
+        user, unread = await asyncio.to_thread(load)
+        self._apply_user(user)
+        if self.unread_count != unread:
+            self.unread_count = unread
+        self._last_page_at = time.monotonic()
+        if user is not None:
+            # Reflex ends a page's background work when the visitor navigates on (a newer on_load
+            # supersedes it), so every page starts its own badge watcher.
+            self._unread_watch += 1
+            return AppState.watch_unread(self._unread_watch)
+
+    @rx.event(background=True)
+    @guarded_background(Action.USE_MESSAGES)
+    async def watch_unread(self, generation: int):
+        """Keep the badge current without a reload, while the visitor is around (ten quiet
+        minutes end it; the next page starts it again)."""
+        user = self._user()
+        async with self:
+            token = self.auth_token  # read under the lock: a background task's vars live there
+        while True:
+            await asyncio.sleep(UNREAD_POLL_SECONDS)
+            async with self:
+                # Stop when a newer page started its own watcher, or the visitor went quiet,
+                # logged out or became someone else.
+                if (generation != self._unread_watch or self.auth_token != token
+                        or time.monotonic() - self._last_page_at > UNREAD_WATCH_IDLE):
+                    return
+
+            def count() -> int:
+                with session_scope() as session:
+                    return messaging.unread_total(session=session, user=user)
+
+            unread = await asyncio.to_thread(count)
+            async with self:
+                if self.unread_count != unread:
+                    self.unread_count = unread
 
     @rx.event
     @public

@@ -1,0 +1,71 @@
+"""Private conversations about a post, their messages, what each side has read, blocks and reports."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+from buuv_app.models.types import UTCDateTime, utcnow
+
+MESSAGE_MAX = 2000
+REPORT_MAX = 1000
+
+
+class Conversation(SQLModel, table=True):
+    """One responder talking with a post's contact person (its author), about that post."""
+
+    __table_args__ = (sa.UniqueConstraint("post_id", "responder_id", name="uq_conversation_post_responder"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    post_id: int = Field(foreign_key="post.id", index=True, nullable=False)
+    responder_id: int = Field(foreign_key="user.id", index=True, nullable=False)
+    contact_id: int = Field(foreign_key="user.id", index=True, nullable=False)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
+    last_message_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
+
+
+class Message(SQLModel, table=True):
+    """A message. `client_id` is made on the sending device: a resend never doubles it."""
+
+    __table_args__ = (
+        sa.UniqueConstraint("sender_id", "client_id", name="uq_message_sender_client_id"),
+        sa.Index("ix_message_conversation", "conversation_id", "id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    conversation_id: int = Field(foreign_key="conversation.id", nullable=False)
+    sender_id: int = Field(foreign_key="user.id", nullable=False)
+    client_id: str = Field(max_length=64, nullable=False)
+    body: str = Field(sa_type=sa.Text, nullable=False)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
+
+
+class ConversationRead(SQLModel, table=True):
+    """How far a participant has read: messages after `last_read_message_id` are unread."""
+
+    __tablename__ = "conversation_read"
+
+    conversation_id: int = Field(foreign_key="conversation.id", primary_key=True)
+    user_id: int = Field(foreign_key="user.id", primary_key=True)
+    last_read_message_id: int = Field(default=0, nullable=False)
+
+
+class Block(SQLModel, table=True):
+    """`blocker` wants no messages from `blocked` (and not to see their posts)."""
+
+    blocker_id: int = Field(foreign_key="user.id", primary_key=True)
+    blocked_id: int = Field(foreign_key="user.id", primary_key=True)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
+
+
+class Report(SQLModel, table=True):
+    """A conversation or message reported for moderation, with who reported it."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    reporter_id: int = Field(foreign_key="user.id", index=True, nullable=False)
+    conversation_id: int = Field(foreign_key="conversation.id", index=True, nullable=False)
+    message_id: int | None = Field(default=None, foreign_key="message.id", nullable=True)
+    reason: str = Field(max_length=REPORT_MAX, nullable=False)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)

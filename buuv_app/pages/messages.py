@@ -1,0 +1,144 @@
+"""/berichten: my conversations; /berichten/<id>: one conversation, live."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from buuv_app import routes
+from buuv_app.components.forms import (
+    field_error,
+    form_error,
+    simple_form,
+    textarea_field,
+)
+from buuv_app.components.i18n import localized, t
+from buuv_app.components.notices import found_or_not, loading_notice
+from buuv_app.i18n import N_
+from buuv_app.layout import page
+from buuv_app.models import MESSAGE_MAX, REPORT_MAX
+from buuv_app.state.messages import ConversationState, InboxRow, InboxState, MessageRow
+
+C = ConversationState
+
+
+def _inbox_row(row: rx.Var[InboxRow]) -> rx.Component:
+    return rx.el.li(
+        rx.link(
+            rx.card(
+                rx.hstack(
+                    rx.vstack(
+                        rx.text(row.other_name, weight="bold", size="3"),
+                        rx.text(row.post_title, size="2", color=rx.color("gray", 11)),
+                        rx.text(row.last_message, size="3"),
+                        rx.text(localized(row.ago_nl, row.ago_en), size="1", color=rx.color("gray", 11)),
+                        spacing="1", flex="1",
+                    ),
+                    rx.cond(row.unread > 0, rx.badge(row.unread, " ", t("nieuw"), color_scheme="red", variant="solid",
+                                                     high_contrast=True)),
+                    align="start", width="100%",
+                ),
+                width="100%",
+            ),
+            href=row.url, underline="none", color="inherit", display="block",
+            aria_label=row.other_name + ": " + row.post_title,
+        ),
+        list_style="none",
+    )
+
+
+@page(routes.INBOX, title="Berichten", on_load=InboxState.load_inbox)
+def inbox() -> rx.Component:
+    return rx.vstack(
+        rx.heading(t("Berichten"), as_="h1", size="7"),
+        rx.cond(
+            InboxState.loaded,
+            rx.cond(
+                InboxState.conversations.length() > 0,
+                rx.el.ul(rx.foreach(InboxState.conversations, _inbox_row), display="flex", flex_direction="column",
+                         gap="0.6rem", padding="0", margin="0", width="100%"),
+                rx.callout(t("Nog geen gesprekken. Reageer op een vraag of aanbod om er een te beginnen."),
+                           icon="info", high_contrast=True, width="100%"),
+            ),
+            loading_notice(),
+        ),
+        spacing="4", width="100%",
+    )
+
+
+def _bubble(message: rx.Var[MessageRow]) -> rx.Component:
+    return rx.el.li(
+        rx.box(
+            rx.text(message.body, size="3", white_space="pre-line"),
+            rx.text(message.sender_name, " · ", localized(message.ago_nl, message.ago_en), size="1",
+                    color=rx.color("gray", 11)),
+            background=rx.cond(message.mine, rx.color("accent", 3), "white"),
+            border=f"1px solid {rx.color('gray', 5)}",
+            border_radius="12px", padding="0.6rem 0.8rem", max_width="85%",
+        ),
+        display="flex", justify_content=rx.cond(message.mine, "flex-end", "flex-start"), list_style="none",
+    )
+
+
+def _composer() -> rx.Component:
+    return rx.cond(
+        C.blocked,
+        rx.callout(t("Je hebt deze buur geblokkeerd, of deze buur jou. Berichten sturen kan niet."),
+                   icon="ban", high_contrast=True, color_scheme="gray", width="100%"),
+        rx.cond(
+            C.post_open,
+            simple_form(
+                rx.el.input(type="hidden", name="client_id", value=C.draft_id),
+                form_error(C.errors.get("form", "")),
+                rx.el.label(t("Je bericht"), html_for="chat-message", font_weight="600"),
+                rx.text_area(id="chat-message", name="message", rows="3", size="3", width="100%",
+                             max_length=MESSAGE_MAX, aria_describedby="chat-message-error"),
+                field_error("chat-message", C.errors.get("message", "")),
+                on_submit=C.send,
+                submit=N_("Versturen"),
+                spacing="2",
+            ),
+            rx.callout(t("Dit bericht is gesloten; je kunt hier niet meer schrijven."), icon="lock",
+                       high_contrast=True, color_scheme="gray", width="100%"),
+        ),
+    )
+
+
+def _safety() -> rx.Component:
+    return rx.el.details(
+        rx.el.summary(t("Blokkeren of melden"), cursor="pointer", padding_y="0.4rem"),
+        rx.vstack(
+            rx.cond(
+                C.blocked,
+                rx.button(t("Blokkade opheffen"), on_click=C.unblock_person, variant="soft", size="2"),
+                rx.button(t("Blokkeer deze buur"), on_click=C.block_person, variant="soft", color_scheme="red",
+                          size="2"),
+            ),
+            simple_form(
+                textarea_field("report", "reason", N_("Wat is er mis? (de ander ziet niet dat jij meldt)"),
+                               C.errors.get("reason", ""), max_length=REPORT_MAX),
+                on_submit=C.report_conversation,
+                submit=N_("Gesprek melden"),
+                spacing="2",
+            ),
+            spacing="3", padding_top="0.5rem",
+        ),
+    )
+
+
+def _conversation() -> rx.Component:
+    return rx.vstack(
+        rx.link(t("← Alle berichten"), href=routes.INBOX, size="3"),
+        rx.heading(C.other_name, as_="h1", size="6"),
+        rx.link(C.post_title, href=C.post_url, size="3"),
+        rx.el.ul(rx.foreach(C.messages, _bubble), id="chat-messages", aria_live="polite",
+                 display="flex", flex_direction="column", gap="0.5rem", padding="0", margin="0", width="100%"),
+        _composer(),
+        _safety(),
+        spacing="3", width="100%",
+    )
+
+
+@page(routes.CONVERSATION, title="Gesprek", on_load=ConversationState.load_conversation)
+def conversation() -> rx.Component:
+    return found_or_not(C.loaded, C.found, _conversation(),
+                        N_("Dit gesprek bestaat niet, of je doet er niet aan mee."))

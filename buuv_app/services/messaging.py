@@ -1,0 +1,310 @@
+"""Private conversations: reply to a post, send messages exactly once, read, block and report.
+
+A conversation is between the responder and the post's contact person (its author). Only those
+two can read or write in it. A message carries an id made on the sending device; storing it
+under a unique constraint makes a resend after a dropped connection a no-op.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, func, select
+
+from buuv_app.errors import NotFound, Throttled, ValidationError
+from buuv_app.i18n import N_
+from buuv_app.models import (
+    MESSAGE_MAX,
+    REPORT_MAX,
+    Block,
+    Conversation,
+    ConversationRead,
+    Message,
+    Post,
+    PostStatus,
+    Report,
+    User,
+    utcnow,
+)
+from buuv_app.services import permissions
+from buuv_app.services.accounts import DELETED_NAME
+from buuv_app.services.posts import excerpt
+
+CLIENT_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
+NEW_ACCOUNT_AGE = timedelta(days=1)
+NEW_ACCOUNT_INTERVAL = timedelta(seconds=30)
+HOURLY_LIMIT = 30
+OPEN_STATUSES = (PostStatus.OPEN.value, PostStatus.IN_CONTACT.value)
+
+
+@dataclass(frozen=True)
+class InboxItem:
+    conversation_id: int
+    post_id: int
+    post_title: str
+    other_name: str
+    last_message: str
+    last_message_at: datetime
+    unread: int
+
+
+@dataclass(frozen=True)
+class MessageView:
+    id: int
+    mine: bool
+    sender_name: str
+    body: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class ConversationView:
+    id: int
+    post_id: int
+    post_title: str
+    post_open: bool
+    other_id: int
+    other_name: str
+    messages: list[MessageView]
+    blocked: bool
+
+
+def _display_name(user: User | None) -> str:
+    return DELETED_NAME if user is None or user.deleted_at is not None else user.display_name
+
+
+def is_blocked_between(session: Session, a: int, b: int) -> bool:
+    return session.exec(select(Block).where(sa.or_(
+        sa.and_(Block.blocker_id == a, Block.blocked_id == b),
+        sa.and_(Block.blocker_id == b, Block.blocked_id == a),
+    ))).first() is not None
+
+
+def _participant(session: Session, user: User | None, conversation_id: int) -> Conversation:
+    conversation = session.get(Conversation, conversation_id) if isinstance(conversation_id, int) else None
+    if conversation is None:
+        raise NotFound("conversation")
+    if not permissions.is_member(user) or user.id not in (conversation.responder_id, conversation.contact_id):
+        raise permissions.refuse(user, "read_conversation", f"conversation={conversation_id}")
+    return conversation
+
+
+def _other(conversation: Conversation, user: User) -> int:
+    return conversation.contact_id if user.id == conversation.responder_id else conversation.responder_id
+
+
+# --- starting and sending -------------------------------------------------------------------
+
+def start_conversation(*, session: Session, user: User, post_id: int) -> Conversation:
+    """"Reageer": open (or reopen) the conversation between `user` and the post's contact person."""
+    if not permissions.is_member(user):
+        raise permissions.refuse(user, "start_conversation", f"post={post_id}")
+    post = session.get(Post, post_id) if isinstance(post_id, int) else None
+    if post is None:
+        raise NotFound("post")
+    if post.author_id == user.id:
+        raise ValidationError("post", N_("Dit is je eigen bericht. Reacties vind je bij Berichten."))
+    existing = session.exec(select(Conversation).where(
+        Conversation.post_id == post.id, Conversation.responder_id == user.id)).first()
+    if existing is not None:
+        return existing
+    if post.status not in OPEN_STATUSES or post.expires_at <= utcnow():
+        raise ValidationError("post", N_("Dit bericht is afgerond; reageren kan niet meer."))
+    if is_blocked_between(session, user.id, post.author_id):
+        raise ValidationError("post", N_("Je kunt deze buur geen bericht sturen."))
+    conversation = Conversation(post_id=post.id, responder_id=user.id, contact_id=post.author_id)
+    session.add(conversation)
+    if post.status == PostStatus.OPEN.value:
+        post.status = PostStatus.IN_CONTACT.value
+        session.add(post)
+    session.commit()
+    session.refresh(conversation)
+    return conversation
+
+
+def _check_rate(session: Session, user: User, now: datetime) -> None:
+    last = session.exec(select(func.max(Message.created_at)).where(Message.sender_id == user.id)).one()
+    if last is not None and now - user.created_at < NEW_ACCOUNT_AGE and now - last < NEW_ACCOUNT_INTERVAL:
+        raise Throttled(int((last + NEW_ACCOUNT_INTERVAL - now).total_seconds()) + 1)
+    recent = session.exec(select(Message.created_at).where(
+        Message.sender_id == user.id, Message.created_at > now - timedelta(hours=1))
+        .order_by(col(Message.created_at)).limit(HOURLY_LIMIT)).all()
+    if len(recent) >= HOURLY_LIMIT:
+        raise Throttled(int((recent[0] + timedelta(hours=1) - now).total_seconds()) + 1)
+
+
+def send_message(
+    *, session: Session, user: User, conversation_id: int, client_id: str, body: str,
+    now: datetime | None = None,
+) -> Message:
+    """Store a message once. Sending the same `client_id` again returns the stored message."""
+    conversation = _participant(session, user, conversation_id)
+    if not isinstance(client_id, str) or not CLIENT_ID.match(client_id):
+        raise ValidationError("message", N_("Dit bericht kon niet worden verstuurd. Probeer het opnieuw."))
+    existing = session.exec(select(Message).where(
+        Message.sender_id == user.id, Message.client_id == client_id)).first()
+    if existing is not None:
+        if existing.conversation_id != conversation.id:
+            raise permissions.refuse(user, "reuse_client_id", f"conversation={conversation_id}")
+        return existing
+    text = (body or "").strip()
+    if not text:
+        raise ValidationError("message", N_("Typ eerst een bericht."))
+    if len(text) > MESSAGE_MAX:
+        raise ValidationError("message", N_("Een bericht mag hoogstens {max} tekens lang zijn."), max=MESSAGE_MAX)
+    post = session.get(Post, conversation.post_id)
+    if post is None or post.status == PostStatus.CLOSED.value:
+        raise ValidationError("message", N_("Dit bericht is gesloten; je kunt hier niet meer schrijven."))
+    other_id = _other(conversation, user)
+    other = session.get(User, other_id)
+    if other is None or other.deleted_at is not None:
+        raise ValidationError("message", N_("Deze buur heeft BUUV verlaten."))
+    if is_blocked_between(session, user.id, other_id):
+        raise ValidationError("message", N_("Je kunt deze buur geen bericht sturen."))
+    now = now or utcnow()
+    _check_rate(session, user, now)
+    message = Message(conversation_id=conversation.id, sender_id=user.id, client_id=client_id, body=text,
+                      created_at=now)
+    conversation.last_message_at = now
+    session.add_all([message, conversation])
+    try:
+        session.commit()
+    except IntegrityError:
+        # The same device id arrived twice at once (a retry racing the original): keep the first.
+        session.rollback()
+        return session.exec(select(Message).where(
+            Message.sender_id == user.id, Message.client_id == client_id)).one()
+    session.refresh(message)
+    _mark_read(session, conversation.id, user.id, message.id)
+    return message
+
+
+# --- reading --------------------------------------------------------------------------------
+
+def _mark_read(session: Session, conversation_id: int, user_id: int, message_id: int) -> None:
+    read = session.get(ConversationRead, (conversation_id, user_id))
+    if read is None:
+        read = ConversationRead(conversation_id=conversation_id, user_id=user_id, last_read_message_id=0)
+    if message_id > read.last_read_message_id:
+        read.last_read_message_id = message_id
+        session.add(read)
+        session.commit()
+
+
+def open_conversation(*, session: Session, user: User, conversation_id: int, after_id: int = 0) -> ConversationView:
+    """The conversation with its messages after `after_id`; marks them read for `user`."""
+    conversation = _participant(session, user, conversation_id)
+    post = session.get(Post, conversation.post_id)
+    other_id = _other(conversation, user)
+    names = {user.id: user.display_name, other_id: _display_name(session.get(User, other_id))}
+    rows = session.exec(select(Message).where(
+        Message.conversation_id == conversation.id, Message.id > after_id).order_by(col(Message.id))).all()
+    messages = [MessageView(id=m.id, mine=m.sender_id == user.id, sender_name=names.get(m.sender_id, DELETED_NAME),
+                            body=m.body, created_at=m.created_at) for m in rows]
+    if messages:
+        _mark_read(session, conversation.id, user.id, messages[-1].id)
+    return ConversationView(
+        id=conversation.id, post_id=conversation.post_id, post_title=post.title if post else "",
+        post_open=post is not None and post.status != PostStatus.CLOSED.value,
+        other_id=other_id, other_name=names[other_id], messages=messages,
+        blocked=is_blocked_between(session, user.id, other_id),
+    )
+
+
+def _unread_counts(session: Session, user_id: int):
+    last_read = (select(ConversationRead.last_read_message_id)
+                 .where(ConversationRead.conversation_id == Message.conversation_id,
+                        ConversationRead.user_id == user_id).correlate(Message).scalar_subquery())
+    return (select(Message.conversation_id, func.count())
+            .where(Message.sender_id != user_id, Message.id > func.coalesce(last_read, 0))
+            .group_by(Message.conversation_id))
+
+
+def list_inbox(*, session: Session, user: User) -> list[InboxItem]:
+    """The user's conversations, newest activity first, with the last message and unread count."""
+    if not permissions.is_member(user):
+        raise permissions.refuse(user, "list_inbox")
+    conversations = session.exec(select(Conversation).where(sa.or_(
+        Conversation.responder_id == user.id, Conversation.contact_id == user.id))
+        .order_by(col(Conversation.last_message_at).desc())).all()
+    if not conversations:
+        return []
+    ids = [c.id for c in conversations]
+    unread = dict(session.exec(_unread_counts(session, user.id).where(col(Message.conversation_id).in_(ids))).all())
+    last_ids = select(func.max(Message.id)).where(col(Message.conversation_id).in_(ids)).group_by(Message.conversation_id)
+    last = {m.conversation_id: m for m in session.exec(select(Message).where(col(Message.id).in_(last_ids))).all()}
+    posts_by_id = {p.id: p for p in session.exec(select(Post).where(col(Post.id).in_([c.post_id for c in conversations])))}
+    others = {u.id: u for u in session.exec(select(User).where(col(User.id).in_([_other(c, user) for c in conversations])))}
+    return [
+        InboxItem(
+            conversation_id=c.id, post_id=c.post_id,
+            post_title=posts_by_id[c.post_id].title if c.post_id in posts_by_id else "",
+            other_name=_display_name(others.get(_other(c, user))),
+            last_message=excerpt(last[c.id].body, 80) if c.id in last else "",
+            last_message_at=c.last_message_at, unread=unread.get(c.id, 0),
+        )
+        for c in conversations
+    ]
+
+
+def unread_total(*, session: Session, user: User | None) -> int:
+    """Unread messages over all of a member's conversations (the badge)."""
+    if not permissions.is_member(user):
+        return 0
+    mine = select(Conversation.id).where(sa.or_(Conversation.responder_id == user.id, Conversation.contact_id == user.id))
+    counts = session.exec(_unread_counts(session, user.id).where(col(Message.conversation_id).in_(mine))).all()
+    return sum(n for _, n in counts)
+
+
+def conversations_about(*, session: Session, user: User, post_id: int) -> list[int]:
+    """Ids of the conversations about a post that `user` takes part in (the author sees them all)."""
+    return list(session.exec(select(Conversation.id).where(
+        Conversation.post_id == post_id,
+        sa.or_(Conversation.responder_id == user.id, Conversation.contact_id == user.id))).all())
+
+
+# --- safety ---------------------------------------------------------------------------------
+
+def block(*, session: Session, user: User, conversation_id: int) -> None:
+    """Block the other person of a conversation: no messages either way."""
+    conversation = _participant(session, user, conversation_id)
+    other_id = _other(conversation, user)
+    if session.get(Block, (user.id, other_id)) is None:
+        session.add(Block(blocker_id=user.id, blocked_id=other_id))
+        session.commit()
+
+
+def unblock(*, session: Session, user: User, conversation_id: int) -> None:
+    conversation = _participant(session, user, conversation_id)
+    existing = session.get(Block, (user.id, _other(conversation, user)))
+    if existing is not None:
+        session.delete(existing)
+        session.commit()
+
+
+def blocked_ids(*, session: Session, user: User | None) -> set[int]:
+    """People `user` blocked: their posts are hidden for `user`."""
+    if user is None:
+        return set()
+    return set(session.exec(select(Block.blocked_id).where(Block.blocker_id == user.id)).all())
+
+
+def report(*, session: Session, user: User, conversation_id: int, reason: str, message_id: int | None = None) -> None:
+    """Store a report for moderation, with the reporter."""
+    conversation = _participant(session, user, conversation_id)
+    text = (reason or "").strip()
+    if not text:
+        raise ValidationError("reason", N_("Schrijf kort wat er mis is."))
+    if len(text) > REPORT_MAX:
+        raise ValidationError("reason", N_("Houd het kort: hoogstens {max} tekens."), max=REPORT_MAX)
+    if message_id is not None:
+        message = session.get(Message, message_id) if isinstance(message_id, int) else None
+        if message is None or message.conversation_id != conversation.id:
+            raise NotFound("message")
+    session.add(Report(reporter_id=user.id, conversation_id=conversation.id, message_id=message_id, reason=text))
+    session.commit()
+

@@ -1,0 +1,250 @@
+"""Messages: "Reageer" on a post, the inbox, and one conversation that updates itself live."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from dataclasses import dataclass
+
+import reflex as rx
+
+from buuv_app import routes
+from buuv_app.db import session_scope
+from buuv_app.errors import NotFound, PermissionDenied, Throttled, ValidationError
+from buuv_app.i18n import N_, format_ago
+from buuv_app.services import messaging
+from buuv_app.services.permissions import Action
+from buuv_app.state.access import guarded, guarded_background
+from buuv_app.state.account import FormState, text
+from buuv_app.state.base import AppState
+
+POLL_SECONDS = 0.5
+WATCH_LIMIT_SECONDS = 30 * 60  # a forgotten open tab stops asking after half an hour
+
+
+@dataclass
+class InboxRow:
+    url: str
+    post_title: str
+    other_name: str
+    last_message: str
+    ago_nl: str
+    ago_en: str
+    unread: int
+
+
+@dataclass
+class MessageRow:
+    id: int
+    mine: bool
+    sender_name: str
+    body: str
+    ago_nl: str
+    ago_en: str
+
+
+def _rows(views) -> list[MessageRow]:
+    return [MessageRow(id=m.id, mine=m.mine, sender_name=m.sender_name, body=m.body,
+                       ago_nl=format_ago(m.created_at, "nl"), ago_en=format_ago(m.created_at, "en"))
+            for m in views]
+
+
+class ReplyState(AppState):
+    """The "Reageer" button on a post page."""
+
+    @rx.event
+    @guarded(Action.USE_MESSAGES)
+    async def reply(self, post_id: int):
+        user = self._user()
+
+        def run():
+            with session_scope() as session:
+                return messaging.start_conversation(session=session, user=user, post_id=post_id).id
+
+        try:
+            conversation_id = await asyncio.to_thread(run)
+        except ValidationError as error:
+            return rx.toast.error(self._t(error.message, **error.params))
+        except NotFound:
+            return rx.toast.error(self._t(N_("Dit bericht bestaat niet (meer). Misschien is het al verwijderd.")))
+        return rx.redirect(routes.conversation_url(conversation_id))
+
+
+class InboxState(AppState):
+    conversations: list[InboxRow] = []
+    loaded: bool = False
+
+    @rx.event
+    @guarded(Action.USE_MESSAGES)
+    async def load_inbox(self):
+        user = self._user()
+
+        def run():
+            with session_scope() as session:
+                return messaging.list_inbox(session=session, user=user)
+
+        items = await asyncio.to_thread(run)
+        self.conversations = [
+            InboxRow(url=routes.conversation_url(i.conversation_id), post_title=i.post_title, other_name=i.other_name,
+                     last_message=i.last_message, ago_nl=format_ago(i.last_message_at, "nl"),
+                     ago_en=format_ago(i.last_message_at, "en"), unread=i.unread)
+            for i in items
+        ]
+        self.loaded = True
+
+
+def _route_conversation_id(state: rx.State) -> int | None:
+    raw = str(state.router._page.params.get("conversation_id", "") or "")
+    return int(raw) if raw.isdigit() and len(raw) < 12 else None
+
+
+class ConversationState(FormState):
+    conversation_id: int = 0
+    post_title: str = ""
+    post_url: str = ""
+    other_name: str = ""
+    post_open: bool = True
+    blocked: bool = False
+    messages: list[MessageRow] = []
+    # The id the next message will carry. Made afresh after each message the server confirmed,
+    # so a resend of the same message (after a dropped connection) is recognised and kept once.
+    draft_id: str = ""
+    found: bool = True
+    loaded: bool = False
+    _last_id: int = 0
+    _watch_generation: int = 0
+
+    @rx.event
+    @guarded(Action.USE_MESSAGES)
+    async def load_conversation(self):
+        user, conversation_id = self._user(), _route_conversation_id(self)
+
+        def run():
+            with session_scope() as session:
+                view = messaging.open_conversation(session=session, user=user, conversation_id=conversation_id or -1)
+                return view, messaging.unread_total(session=session, user=user)
+
+        self.loaded, self.errors = False, {}
+        try:
+            view, unread = await asyncio.to_thread(run)
+        except (NotFound, PermissionDenied):
+            # Someone else's conversation looks exactly like one that does not exist (the
+            # refusal itself is logged by the service).
+            self.found, self.loaded = False, True
+            return
+        self.found = True
+        self.conversation_id = view.id
+        self.post_title, self.post_url = view.post_title, routes.post_url(view.post_id)
+        self.other_name, self.post_open, self.blocked = view.other_name, view.post_open, view.blocked
+        self.messages = _rows(view.messages)
+        self._last_id = view.messages[-1].id if view.messages else 0
+        self.draft_id = self.draft_id or uuid.uuid4().hex
+        self.unread_count = unread
+        self.loaded = True
+        self._watch_generation += 1
+        return ConversationState.watch(self._watch_generation)
+
+    @rx.event
+    @guarded(Action.USE_MESSAGES)
+    async def send(self, form: dict):
+        user, conversation_id, last_id = self._user(), self.conversation_id, self._last_id
+        client_id = text(form, "client_id") or self.draft_id
+        body = text(form, "message")
+
+        def run():
+            with session_scope() as session:
+                messaging.send_message(session=session, user=user, conversation_id=conversation_id,
+                                       client_id=client_id, body=body)
+                return messaging.open_conversation(session=session, user=user, conversation_id=conversation_id,
+                                                   after_id=last_id)
+
+        try:
+            view = await asyncio.to_thread(run)
+        except ValidationError as error:
+            return self._field_error("chat", error)
+        except Throttled as error:
+            self.errors = {"message": self._t(N_("Even rustig aan: je kunt over {seconds} seconden weer een bericht sturen."),
+                                              seconds=error.retry_after)}
+            return
+        except NotFound:
+            return rx.toast.error(self._t(N_("Dit gesprek bestaat niet (meer).")))
+        self._append(view.messages)
+        self.errors = {}
+        self.draft_id = uuid.uuid4().hex
+        return rx.call_script("document.getElementById('chat-message').value = ''")
+
+    def _append(self, views) -> None:
+        known = {m.id for m in self.messages}
+        fresh = [m for m in views if m.id not in known]
+        if fresh:
+            self.messages = self.messages + _rows(fresh)
+            self._last_id = max(self._last_id, fresh[-1].id)
+
+    @rx.event(background=True)
+    @guarded_background(Action.USE_MESSAGES)
+    async def watch(self, generation: int):
+        """While this conversation is open, fetch what the other person writes (from any worker:
+        the database is the meeting point), about twice a second."""
+        user = self._user()
+        for _ in range(int(WATCH_LIMIT_SECONDS / POLL_SECONDS)):
+            await asyncio.sleep(POLL_SECONDS)
+            async with self:
+                on_page = self.router.url.path.rstrip("/") == routes.conversation_url(self.conversation_id)
+                if generation != self._watch_generation or not on_page:
+                    return
+                conversation_id, last_id = self.conversation_id, self._last_id
+
+            def poll():
+                with session_scope() as session:
+                    return messaging.open_conversation(session=session, user=user, conversation_id=conversation_id,
+                                                       after_id=last_id)
+
+            view = await asyncio.to_thread(poll)
+            if view.messages:
+                async with self:
+                    if generation == self._watch_generation:
+                        self._append(view.messages)
+            yield
+
+    @rx.event
+    @guarded(Action.USE_MESSAGES)
+    async def block_person(self):
+        user, conversation_id = self._user(), self.conversation_id
+
+        def run():
+            with session_scope() as session:
+                messaging.block(session=session, user=user, conversation_id=conversation_id)
+
+        await asyncio.to_thread(run)
+        self.blocked = True
+        return rx.toast.info(self._t(N_("Geblokkeerd. Jullie kunnen elkaar geen berichten meer sturen.")))
+
+    @rx.event
+    @guarded(Action.USE_MESSAGES)
+    async def unblock_person(self):
+        user, conversation_id, last_id = self._user(), self.conversation_id, self._last_id
+
+        def run():
+            with session_scope() as session:
+                messaging.unblock(session=session, user=user, conversation_id=conversation_id)
+                return messaging.open_conversation(session=session, user=user, conversation_id=conversation_id,
+                                                   after_id=last_id).blocked
+
+        self.blocked = await asyncio.to_thread(run)
+
+    @rx.event
+    @guarded(Action.USE_MESSAGES)
+    async def report_conversation(self, form: dict):
+        user, conversation_id = self._user(), self.conversation_id
+
+        def run():
+            with session_scope() as session:
+                messaging.report(session=session, user=user, conversation_id=conversation_id,
+                                 reason=text(form, "reason"))
+
+        try:
+            await asyncio.to_thread(run)
+        except ValidationError as error:
+            return self._field_error("report", error)
+        self.errors = {}
+        return rx.toast.success(self._t(N_("Bedankt. We kijken ernaar; de ander ziet niet wie meldde.")))

@@ -1,0 +1,78 @@
+"""Scenario: two neighbours chat live about a post, with the unread badge; plus refusals."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+from sqlmodel import select
+
+from buuv_app.models import Message
+from buuv_app.services import posts
+from tests.e2e.auth import create_member, log_in
+
+pytestmark = pytest.mark.e2e
+
+
+def test_two_neighbours_chat_live_with_the_badge(page: Page, browser, browser_context_args, a11y, app_db):
+    author = create_member(app_db, display_name="Truus")
+    helper = create_member(app_db, display_name="Henk")
+    post = posts.create_post(session=app_db, author=author, kind="request", title="Wie helpt mij met mijn printer?",
+                             body="Hij doet niets meer.", category_slug="computer", neighbourhood_slug="merenwijk")
+
+    # Truus waits on the home page.
+    log_in(page, author.email, a11y=a11y)
+    page.goto("/")
+    expect(page.get_by_role("heading", name="Hulp vragen is heel gewoon")).to_be_visible()
+    expect(page.locator("#unread-badge")).to_have_count(0)
+    a11y.check()
+
+    # Henk, in another browser, responds.
+    other_context = browser.new_context(**browser_context_args)
+    henk = other_context.new_page()
+    log_in(henk, helper.email)
+    henk.goto(f"/hulp/{post.id}")
+    henk.get_by_role("button", name="Reageer").click()
+    expect(henk).to_have_url(re.compile(r"/berichten/\d+$"))
+    expect(henk.get_by_role("heading", name="Truus")).to_be_visible()
+    henk.get_by_label("Je bericht").fill("Ik kom morgen even kijken!")
+    henk.get_by_role("button", name="Versturen").click()
+    expect(henk.locator("#chat-messages")).to_contain_text("Ik kom morgen even kijken!")
+    expect(henk.get_by_label("Je bericht")).to_have_value("")
+
+    # Truus's badge appears without a reload.
+    expect(page.locator("#unread-badge")).to_have_text("1", timeout=8000)
+    a11y.check()
+    page.get_by_role("link", name=re.compile("^Berichten")).click()
+    expect(page.get_by_role("heading", name="Berichten", exact=True)).to_be_visible()
+    a11y.check()
+    page.get_by_role("link", name=re.compile("Henk")).click()
+    expect(page.locator("#chat-messages")).to_contain_text("Ik kom morgen even kijken!")
+    expect(page.locator("#unread-badge")).to_have_count(0)
+    a11y.check()
+
+    # Truus answers; Henk sees it in his open conversation within a second or so.
+    page.get_by_label("Je bericht").fill("Fijn, om tien uur?")
+    page.get_by_role("button", name="Versturen").click()
+    expect(henk.locator("#chat-messages")).to_contain_text("Fijn, om tien uur?", timeout=3000)
+    other_context.close()
+
+    app_db.rollback()
+    bodies = [m.body for m in app_db.exec(select(Message).order_by(Message.id)).all()
+              if m.body in ("Ik kom morgen even kijken!", "Fijn, om tien uur?")]
+    assert bodies == ["Ik kom morgen even kijken!", "Fijn, om tien uur?"]
+
+
+def test_someone_elses_conversation_is_not_found(page: Page, a11y, app_db):
+    from buuv_app.services import messaging
+
+    author = create_member(app_db)
+    helper = create_member(app_db)
+    post = posts.create_post(session=app_db, author=author, kind="offer", title="Ladder te leen",
+                             body="Drie meter.", category_slug="lenen", neighbourhood_slug="merenwijk")
+    conversation = messaging.start_conversation(session=app_db, user=helper, post_id=post.id)
+    log_in(page, create_member(app_db).email, a11y=a11y)
+    page.goto(f"/berichten/{conversation.id}")
+    expect(page.get_by_role("heading", name="Niet gevonden")).to_be_visible()
+    a11y.check()

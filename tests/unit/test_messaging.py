@@ -1,0 +1,149 @@
+"""Messaging: reply to a post, send exactly once, read and unread, blocks, reports, limits."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlmodel import select
+
+from buuv_app.errors import NotFound, PermissionDenied, Throttled, ValidationError
+from buuv_app.models import Message, Post, Report, utcnow
+from buuv_app.services import accounts, messaging
+from tests.factories import count_rows, make_member, make_neighbourhood, make_post
+
+PASSWORD = "een lange zin om te onthouden"
+
+
+@pytest.fixture
+def talk(session):
+    place = make_neighbourhood(session, slug="merenwijk")
+    long_ago = utcnow() - timedelta(days=30)
+    author = make_member(session, place, display_name="Truus", created_at=long_ago)
+    helper = make_member(session, place, display_name="Henk", created_at=long_ago)
+    post = make_post(session, author=author, neighbourhood=place, title="Boodschappen op vrijdag")
+    conversation = messaging.start_conversation(session=session, user=helper, post_id=post.id)
+    return {"author": author, "helper": helper, "post": post, "conversation": conversation,
+            "stranger": make_member(session, place, created_at=long_ago)}
+
+
+def send(session, talk, who="helper", text="Ik kan vrijdag!", client_id="device-00000001", **kw):
+    return messaging.send_message(session=session, user=talk[who], conversation_id=talk["conversation"].id,
+                                  client_id=client_id, body=text, **kw)
+
+
+def test_replying_opens_one_conversation_per_responder_and_puts_the_post_in_contact(session, talk):
+    again = messaging.start_conversation(session=session, user=talk["helper"], post_id=talk["post"].id)
+    assert again.id == talk["conversation"].id
+    assert session.get(Post, talk["post"].id).status == "in_contact"
+
+
+def test_you_cannot_reply_to_your_own_post(session, talk):
+    with pytest.raises(ValidationError):
+        messaging.start_conversation(session=session, user=talk["author"], post_id=talk["post"].id)
+
+
+def test_a_resent_message_is_stored_once(session, talk):
+    first = send(session, talk)
+    second = send(session, talk)
+    assert first.id == second.id
+    assert count_rows(session, Message) == 1
+
+
+def test_both_sides_see_the_messages_and_unread_counts_follow_reading(session, talk):
+    send(session, talk, text="Ik kan vrijdag!", client_id="device-00000001")
+    send(session, talk, text="Om tien uur?", client_id="device-00000002")
+    assert messaging.unread_total(session=session, user=talk["author"]) == 2
+    assert messaging.unread_total(session=session, user=talk["helper"]) == 0
+    [item] = messaging.list_inbox(session=session, user=talk["author"])
+    assert (item.other_name, item.unread, item.last_message) == ("Henk", 2, "Om tien uur?")
+    view = messaging.open_conversation(session=session, user=talk["author"], conversation_id=talk["conversation"].id)
+    assert [m.body for m in view.messages] == ["Ik kan vrijdag!", "Om tien uur?"]
+    assert not any(m.mine for m in view.messages)
+    assert messaging.unread_total(session=session, user=talk["author"]) == 0
+
+
+def test_cannot_read_or_write_a_conversation_you_are_not_in(session, talk):
+    with pytest.raises(PermissionDenied):
+        messaging.open_conversation(session=session, user=talk["stranger"], conversation_id=talk["conversation"].id)
+    with pytest.raises(PermissionDenied):
+        messaging.send_message(session=session, user=talk["stranger"], conversation_id=talk["conversation"].id,
+                               client_id="device-99999999", body="Hoi")
+    with pytest.raises(NotFound):
+        messaging.open_conversation(session=session, user=talk["stranger"], conversation_id=424242)
+    assert count_rows(session, Message) == 0
+
+
+@pytest.mark.parametrize(("text", "client_id"), [("   ", "device-00000001"), ("x" * 2001, "device-00000001"),
+                                                 ("Hoi", "kort"), ("Hoi", "<script>bad</script>")])
+def test_empty_oversized_or_malformed_messages_are_refused(session, talk, text, client_id):
+    with pytest.raises(ValidationError):
+        send(session, talk, text=text, client_id=client_id)
+    assert count_rows(session, Message) == 0
+
+
+def test_blocking_stops_messages_both_ways(session, talk):
+    send(session, talk, client_id="device-00000001")
+    messaging.block(session=session, user=talk["author"], conversation_id=talk["conversation"].id)
+    for who, cid in (("helper", "device-00000002"), ("author", "device-00000003")):
+        with pytest.raises(ValidationError):
+            send(session, talk, who=who, client_id=cid)
+    messaging.unblock(session=session, user=talk["author"], conversation_id=talk["conversation"].id)
+    send(session, talk, client_id="device-00000004")
+
+
+def test_no_messages_about_a_closed_post(session, talk):
+    post = session.get(Post, talk["post"].id)
+    post.status = "closed"
+    session.add(post)
+    session.commit()
+    with pytest.raises(ValidationError):
+        send(session, talk)
+
+
+def test_new_accounts_send_one_message_per_half_minute(session, talk):
+    talk["helper"].created_at = utcnow() - timedelta(hours=2)
+    session.add(talk["helper"])
+    session.commit()
+    now = utcnow()
+    send(session, talk, client_id="device-00000001", now=now)
+    with pytest.raises(Throttled):
+        send(session, talk, client_id="device-00000002", now=now + timedelta(seconds=10))
+    send(session, talk, client_id="device-00000003", now=now + timedelta(seconds=31))
+
+
+def test_everyone_sends_at_most_thirty_messages_an_hour(session, talk):
+    now = utcnow()
+    for n in range(30):
+        send(session, talk, client_id=f"device-{n:08d}", now=now + timedelta(seconds=n))
+    with pytest.raises(Throttled):
+        send(session, talk, client_id="device-99999999", now=now + timedelta(minutes=5))
+
+
+def test_a_report_is_stored_with_the_reporter(session, talk):
+    message = send(session, talk)
+    messaging.report(session=session, user=talk["author"], conversation_id=talk["conversation"].id,
+                     reason="Vervelende toon", message_id=message.id)
+    [stored] = session.exec(select(Report)).all()
+    assert (stored.reporter_id, stored.message_id, stored.reason) == (talk["author"].id, message.id, "Vervelende toon")
+    with pytest.raises(PermissionDenied):
+        messaging.report(session=session, user=talk["stranger"], conversation_id=talk["conversation"].id, reason="x")
+
+
+def test_messages_of_a_deleted_account_stay_as_from_verwijderde_gebruiker(session, talk):
+    send(session, talk)
+    accounts.delete_account(session=session, user=talk["helper"], password=PASSWORD)
+    view = messaging.open_conversation(session=session, user=talk["author"], conversation_id=talk["conversation"].id)
+    assert [m.sender_name for m in view.messages] == ["verwijderde gebruiker"]
+    with pytest.raises(ValidationError):
+        messaging.send_message(session=session, user=talk["author"], conversation_id=talk["conversation"].id,
+                               client_id="device-00000009", body="Hallo?")
+
+
+def test_an_author_who_leaves_keeps_the_conversation_readable_for_the_other(session, talk):
+    send(session, talk)
+    accounts.delete_account(session=session, user=talk["author"], password=PASSWORD)
+    post = session.get(Post, talk["post"].id)
+    assert (post.title, post.body, post.status) == ("verwijderd bericht", "", "closed")
+    view = messaging.open_conversation(session=session, user=talk["helper"], conversation_id=talk["conversation"].id)
+    assert view.other_name == "verwijderde gebruiker" and [m.body for m in view.messages] == ["Ik kan vrijdag!"]
