@@ -14,6 +14,7 @@ from buuv_app.state.account import AccountState, LoginState
 from buuv_app.state.base import AppState
 from buuv_app.state.feed import FeedState
 from buuv_app.state.manage import AmbassadorsState, ProfessionalsState
+from buuv_app.state.messages import ConversationState, InboxState, ReplyState
 from buuv_app.state.post import NewPostState, PostState
 from tests.e2e.auth import PASSWORD, create_member, unique_email
 from tests.factories import make_post
@@ -257,3 +258,68 @@ def test_only_members_can_upload_photos(app_url, running, mallory, tmp_path):
     _post_upload(app_url, mallory.token, buffer.getvalue())
     mallory.call(handler(AppState, "ping"), {"marker": "y"})
     assert len(set(running.upload_dir.glob("*")) - before) == 2  # the photo and its thumbnail
+
+
+@pytest.fixture
+def private_talk(app_db, people):
+    from buuv_app.services import messaging, posts
+
+    post = posts.create_post(session=app_db, author=people["victim"], kind="request", title="Vera zoekt hulp",
+                             body="Met de computer.", category_slug="computer", neighbourhood_slug="merenwijk")
+    conversation = messaging.start_conversation(session=app_db, user=people["professional"], post_id=post.id)
+    messaging.send_message(session=app_db, user=people["professional"], conversation_id=conversation.id,
+                           client_id="prof-device-0001", body="Geheim adres: Zonnebloemstraat 1")
+    return conversation
+
+
+def message_snapshot(db):
+    from buuv_app.models import Block, Message, Report
+
+    db.rollback()
+    return (
+        [(m.id, m.conversation_id, m.sender_id, m.body) for m in db.exec(select(Message).order_by(Message.id)).all()],
+        [(b.blocker_id, b.blocked_id) for b in db.exec(select(Block)).all()],
+        len(db.exec(select(Report)).all()),
+    )
+
+
+def test_cannot_read_write_block_or_report_a_conversation_you_are_not_in(mallory, private_talk, app_db):
+    before = message_snapshot(app_db)
+    path, query = f"/berichten/{private_talk.id}", {"conversation_id": str(private_talk.id)}
+    mallory.call(handler(ConversationState, "load_conversation"), path=path, query=query)
+    # Forge the state's conversation id through every handler that takes input.
+    mallory.call(handler(ConversationState, "send"),
+                 {"form": {"client_id": "mallory-device-01", "message": "Hallo Vera"}}, path=path, query=query)
+    mallory.call(handler(ConversationState, "block_person"), path=path, query=query)
+    mallory.call(handler(ConversationState, "report_conversation"), {"form": {"reason": "nep"}}, path=path,
+                 query=query)
+    mallory.call(handler(ConversationState, "watch"), {"generation": 1}, path=path, query=query)
+    assert not mallory.saw("Zonnebloemstraat")
+    assert message_snapshot(app_db) == before
+
+
+def test_visitors_cannot_reply_or_read_the_inbox(app_url, people, private_talk, app_db):
+    before = message_snapshot(app_db)
+    client = HostileClient(app_url)
+    try:
+        client.call(handler(ReplyState, "reply"), {"post_id": private_talk.post_id})
+        client.call(handler(InboxState, "load_inbox"), path="/berichten")
+        client.call(handler(ConversationState, "load_conversation"), path=f"/berichten/{private_talk.id}",
+                    query={"conversation_id": str(private_talk.id)})
+        assert not client.saw("Zonnebloemstraat") and not client.saw("Vera zoekt hulp")
+    finally:
+        client.close()
+    assert message_snapshot(app_db) == before
+
+
+def test_a_participant_does_read_the_conversation(app_url, people, private_talk):
+    """The positive control for the two tests above: the same calls work for Vera herself."""
+    client = HostileClient(app_url)
+    try:
+        client.call(handler(LoginState, "log_in"), {"form": {"email": people["victim"].email, "password": PASSWORD}},
+                    path="/inloggen")
+        client.call(handler(ConversationState, "load_conversation"), path=f"/berichten/{private_talk.id}",
+                    query={"conversation_id": str(private_talk.id)})
+        assert client.saw("Zonnebloemstraat")
+    finally:
+        client.close()
