@@ -17,6 +17,7 @@ from buuv_app.i18n import N_
 from buuv_app.models import (
     BODY_MAX,
     POST_LIFETIME,
+    Block,
     THANK_YOU_MAX,
     TITLE_MAX,
     Category,
@@ -304,8 +305,10 @@ def _detail(row) -> PostDetail:
 def _visible_to(query, viewer: User | None):
     # Members-only posts never leave the database for someone who is not signed in.
     if not permissions.is_member(viewer):
-        query = query.where(Post.visibility == Visibility.EVERYONE.value)
-    return query
+        return query.where(Post.visibility == Visibility.EVERYONE.value)
+    # Someone you blocked disappears from your feeds.
+    blocked = select(Block.blocked_id).where(Block.blocker_id == viewer.id)
+    return query.where(col(Post.author_id).not_in(blocked))
 
 
 def _filtered(query, session: Session, filters: PostFilter, viewer: User | None, now: datetime):

@@ -147,3 +147,14 @@ def test_an_author_who_leaves_keeps_the_conversation_readable_for_the_other(sess
     assert (post.title, post.body, post.status) == ("verwijderd bericht", "", "closed")
     view = messaging.open_conversation(session=session, user=talk["helper"], conversation_id=talk["conversation"].id)
     assert view.other_name == "verwijderde gebruiker" and [m.body for m in view.messages] == ["Ik kan vrijdag!"]
+
+
+def test_the_posts_of_someone_you_blocked_disappear_from_your_feeds(session, talk):
+    from buuv_app.services import posts
+
+    assert talk["post"].id in [p.id for p in posts.browse(session=session, viewer=talk["helper"]).items]
+    messaging.block(session=session, user=talk["helper"], conversation_id=talk["conversation"].id)
+    assert talk["post"].id not in [p.id for p in posts.browse(session=session, viewer=talk["helper"]).items]
+    assert posts.get_post_detail(session=session, post_id=talk["post"].id, viewer=talk["helper"]) is None
+    # Others still see it.
+    assert talk["post"].id in [p.id for p in posts.browse(session=session, viewer=talk["stranger"]).items]
