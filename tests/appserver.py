@@ -55,13 +55,14 @@ def prepare_database(env: dict[str, str], demo: bool = True) -> None:
                    capture_output=True)
 
 
-def _wait_until_up(url: str, process: subprocess.Popen, log: Path) -> None:
+def _wait_until_up(url: str, process: subprocess.Popen, log: Path, check_page: bool = True) -> None:
     deadline = time.monotonic() + STARTUP_TIMEOUT
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"the app stopped while starting:\n{log.read_text()[-4000:]}")
         try:
-            if httpx.get(f"{url}/ping", timeout=2).status_code == 200 and httpx.get(url, timeout=5).status_code == 200:
+            if httpx.get(f"{url}/ping", timeout=2).status_code == 200 and (
+                    not check_page or httpx.get(url, timeout=5).status_code == 200):
                 return
         except httpx.HTTPError:
             pass
@@ -91,17 +92,22 @@ def running_app(
     if populate is not None:
         populate(database_url)
     port = free_port()
-    log = workdir / "reflex.log"
+    url = f"http://localhost:{port}"
+    args = ["run", "--env", "prod", "--frontend-port", str(port), "--backend-port", str(port)]
+    with serving(env, args, workdir / "reflex.log", url):
+        yield RunningApp(url=url, database_url=database_url, upload_dir=upload_dir)
+
+
+@contextmanager
+def serving(env: dict[str, str], args: list[str], log: Path, url: str) -> Iterator[None]:
+    """Run `reflex <args>` until the block ends; waits until `url` answers."""
     reflex = shutil.which("reflex", path=env["PATH"]) or "reflex"
     with log.open("w") as out:
-        process = subprocess.Popen(
-            [reflex, "run", "--env", "prod", "--frontend-port", str(port), "--backend-port", str(port)],
-            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
-        )
-    url = f"http://localhost:{port}"
+        process = subprocess.Popen([reflex, *args], cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+                                   start_new_session=True)
     try:
-        _wait_until_up(url, process, log)
-        yield RunningApp(url=url, database_url=database_url, upload_dir=upload_dir)
+        _wait_until_up(url, process, log, check_page="--backend-only" not in args)
+        yield
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         try:

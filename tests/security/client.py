@@ -33,6 +33,7 @@ class HostileClient:
     token: str = field(default_factory=lambda: str(uuid.uuid4()))
     forwarded_for: str = "203.0.113.66"
     received: list[str] = field(default_factory=list)  # every frame, for "never leaked" checks
+    follow_events: bool = False  # send returned backend events back, as a browser would
 
     def __post_init__(self) -> None:
         ws_url = self.base_url.replace("http://", "ws://").replace("https://", "wss://")
@@ -59,6 +60,14 @@ class HostileClient:
         if frame == "2":
             self.ws.send("3")
         return frame
+
+    def dispatch(self, events: list, *, path: str = "/", query: dict | None = None) -> None:
+        """Do what the browser does with events a handler returns: send the backend ones back
+        (say, the background task a page load starts). Frontend events (_redirect, ...) are ignored."""
+        for event in events:
+            name = event.get("name", "") if isinstance(event, dict) else ""
+            if "." in name and not name.split(".")[-1].startswith("_"):
+                self.send(name, event.get("payload") or {}, path=path, query=query)
 
     def send(self, handler: str, payload: dict | None = None, *, path: str = "/",
              query: dict | None = None) -> None:
@@ -89,6 +98,8 @@ class HostileClient:
             update = Update(delta=body.get("delta") or {}, events=body.get("events") or [])
             if delta_value([update], "last_ping") == marker:
                 return updates
+            if self.follow_events:
+                self.dispatch(update.events, path=path, query=query)
             updates.append(update)
         raise TimeoutError(f"{handler} was not handled within {timeout}s")
 

@@ -1,0 +1,141 @@
+"""The scaled set-up for real: two backend instances sharing PostgreSQL and Reflex's Redis state
+manager. A message written on one instance reaches the other person, connected to the other
+instance, live; so does the unread badge.
+
+Needs PostgreSQL (127.0.0.1:5432) and Redis (127.0.0.1:6379): skipped with the reason where they are
+missing, except in CI (BUUV_REQUIRE_POSTGRES=1), where a missing service fails the run.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from datetime import timedelta
+
+import pytest
+import redis as redis_client
+
+from buuv_app.db import make_engine
+from buuv_app.models import utcnow
+from buuv_app.state.account import LoginState
+from buuv_app.state.base import AppState
+from buuv_app.state.messages import ConversationState, ReplyState
+from tests.appserver import app_environment, free_port, prepare_database, serving
+from tests.conftest import postgres_required
+from tests.factories import make_member
+from tests.security.client import NAMESPACE, HostileClient, Update, delta_value
+
+pytestmark = [pytest.mark.postgres]
+
+REDIS_URL = os.environ.get("BUUV_TEST_REDIS_URL", "redis://127.0.0.1:6379/7")
+PASSWORD = "de Zijl is mooi in de herfst"
+
+
+def _redis_or_skip() -> None:
+    try:
+        redis_client.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
+    except Exception as error:  # noqa: BLE001 (not reachable, whatever the reason)
+        reason = f"Redis not reachable at {REDIS_URL}: {error}"
+        if postgres_required():
+            pytest.fail(f"{reason} (CI must test the scaled set-up)")
+        pytest.skip(reason)
+
+
+@pytest.fixture(scope="module")
+def two_instances(throwaway_postgres, tmp_path_factory):
+    _redis_or_skip()
+    database_url = throwaway_postgres()
+    redis_client.Redis.from_url(REDIS_URL).flushdb()
+    env = app_environment(database_url, REDIS_URL=REDIS_URL, REFLEX_REDIS_URL=REDIS_URL)
+    prepare_database(env, demo=True)
+    workdir = tmp_path_factory.mktemp("scaled")
+    urls = []
+    with serving(env, ["run", "--env", "prod", "--backend-only", "--backend-port", str(port := free_port())],
+                 workdir / "a.log", f"http://localhost:{port}"):
+        urls.append(f"http://localhost:{port}")
+        with serving(env, ["run", "--env", "prod", "--backend-only", "--backend-port", str(port2 := free_port())],
+                     workdir / "b.log", f"http://localhost:{port2}"):
+            urls.append(f"http://localhost:{port2}")
+            yield {"urls": urls, "database_url": database_url}
+    redis_client.Redis.from_url(REDIS_URL).flushdb()
+
+
+def _name(state, handler: str) -> str:
+    assert handler in state.event_handlers
+    return f"{state.get_full_name()}.{handler}"
+
+
+def _wait_for(client: HostileClient, var: str, predicate, timeout: float = 8) -> object:
+    """Read frames until a delta sets `var` to a value that satisfies `predicate`."""
+    deadline = time.monotonic() + timeout
+    prefix = f"42{NAMESPACE},"
+    while time.monotonic() < deadline:
+        try:
+            frame = client._receive(max(0.1, deadline - time.monotonic()))
+        except TimeoutError:
+            break
+        if not frame.startswith(prefix):
+            continue
+        _, *args = json.loads(frame[len(prefix):])
+        if not args or not isinstance(args[0], dict):
+            continue
+        value = delta_value([Update(delta=args[0].get("delta") or {}, events=[])], var)
+        if value is not None and predicate(value):
+            return value
+    raise AssertionError(f"{var} did not arrive within {timeout}s")
+
+
+def test_a_message_and_the_badge_cross_instances(two_instances):
+    from sqlmodel import Session
+
+    from buuv_app.services import posts
+
+    engine = make_engine(two_instances["database_url"])
+    with Session(engine, expire_on_commit=False) as db:
+        from sqlmodel import select
+
+        from buuv_app.models import Neighbourhood
+
+        place = db.exec(select(Neighbourhood).where(Neighbourhood.slug == "merenwijk")).one()
+        # Accounts older than a day: new ones may send only one message per 30 seconds.
+        old = utcnow() - timedelta(days=30)
+        vera = make_member(db, place, email="vera@scale.example", display_name="Vera", password=PASSWORD,
+                           created_at=old)
+        henk = make_member(db, place, email="henk@scale.example", display_name="Henk", password=PASSWORD,
+                           created_at=old)
+        post = posts.create_post(session=db, author=vera, kind="request", title="Wie helpt met de tablet?",
+                                 body="Ik kom er niet uit.", category_slug="computer", neighbourhood_slug="merenwijk")
+    engine.dispose()
+
+    url_a, url_b = two_instances["urls"]
+    henk_client = HostileClient(url_a, follow_events=True)
+    vera_client = HostileClient(url_b, follow_events=True)
+    try:
+        for client, person in ((henk_client, henk), (vera_client, vera)):
+            client.call(_name(LoginState, "log_in"), {"form": {"email": person.email, "password": PASSWORD}},
+                        path="/inloggen")
+        # Vera (on instance B) is on the home page: her badge watcher runs there.
+        vera_client.call(_name(AppState, "load_viewer"), path="/")
+
+        # Henk (on instance A) responds and writes.
+        updates = henk_client.call(_name(ReplyState, "reply"), {"post_id": post.id}, path=f"/hulp/{post.id}")
+        conversation_path = next(e["payload"]["path"] for u in updates for e in u.events if e["name"] == "_redirect")
+        conversation_id = conversation_path.rsplit("/", 1)[-1]
+        query = {"conversation_id": conversation_id}
+        henk_client.call(_name(ConversationState, "load_conversation"), path=conversation_path, query=query)
+        henk_client.call(_name(ConversationState, "send"), {"form": {"message": "Ik kom vanavond!"}},
+                         path=conversation_path, query=query)
+
+        # The badge on instance B turns to 1 without Vera doing anything.
+        assert _wait_for(vera_client, "unread_count", lambda n: n == 1) == 1
+
+        # Vera opens the conversation on B; Henk writes again on A; it arrives on B live.
+        vera_client.call(_name(ConversationState, "load_conversation"), path=conversation_path, query=query)
+        assert vera_client.saw("Ik kom vanavond!")
+        henk_client.call(_name(ConversationState, "send"), {"form": {"message": "Om zeven uur?"}},
+                         path=conversation_path, query=query)
+        _wait_for(vera_client, "messages", lambda rows: any(r.get("body") == "Om zeven uur?" for r in rows))
+    finally:
+        henk_client.close()
+        vera_client.close()
