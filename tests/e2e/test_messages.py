@@ -76,3 +76,46 @@ def test_someone_elses_conversation_is_not_found(page: Page, a11y, app_db):
     page.goto(f"/berichten/{conversation.id}")
     expect(page.get_by_role("heading", name="Niet gevonden")).to_be_visible()
     a11y.check()
+
+
+def test_a_message_resent_after_the_connection_dropped_arrives_exactly_once(app_url, app_db):
+    """The sender's connection drops right after sending; the device resends the same message
+    (same device id) on a new connection. The server stores it once."""
+    from datetime import timedelta
+
+    from buuv_app.models import utcnow
+    from buuv_app.services import messaging
+    from buuv_app.state.account import LoginState
+    from buuv_app.state.messages import ConversationState
+    from tests.e2e.auth import PASSWORD
+    from tests.security.client import HostileClient
+
+    old = utcnow() - timedelta(days=30)
+    author = create_member(app_db, created_at=old)
+    helper = create_member(app_db, created_at=old)
+    post = posts.create_post(session=app_db, author=author, kind="offer", title="Hulp bij de DigiD-app",
+                             body="Ik help graag.", category_slug="computer", neighbourhood_slug="merenwijk")
+    conversation = messaging.start_conversation(session=app_db, user=helper, post_id=post.id)
+    path, query = f"/berichten/{conversation.id}", {"conversation_id": str(conversation.id)}
+    send = f"{ConversationState.get_full_name()}.send"
+    form = {"form": {"client_id": "tunnel-device-0001", "message": "Ik rijd net de tunnel in!"}}
+
+    first = HostileClient(app_url)
+    first.call(f"{LoginState.get_full_name()}.log_in", {"form": {"email": helper.email, "password": PASSWORD}},
+               path="/inloggen")
+    first.call(f"{ConversationState.get_full_name()}.load_conversation", path=path, query=query)
+    first.send(send, form, path=path, query=query)
+    first.ws.close()  # gone before any answer came back
+
+    # Back online: the same browser (same client token, same session) sends it again.
+    second = HostileClient(app_url, token=first.token)
+    try:
+        second.call(f"{ConversationState.get_full_name()}.load_conversation", path=path, query=query)
+        second.call(send, form, path=path, query=query)
+        second.call(send, form, path=path, query=query)  # and a nervous third tap
+    finally:
+        second.close()
+
+    app_db.rollback()
+    stored = app_db.exec(select(Message).where(Message.conversation_id == conversation.id)).all()
+    assert [m.body for m in stored] == ["Ik rijd net de tunnel in!"]
