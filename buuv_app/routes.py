@@ -11,6 +11,7 @@ BROWSE = "/hulp"
 NEW_POST = "/hulp/nieuw"
 SHORT_CODE = "/c/[code]"
 INBOX = "/berichten"
+UNSUBSCRIBE = "/uitschrijven"
 CONVERSATION = "/berichten/[conversation_id]"
 # Post kinds as they read in a Dutch address bar.
 KIND_WORDS = {"request": "vraag", "offer": "aanbod"}

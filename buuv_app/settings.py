@@ -57,6 +57,8 @@ class Settings(BaseSettings):
         default="BUUV <noreply@buuv.example>", validation_alias=AliasChoices("SMTP_FROM")
     )
     smtp_starttls: bool = Field(default=True, validation_alias=AliasChoices("SMTP_STARTTLS"))
+    # Signs links that work without logging in (unsubscribe). Must be set in production.
+    secret_key: str = Field(default="dev-only-not-secret", validation_alias=AliasChoices("BUUV_SECRET_KEY"))
     # Tests only: cheap password hashing. Refused in production.
     fast_password_hashing: bool = Field(
         default=False, validation_alias=AliasChoices("BUUV_FAST_PASSWORD_HASHING")
@@ -74,6 +76,8 @@ class Settings(BaseSettings):
     def _refuse_test_shortcuts_in_production(self) -> Settings:
         if self.env == "production" and self.fast_password_hashing:
             raise ValueError("BUUV_FAST_PASSWORD_HASHING is for tests and refused in production")
+        if self.env == "production" and (self.secret_key == "dev-only-not-secret" or len(self.secret_key) < 32):
+            raise ValueError("set BUUV_SECRET_KEY to a random string of 32+ characters in production")
         return self
 
     @property

@@ -50,6 +50,8 @@ class ConversationRead(SQLModel, table=True):
     conversation_id: int = Field(foreign_key="conversation.id", primary_key=True)
     user_id: int = Field(foreign_key="user.id", primary_key=True)
     last_read_message_id: int = Field(default=0, nullable=False)
+    # The last "new messages" mail about this conversation to this person.
+    last_mailed_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
 
 
 class Block(SQLModel, table=True):

@@ -43,6 +43,10 @@ class User(SQLModel, table=True):
     accepted_terms_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
     confirmed_16_plus_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
     is_demo: bool = Field(default=False, nullable=False)
+    # Mail me about new messages while I am not online (at most one mail per conversation an hour).
+    message_mail: bool = Field(default=True, nullable=False)
+    # When a page of the app last told the server this person was there (updated about once a minute).
+    last_online_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
     # A deleted account stays as an empty row, so messages it sent can say "verwijderde gebruiker".

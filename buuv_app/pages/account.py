@@ -146,6 +146,20 @@ def _my_posts() -> rx.Component:
     )
 
 
+def _mail_setting() -> rx.Component:
+    return _section(
+        N_("Mail over berichten"),
+        rx.hstack(
+            rx.checkbox(id="message-mail", checked=S.message_mail, on_change=S.set_message_mail, size="3"),
+            rx.el.label(
+                t("Mail me als ik een bericht krijg terwijl ik niet online ben (hoogstens één mail per gesprek per uur)."),
+                html_for="message-mail", cursor="pointer",
+            ),
+            align="start", spacing="3",
+        ),
+    )
+
+
 def _password() -> rx.Component:
     return _section(
         N_("Wachtwoord wijzigen"),
@@ -200,6 +214,7 @@ def account() -> rx.Component:
             form_error(_error("form")),
             _profile(),
             _my_posts(),
+            _mail_setting(),
             _password(),
             _my_data(),
             _delete(),

@@ -16,7 +16,13 @@ from buuv_app.components.notices import found_or_not, loading_notice
 from buuv_app.i18n import N_
 from buuv_app.layout import page
 from buuv_app.models import MESSAGE_MAX, REPORT_MAX
-from buuv_app.state.messages import ConversationState, InboxRow, InboxState, MessageRow
+from buuv_app.state.messages import (
+    ConversationState,
+    InboxRow,
+    InboxState,
+    MessageRow,
+    UnsubscribeState,
+)
 
 C = ConversationState
 
@@ -142,3 +148,25 @@ def _conversation() -> rx.Component:
 def conversation() -> rx.Component:
     return found_or_not(C.loaded, C.found, _conversation(),
                         N_("Dit gesprek bestaat niet, of je doet er niet aan mee."))
+
+
+@page(routes.UNSUBSCRIBE, title="Uitschrijven", on_load=UnsubscribeState.unsubscribe)
+def unsubscribe() -> rx.Component:
+    return rx.cond(
+        UnsubscribeState.loaded,
+        rx.card(
+            rx.vstack(
+                rx.heading(t("Mail over berichten"), as_="h1", size="6"),
+                rx.cond(
+                    UnsubscribeState.done,
+                    rx.text(t("Je krijgt geen mail meer over nieuwe berichten. Aanzetten kan weer op je accountpagina."),
+                            size="3"),
+                    rx.text(t("Deze link klopt niet. Je kunt de mails ook uitzetten op je accountpagina."), size="3"),
+                ),
+                rx.button(rx.link(t("Naar mijn account"), href=routes.ACCOUNT), as_child=True, size="3"),
+                spacing="3",
+            ),
+            size="3", width="100%", role="status",
+        ),
+        loading_notice(),
+    )

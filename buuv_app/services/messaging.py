@@ -15,8 +15,9 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
+from buuv_app import routes
 from buuv_app.errors import NotFound, Throttled, ValidationError
-from buuv_app.i18n import N_
+from buuv_app.i18n import N_, gettext
 from buuv_app.models import (
     MESSAGE_MAX,
     REPORT_MAX,
@@ -30,12 +31,17 @@ from buuv_app.models import (
     User,
     utcnow,
 )
-from buuv_app.services import permissions
+from buuv_app.services import links, mail, permissions
 from buuv_app.services.accounts import DELETED_NAME
 from buuv_app.services.posts import excerpt
+from buuv_app.settings import get_settings
 
 CLIENT_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 NEW_ACCOUNT_AGE = timedelta(days=1)
+AWAY_AFTER = timedelta(minutes=3)  # no page of the app has checked in for this long: not online
+MAIL_INTERVAL = timedelta(hours=1)  # at most one "new messages" mail per conversation per hour
+ONLINE_TOUCH = timedelta(minutes=1)
+UNSUBSCRIBE = "unsubscribe-messages"
 NEW_ACCOUNT_INTERVAL = timedelta(seconds=30)
 HOURLY_LIMIT = 30
 OPEN_STATUSES = (PostStatus.OPEN.value, PostStatus.IN_CONTACT.value)
@@ -180,7 +186,62 @@ def send_message(
             Message.sender_id == user.id, Message.client_id == client_id)).one()
     session.refresh(message)
     _mark_read(session, conversation.id, user.id, message.id)
+    _mail_if_away(session, conversation, other, user, now)
     return message
+
+
+def _mail_if_away(session: Session, conversation: Conversation, recipient: User, sender: User, now: datetime) -> None:
+    """Mail `recipient` about new messages when they are not online, at most once an hour per
+    conversation, unless they turned these mails off."""
+    if not recipient.message_mail or not recipient.email or not recipient.is_active:
+        return
+    if recipient.last_online_at is not None and now - recipient.last_online_at < AWAY_AFTER:
+        return
+    read = session.get(ConversationRead, (conversation.id, recipient.id)) or ConversationRead(
+        conversation_id=conversation.id, user_id=recipient.id, last_read_message_id=0)
+    if read.last_mailed_at is not None and now - read.last_mailed_at < MAIL_INTERVAL:
+        return
+    read.last_mailed_at = now
+    session.add(read)
+    base = get_settings().public_url.rstrip("/")
+    mail.send_mail(
+        session=session, to=recipient.email,
+        subject=gettext(N_("Nieuw bericht van {name} op BUUV"), "nl", name=sender.display_name),
+        body=gettext(
+            N_("Hallo {name},\n\n{sender} stuurde je een bericht op BUUV. Lees en beantwoord het hier:\n"
+               "{link}\n\nWil je deze mails niet meer? Zet ze uit met één klik (inloggen hoeft niet):\n"
+               "{unsubscribe}\n\nGroet,\nBUUV"),
+            "nl", name=recipient.display_name, sender=sender.display_name,
+            link=f"{base}{routes.conversation_url(conversation.id)}",
+            unsubscribe=f"{base}{routes.UNSUBSCRIBE}?token={links.sign(UNSUBSCRIBE, recipient.id)}",
+        ),
+    )
+
+
+def mark_online(*, session: Session, user: User, now: datetime | None = None) -> None:
+    """Note that a page of the app is open for `user` (written at most once a minute)."""
+    now = now or utcnow()
+    if user.last_online_at is None or now - user.last_online_at >= ONLINE_TOUCH:
+        session.exec(sa.update(User).where(User.id == user.id).values(last_online_at=now))
+        session.commit()
+
+
+def unsubscribe(*, session: Session, token: str) -> bool:
+    """Turn message mails off through the link in such a mail; False for a forged link."""
+    user_id = links.verify(UNSUBSCRIBE, token)
+    user = session.get(User, user_id) if user_id is not None else None
+    if user is None or user.deleted_at is not None:
+        return False
+    user.message_mail = False
+    session.add(user)
+    session.commit()
+    return True
+
+
+def set_message_mail(*, session: Session, user: User, enabled: bool) -> None:
+    user.message_mail = bool(enabled)
+    session.add(user)
+    session.commit()
 
 
 # --- reading --------------------------------------------------------------------------------

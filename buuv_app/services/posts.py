@@ -17,9 +17,9 @@ from buuv_app.i18n import N_
 from buuv_app.models import (
     BODY_MAX,
     POST_LIFETIME,
-    Block,
     THANK_YOU_MAX,
     TITLE_MAX,
+    Block,
     Category,
     Municipality,
     Neighbourhood,

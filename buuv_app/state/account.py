@@ -21,7 +21,7 @@ from buuv_app.errors import (
     ValidationError,
 )
 from buuv_app.i18n import N_
-from buuv_app.services import accounts, places, posts
+from buuv_app.services import accounts, messaging, places, posts
 from buuv_app.services.permissions import Action
 from buuv_app.state.access import guarded, public
 from buuv_app.state.base import AppState, safe_next
@@ -230,6 +230,7 @@ class AccountState(FormState):
     neighbourhood_slug: str = ""
     role: str = ""
     my_posts: list[OwnPostView] = []
+    message_mail: bool = True
     editing_post: int = 0
     loaded: bool = False
 
@@ -238,6 +239,7 @@ class AccountState(FormState):
         self.email = user.email or ""
         self.neighbourhood_slug = neighbourhood_slug
         self.role = user.role
+        self.message_mail = user.message_mail
         self.my_posts = own_posts
         self._show_viewer(user)
         self.loaded = True
@@ -283,6 +285,19 @@ class AccountState(FormState):
         self.display_name = updated.display_name
         self._show_viewer(updated)
         return rx.toast.success(self._t(N_("Je gegevens zijn opgeslagen.")))
+
+    @rx.event
+    @guarded(Action.MANAGE_OWN_ACCOUNT)
+    async def set_message_mail(self, enabled: bool):
+        user, enabled = self._user(), enabled is True
+
+        def run():
+            with session_scope() as session:
+                messaging.set_message_mail(session=session, user=session.merge(user), enabled=enabled)
+
+        await asyncio.to_thread(run)
+        self.message_mail = enabled
+        return rx.toast.success(self._t(N_("Je keuze is opgeslagen.")))
 
     @rx.event
     @guarded(Action.MANAGE_OWN_ACCOUNT)

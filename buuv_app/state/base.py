@@ -115,6 +115,8 @@ class AppState(rx.State):
 
             def count() -> int:
                 with session_scope() as session:
+                    # This open page is also how the app knows someone is online (no mail then).
+                    messaging.mark_online(session=session, user=user)
                     return messaging.unread_total(session=session, user=user)
 
             unread = await asyncio.to_thread(count)

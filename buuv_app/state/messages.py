@@ -14,7 +14,7 @@ from buuv_app.errors import NotFound, PermissionDenied, Throttled, ValidationErr
 from buuv_app.i18n import N_, format_ago
 from buuv_app.services import messaging
 from buuv_app.services.permissions import Action
-from buuv_app.state.access import guarded, guarded_background
+from buuv_app.state.access import guarded, guarded_background, public
 from buuv_app.state.account import FormState, text
 from buuv_app.state.base import AppState
 
@@ -248,3 +248,22 @@ class ConversationState(FormState):
             return self._field_error("report", error)
         self.errors = {}
         return rx.toast.success(self._t(N_("Bedankt. We kijken ernaar; de ander ziet niet wie meldde.")))
+
+
+class UnsubscribeState(AppState):
+    """/uitschrijven?token=...: the link in a message mail turns those mails off, no login needed."""
+
+    done: bool = False
+    loaded: bool = False
+
+    @rx.event
+    @public
+    async def unsubscribe(self):
+        token = str(self.router.url.query_parameters.get("token", ""))[:80]
+
+        def run() -> bool:
+            with session_scope() as session:
+                return messaging.unsubscribe(session=session, token=token)
+
+        self.done = await asyncio.to_thread(run)
+        self.loaded = True

@@ -119,3 +119,29 @@ def test_a_message_resent_after_the_connection_dropped_arrives_exactly_once(app_
     app_db.rollback()
     stored = app_db.exec(select(Message).where(Message.conversation_id == conversation.id)).all()
     assert [m.body for m in stored] == ["Ik rijd net de tunnel in!"]
+
+
+def test_the_unsubscribe_link_in_a_message_mail_works_without_logging_in(page: Page, a11y, app_db):
+    from buuv_app.services import links, messaging
+
+    member = create_member(app_db)
+    page.goto(f"/uitschrijven?token={links.sign(messaging.UNSUBSCRIBE, member.id)}")
+    expect(page.get_by_text("Je krijgt geen mail meer over nieuwe berichten.")).to_be_visible()
+    a11y.check()
+    app_db.rollback()
+    assert app_db.get(type(member), member.id).message_mail is False
+    page.goto("/uitschrijven?token=1.vervalst")
+    expect(page.get_by_text("Deze link klopt niet.")).to_be_visible()
+    a11y.check()
+
+
+def test_the_message_mail_setting_on_the_account_page(page: Page, a11y, app_db):
+    member = create_member(app_db)
+    log_in(page, member.email, a11y=a11y)
+    checkbox = page.get_by_role("checkbox", name=re.compile("Mail me als ik een bericht krijg"))
+    expect(checkbox).to_be_checked()
+    checkbox.click()
+    expect(page.get_by_text("Je keuze is opgeslagen.")).to_be_visible()
+    expect(checkbox).not_to_be_checked()
+    app_db.rollback()
+    assert app_db.get(type(member), member.id).message_mail is False

@@ -158,3 +158,40 @@ def test_the_posts_of_someone_you_blocked_disappear_from_your_feeds(session, tal
     assert posts.get_post_detail(session=session, post_id=talk["post"].id, viewer=talk["helper"]) is None
     # Others still see it.
     assert talk["post"].id in [p.id for p in posts.browse(session=session, viewer=talk["stranger"]).items]
+
+
+def test_someone_away_gets_one_mail_per_conversation_an_hour(session, talk):
+    from buuv_app.services import mail
+
+    now = utcnow()
+    send(session, talk, client_id="device-00000001", now=now)
+    send(session, talk, client_id="device-00000002", now=now + timedelta(minutes=5))
+    [sent] = mail.list_outbox(session=session, to=talk["author"].email)
+    assert "Henk" in sent.subject and f"/berichten/{talk['conversation'].id}" in sent.body
+    send(session, talk, client_id="device-00000003", now=now + timedelta(minutes=61))
+    assert len(mail.list_outbox(session=session, to=talk["author"].email)) == 2
+
+
+def test_someone_online_gets_no_mail(session, talk):
+    from buuv_app.services import mail
+
+    messaging.mark_online(session=session, user=talk["author"])
+    send(session, talk)
+    assert mail.list_outbox(session=session, to=talk["author"].email) == []
+
+
+def test_the_unsubscribe_link_works_without_logging_in_and_cannot_be_forged(session, talk):
+    import re
+
+    from buuv_app.services import mail
+
+    send(session, talk)
+    token = re.search(r"uitschrijven\?token=([\w.]+)", mail.list_outbox(session=session, to=talk["author"].email)[0].body).group(1)
+    forged = f"{talk['helper'].id}.{token.split('.')[1]}"
+    assert messaging.unsubscribe(session=session, token=forged) is False
+    assert messaging.unsubscribe(session=session, token="rommel") is False
+    assert messaging.unsubscribe(session=session, token=token) is True
+    session.refresh(talk["author"])
+    assert talk["author"].message_mail is False
+    send(session, talk, client_id="device-00000002", now=utcnow() + timedelta(hours=2))
+    assert len(mail.list_outbox(session=session, to=talk["author"].email)) == 1
