@@ -15,6 +15,7 @@ from buuv_app.services import accounts, messaging, sessions
 from buuv_app.services.permissions import Action
 from buuv_app.settings import get_settings
 from buuv_app.state.access import current_user, guarded_background, public
+from buuv_app.state.db import run_service
 
 ONE_YEAR = 365 * 24 * 3600
 UNREAD_POLL_SECONDS = 2.0
@@ -129,11 +130,7 @@ class AppState(rx.State):
     async def log_out(self):
         token = self.auth_token
 
-        def revoke():
-            with session_scope() as session:
-                accounts.log_out(session=session, token=token)
-
-        await asyncio.to_thread(revoke)
+        await run_service(accounts.log_out, token=token)
         self.auth_token = ""
         self._show_viewer(None)
         return [rx.toast.info(self._t("Je bent uitgelogd.")), rx.redirect(routes.HOME)]

@@ -19,6 +19,7 @@ from buuv_app.services import categories, places, posts
 from buuv_app.services.posts import PostFilter
 from buuv_app.state.access import public
 from buuv_app.state.base import AppState
+from buuv_app.state.db import run_service
 from buuv_app.state.views import PostCardView, card_view
 
 QUERY_MAX = 100
@@ -182,10 +183,6 @@ class FeedState(AppState):
         viewer = await self._load_user()
         filters, cursor = self._filters(), self.next_cursor
 
-        def load():
-            with session_scope() as session:
-                return posts.browse(session=session, viewer=viewer, filters=filters, after=cursor)
-
-        page = await asyncio.to_thread(load)
+        page = await run_service(posts.browse, viewer=viewer, filters=filters, after=cursor)
         self.items = self.items + [card_view(item) for item in page.items]
         self.next_cursor = page.next_cursor or ""

@@ -15,6 +15,7 @@ from buuv_app.services.permissions import Action
 from buuv_app.services.roles import Member
 from buuv_app.state.access import guarded
 from buuv_app.state.account import FormState, text
+from buuv_app.state.db import run_service
 
 
 class ManageRolesState(FormState):
@@ -33,11 +34,7 @@ class ManageRolesState(FormState):
     async def _refresh(self) -> None:
         actor = self._user()
 
-        def load():
-            with session_scope() as session:
-                return roles.list_role_holders(session=session, actor=actor)
-
-        self.members = await asyncio.to_thread(load)
+        self.members = await run_service(roles.list_role_holders, actor=actor)
         self.forbidden = False
         self.loaded = True
 

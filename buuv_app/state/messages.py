@@ -17,6 +17,7 @@ from buuv_app.services.permissions import Action
 from buuv_app.state.access import guarded, guarded_background, public
 from buuv_app.state.account import FormState, text
 from buuv_app.state.base import AppState
+from buuv_app.state.db import run_service
 
 POLL_SECONDS = 0.5
 WATCH_LIMIT_SECONDS = 30 * 60  # a forgotten open tab stops asking after half an hour
@@ -79,11 +80,7 @@ class InboxState(AppState):
     async def load_inbox(self):
         user = self._user()
 
-        def run():
-            with session_scope() as session:
-                return messaging.list_inbox(session=session, user=user)
-
-        items = await asyncio.to_thread(run)
+        items = await run_service(messaging.list_inbox, user=user)
         self.conversations = [
             InboxRow(url=routes.conversation_url(i.conversation_id), post_title=i.post_title, other_name=i.other_name,
                      last_message=i.last_message, ago_nl=format_ago(i.last_message_at, "nl"),
@@ -211,11 +208,7 @@ class ConversationState(FormState):
     async def block_person(self):
         user, conversation_id = self._user(), self.conversation_id
 
-        def run():
-            with session_scope() as session:
-                messaging.block(session=session, user=user, conversation_id=conversation_id)
-
-        await asyncio.to_thread(run)
+        await run_service(messaging.block, user=user, conversation_id=conversation_id)
         self.blocked = True
         return rx.toast.info(self._t(N_("Geblokkeerd. Jullie kunnen elkaar geen berichten meer sturen.")))
 

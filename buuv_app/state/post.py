@@ -16,6 +16,7 @@ from buuv_app.services import photos, places, posts
 from buuv_app.services.permissions import Action
 from buuv_app.state.access import guarded, public
 from buuv_app.state.account import FormState, text
+from buuv_app.state.db import run_service
 from buuv_app.state.views import PostPageView, page_view
 
 
@@ -135,11 +136,7 @@ class NewPostState(FormState):
     async def start(self):
         user = self._user()
 
-        def home():
-            with session_scope() as session:
-                return places.home_slug(session=session, user=user)
-
-        self.home_slug = await asyncio.to_thread(home)
+        self.home_slug = await run_service(places.home_slug, user=user)
         word = self.router.url.query_parameters.get("soort", "")
         self.kind = routes.kind_from_word(word) or PostKind.REQUEST.value
         self.category, self.when_kind, self.errors = "", WhenKind.FLEXIBLE.value, {}
