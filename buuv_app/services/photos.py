@@ -8,6 +8,7 @@ import os
 import re
 import secrets
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -209,3 +210,23 @@ def _write_files(contents: dict[Path, bytes]) -> None:
         for name in [*temporary.values(), *placed]:
             name.unlink(missing_ok=True)
         raise
+
+
+def sweep_orphans(*, session, older_than_seconds: float = 24 * 3600, now: float | None = None) -> int:
+    """Delete photos that no post uses and that are older than a day (uploaded, then never
+    posted). Returns how many photos went."""
+    from sqlmodel import col, select
+
+    from buuv_app.models import Post
+
+    now = now if now is not None else time.time()
+    used = set(session.exec(select(Post.photo_key).where(col(Post.photo_key).is_not(None))).all())
+    removed = 0
+    for path in upload_dir().glob("*.jpg"):
+        key = path.stem.removesuffix("_thumb")
+        if path.stem.endswith("_thumb") or key in used or not _KEY_PATTERN.fullmatch(key):
+            continue
+        if now - path.stat().st_mtime > older_than_seconds:
+            delete_photo(key)
+            removed += 1
+    return removed

@@ -6,11 +6,14 @@ import asyncio
 import logging
 from datetime import datetime
 
+import sqlalchemy as sa
+from sqlmodel import col
+
 from buuv_app import routes
 from buuv_app.db import session_scope
 from buuv_app.i18n import N_, format_date, gettext
-from buuv_app.models import User, utcnow
-from buuv_app.services import mail, posts
+from buuv_app.models import Post, User, utcnow
+from buuv_app.services import mail, photos, posts
 from buuv_app.settings import get_settings
 
 log = logging.getLogger("buuv.reminders")
@@ -22,9 +25,16 @@ def send_expiry_reminders(*, session, now: datetime | None = None, locale: str =
     now = now or utcnow()
     sent = 0
     for post in posts.posts_needing_reminder(session=session, now=now):
+        # Claim the post first: with several workers running this loop, only one wins the
+        # update, so nobody gets the same reminder twice.
+        claimed = session.exec(
+            sa.update(Post).where(Post.id == post.id, col(Post.reminder_sent_at).is_(None))
+            .values(reminder_sent_at=now)
+        ).rowcount
+        session.commit()
+        if claimed != 1:
+            continue
         author = session.get(User, post.author_id)
-        post.reminder_sent_at = now
-        session.add(post)
         if author is not None and author.email and author.is_active:
             link = f"{get_settings().public_url.rstrip('/')}{routes.post_url(post.id)}"
             mail.send_mail(
@@ -38,7 +48,6 @@ def send_expiry_reminders(*, session, now: datetime | None = None, locale: str =
                     date=format_date(post.expires_at, locale), link=link),
             )
             sent += 1
-        session.commit()
     return sent
 
 
@@ -48,6 +57,7 @@ async def reminder_loop() -> None:
         try:
             def run() -> int:
                 with session_scope() as session:
+                    photos.sweep_orphans(session=session)  # housekeeping on the same beat
                     return send_expiry_reminders(session=session)
 
             sent = await asyncio.to_thread(run)

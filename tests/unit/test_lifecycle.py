@@ -116,3 +116,18 @@ def test_matches_are_counted_per_neighbourhood(session, setting):
     assert posts.count_matches(session=session, neighbourhood_id=item.neighbourhood_id) == 0
     posts.mark_matched(session=session, actor=setting["author"], post_id=item.id)
     assert posts.count_matches(session=session, neighbourhood_id=item.neighbourhood_id) == 1
+
+
+def test_a_reminder_already_claimed_by_another_worker_is_not_sent_again(session, setting):
+    from buuv_app.services import mail, reminders
+
+    item = session.get(Post, setting["post"].id)
+    soon = item.expires_at - timedelta(days=2)
+    stale = posts.posts_needing_reminder(session=session, now=soon)  # what a second worker saw
+    assert reminders.send_expiry_reminders(session=session, now=soon) == 1
+    # The second worker's list was read before the first one sent: its claim must fail.
+    from unittest.mock import patch
+
+    with patch.object(posts, "posts_needing_reminder", return_value=stale):
+        assert reminders.send_expiry_reminders(session=session, now=soon) == 0
+    assert len(mail.list_outbox(session=session, to=setting["author"].email)) == 1

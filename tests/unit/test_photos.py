@@ -318,3 +318,28 @@ def test_a_failed_write_leaves_no_files_behind(uploads, monkeypatch):
         photos.store_photo(data=make_image("JPEG"))
 
     assert os.listdir(uploads) == []
+
+
+def test_photos_no_post_uses_are_swept_after_a_day(session, tmp_path, monkeypatch):
+    import os
+    import time
+
+    from buuv_app.services import photos as photo_service
+    from tests.factories import make_post
+
+    monkeypatch.setenv("BUUV_UPLOAD_DIR", str(tmp_path))
+    image = Image.new("RGB", (50, 40), (1, 2, 3))
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG")
+    used = photo_service.store_photo(data=buffer.getvalue())
+    orphan = photo_service.store_photo(data=buffer.getvalue())
+    fresh = photo_service.store_photo(data=buffer.getvalue())
+    make_post(session, photo_key=used.key)
+    day_ago = time.time() - 2 * 24 * 3600
+    for key in (used.key, orphan.key):
+        for thumb in (False, True):
+            os.utime(photo_service.photo_path(key, thumbnail=thumb), (day_ago, day_ago))
+    assert photo_service.sweep_orphans(session=session) == 1
+    assert photo_service.photo_path(orphan.key) is None and photo_service.photo_path(orphan.key, thumbnail=True) is None
+    assert photo_service.photo_path(used.key) is not None
+    assert photo_service.photo_path(fresh.key) is not None
