@@ -48,14 +48,14 @@ class UserToken(SQLModel, table=True):
 
 
 class AuthAttempt(SQLModel, table=True):
-    """One failed login or one sign-up, keyed by "email:..." or "ip:...", for throttling.
+    """One failed login, sign-up or reset request, keyed by "email:..." or "ip:...", for throttling.
 
     Kept for a day at most (see services.throttle.prune).
     """
 
     __tablename__ = "auth_attempt"
     __table_args__ = (
-        sa.CheckConstraint("kind IN ('login_failed', 'signup')", name="kind"),
+        sa.CheckConstraint("kind IN ('login_failed', 'signup', 'reset')", name="kind"),
         sa.Index("ix_auth_attempt_lookup", "kind", "key", "created_at"),
     )
 

@@ -137,6 +137,7 @@ def forgot_password() -> rx.Component:
             _card(
                 rx.text(t("Vul je e-mailadres in. We sturen je een link om een nieuw wachtwoord te kiezen."), size="3"),
                 simple_form(
+                    form_error(_error(s, "form")),
                     text_field("forgot", "email", N_("E-mailadres"), _error(s, "email"), type="email",
                                autocomplete="email"),
                     on_submit=s.request_reset,

@@ -219,9 +219,14 @@ def log_out(*, session: Session, token: str | None) -> None:
     sessions.revoke_session(session=session, raw_token=token)
 
 
-def request_password_reset(*, session: Session, email: str, locale: str = "nl") -> None:
-    """Mail a one-hour reset link if the address belongs to an account; silent either way."""
+def request_password_reset(*, session: Session, email: str, locale: str = "nl", ip: str | None = None) -> None:
+    """Mail a one-hour reset link if the address belongs to an account; silent either way.
+    At most five requests an hour per address and per client, known address or not."""
     email = normalize_email(email)
+    keys = [throttle.email_key(email), throttle.ip_key(ip)]
+    throttle.check(session=session, kind="reset", keys=keys, limit=throttle.RESET_LIMIT,
+                   window=throttle.RESET_WINDOW)
+    throttle.record(session=session, kind="reset", keys=keys)
     user = get_user_by_email(session=session, email=email)
     if user is None or user.deleted_at is not None or user.password_hash is None:
         return

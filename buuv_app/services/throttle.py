@@ -14,6 +14,8 @@ LOGIN_LIMIT = 5
 LOGIN_WINDOW = timedelta(minutes=15)
 SIGNUP_LIMIT = 5
 SIGNUP_WINDOW = timedelta(minutes=30)
+RESET_LIMIT = 5
+RESET_WINDOW = timedelta(hours=1)
 KEEP_FOR = timedelta(days=1)
 
 

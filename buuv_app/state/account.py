@@ -155,16 +155,20 @@ class ForgotPasswordState(FormState):
     @rx.event
     @public
     async def request_reset(self, form: dict):
-        locale = self.locale
+        locale, ip = self.locale, self._client_ip()
 
         def run():
             with session_scope() as session:
-                accounts.request_password_reset(session=session, email=text(form, "email"), locale=locale)
+                accounts.request_password_reset(session=session, email=text(form, "email"), locale=locale, ip=ip)
 
         try:
             await asyncio.to_thread(run)
         except ValidationError as error:
             return self._field_error("forgot", error)
+        except Throttled as error:
+            return self._form_error(
+                N_("Er zijn al veel links aangevraagd. Probeer het over {minutes} minuten opnieuw."),
+                minutes=minutes(error.retry_after))
         self.errors = {}
         self.sent = True
 

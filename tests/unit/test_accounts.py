@@ -270,3 +270,13 @@ def test_delete_account_erases_personal_data_and_own_posts_only(session, merenwi
     assert sessions.resolve_session(session=session, raw_token=token) is None
     with pytest.raises(AuthenticationFailed):
         accounts.log_in(session=session, email="henk@example.org", password=PASSWORD, ip=None)
+
+
+def test_at_most_five_reset_requests_an_hour_per_address_known_or_not(session, merenwijk):
+    make_member(session, merenwijk, email="henk@example.org")
+    for email in ("henk@example.org", "niemand@example.org"):
+        for n in range(5):
+            accounts.request_password_reset(session=session, email=email, ip=f"10.2.0.{n}")
+        with pytest.raises(Throttled):
+            accounts.request_password_reset(session=session, email=email, ip="10.2.9.9")
+    assert len(mail.list_outbox(session=session, to="henk@example.org")) == 5
