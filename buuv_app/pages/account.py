@@ -13,7 +13,7 @@ from buuv_app.components.forms import (
     text_field,
     textarea_field,
 )
-from buuv_app.components.i18n import t
+from buuv_app.components.i18n import localized, t
 from buuv_app.components.notices import loading_notice
 from buuv_app.components.posts import kind_badge
 from buuv_app.i18n import N_
@@ -81,6 +81,23 @@ def _own_post(item: rx.Var[OwnPostView]) -> rx.Component:
                                max_length=TITLE_MAX),
                     textarea_field("post", "body", N_("Beschrijving"), _error("body"), default_value=item.body,
                                    max_length=BODY_MAX),
+                    rx.vstack(
+                        rx.el.label(t("Categorie"), html_for="post-category", font_weight="600"),
+                        rx.el.select(
+                            rx.foreach(PlacesState.category_options,
+                                       lambda c: rx.el.option(localized(c.name_nl, c.name_en), value=c.slug)),
+                            id="post-category", name="category", default_value=post.category_slug,
+                            font_size="1rem", padding="0.5rem", min_height="2.75rem", width="100%",
+                        ),
+                        spacing="1", width="100%",
+                    ),
+                    neighbourhood_select("post", N_("Buurt"), PlacesState.groups, _error("neighbourhood"),
+                                         default_value=item.neighbourhood_slug),
+                    rx.el.label(
+                        rx.el.input(type="checkbox", name="members_only", default_checked=item.members_only),
+                        " ", t("Alleen buren die zijn ingelogd"),
+                        display="flex", gap="0.5rem", align_items="center", min_height="2.5rem",
+                    ),
                     on_submit=S.save_post,
                     submit=rx.hstack(
                         rx.button(t("Opslaan"), type="submit", size="3"),

@@ -224,6 +224,8 @@ class OwnPostView:
     card: PostCardView
     status: str
     body: str
+    neighbourhood_slug: str = ""
+    members_only: bool = False
 
 
 class AccountState(FormState):
@@ -255,7 +257,9 @@ class AccountState(FormState):
             with session_scope() as session:
                 home = places.home_slug(session=session, user=user)
                 own = [
-                    OwnPostView(card=card_view(post), status=post.status, body=post.body)
+                    OwnPostView(card=card_view(post), status=post.status, body=post.body,
+                                neighbourhood_slug=post.neighbourhood_slug,
+                                members_only=post.visibility == "members")
                     for post in posts.list_posts_by_author(session=session, author_id=user.id)
                 ]
                 return home, own
@@ -379,12 +383,17 @@ class AccountState(FormState):
 
         def run():
             with session_scope() as session:
-                posts.update_post(session=session, actor=user, post_id=post_id,
-                                  title=text(form, "title"), body=text(form, "body"))
+                posts.update_post(
+                    session=session, actor=user, post_id=post_id, title=text(form, "title"),
+                    body=text(form, "body"), category_slug=text(form, "category") or None,
+                    neighbourhood_slug=text(form, "neighbourhood") or None,
+                    visibility="members" if checked(form, "members_only") else "everyone")
 
         try:
             await asyncio.to_thread(run)
         except ValidationError as error:
+            if error.field == "post":  # about the post as a whole (finished, expired): say so plainly
+                return rx.toast.error(self._t(error.message, **error.params))
             return self._field_error("post", error)
         except NotFound:
             return rx.toast.error(self._t(N_("Dit bericht bestaat niet (meer). Misschien is het al verwijderd.")))

@@ -152,3 +152,23 @@ def test_the_photo_of_a_members_only_post_is_refused_without_a_session(app_url, 
     response = httpx.get(f"{app_url}/api/photos/{stored.key}/thumb", timeout=10)
     assert response.status_code == 200 and response.headers["content-type"] == "image/jpeg"
     assert response.headers["x-content-type-options"] == "nosniff"
+
+
+def test_the_author_edits_a_post_from_the_account_page(page: Page, a11y, app_db):
+    from buuv_app.services import posts
+
+    author = create_member(app_db)
+    post = posts.create_post(session=app_db, author=author, kind="offer", title="Ik help met de tuin",
+                             body="Snoeien en harken.", category_slug="overig", neighbourhood_slug="merenwijk")
+    log_in(page, author.email, a11y=a11y)
+    page.get_by_role("button", name="Bewerken: Ik help met de tuin").click()
+    page.get_by_label("Titel").fill("Ik help met uw tuin, ook in de winter")
+    page.get_by_label("Categorie").select_option("tuin")
+    page.get_by_label("Alleen buren die zijn ingelogd").check()
+    a11y.check()
+    page.get_by_role("button", name="Opslaan").click()
+    expect(page.get_by_text("Je bericht is bijgewerkt.")).to_be_visible()
+    app_db.rollback()
+    stored = app_db.get(Post, post.id)
+    assert (stored.title, stored.visibility) == ("Ik help met uw tuin, ook in de winter", "members")
+    assert stored.category_id != post.category_id
