@@ -22,6 +22,7 @@ from buuv_app.models.messaging import (
     Block,
     Conversation,
     ConversationRead,
+    LiveView,
     Message,
     Report,
 )
@@ -46,6 +47,7 @@ __all__ = [
     "Block",
     "Conversation",
     "ConversationRead",
+    "LiveView",
     "Message",
     "Report",
     "AuthAttempt",

@@ -71,3 +71,18 @@ class Report(SQLModel, table=True):
     message_id: int | None = Field(default=None, foreign_key="message.id", nullable=True)
     reason: str = Field(max_length=REPORT_MAX, nullable=False)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
+
+
+class LiveView(SQLModel, table=True):
+    """A browser tab of a member that is open right now: where to push a new message at once.
+
+    `client_token` is Reflex's per-tab token; `conversation_id` is set while the tab shows that
+    conversation. Rows older than a few minutes are stale and ignored (and pruned).
+    """
+
+    __tablename__ = "live_view"
+
+    client_token: str = Field(max_length=64, primary_key=True)
+    user_id: int = Field(foreign_key="user.id", index=True, nullable=False)
+    conversation_id: int | None = Field(default=None, foreign_key="conversation.id", nullable=True)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)

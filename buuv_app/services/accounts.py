@@ -25,6 +25,7 @@ from buuv_app.i18n import N_, gettext
 from buuv_app.models import (
     AuthSession,
     Conversation,
+    LiveView,
     Municipality,
     Neighbourhood,
     OutboxMail,
@@ -360,6 +361,7 @@ def delete_account(*, session: Session, user: User, password: str) -> None:
     _remove_own_posts(session, user)
     session.exec(delete(UserToken).where(UserToken.user_id == user.id))
     session.exec(delete(AuthSession).where(AuthSession.user_id == user.id))
+    session.exec(delete(LiveView).where(LiveView.user_id == user.id))
     if user.email:
         session.exec(delete(OutboxMail).where(OutboxMail.to_address == user.email))
     now = utcnow()

@@ -24,6 +24,7 @@ from buuv_app.models import (
     Block,
     Conversation,
     ConversationRead,
+    LiveView,
     Message,
     Post,
     PostStatus,
@@ -41,6 +42,7 @@ NEW_ACCOUNT_AGE = timedelta(days=1)
 AWAY_AFTER = timedelta(minutes=3)  # no page of the app has checked in for this long: not online
 MAIL_INTERVAL = timedelta(hours=1)  # at most one "new messages" mail per conversation per hour
 ONLINE_TOUCH = timedelta(minutes=1)
+LIVE_FOR = timedelta(minutes=5)  # a tab that has not checked in for this long is not pushed to
 UNSUBSCRIBE = "unsubscribe-messages"
 NEW_ACCOUNT_INTERVAL = timedelta(seconds=30)
 HOURLY_LIMIT = 30
@@ -369,3 +371,31 @@ def report(*, session: Session, user: User, conversation_id: int, reason: str, m
     session.add(Report(reporter_id=user.id, conversation_id=conversation.id, message_id=message_id, reason=text))
     session.commit()
 
+
+
+# --- live views: where to push --------------------------------------------------------------
+
+def note_live_view(*, session: Session, user: User, client_token: str, conversation_id: int | None = None,
+                   now: datetime | None = None) -> None:
+    """Remember that this tab of `user` is open (showing `conversation_id`, if any)."""
+    if not client_token or len(client_token) > 64:
+        return
+    view = session.get(LiveView, client_token) or LiveView(client_token=client_token, user_id=user.id)
+    view.user_id, view.conversation_id, view.updated_at = user.id, conversation_id, now or utcnow()
+    session.add(view)
+    session.commit()
+
+
+def touch_live_view(*, session: Session, client_token: str, now: datetime | None = None) -> None:
+    session.exec(sa.update(LiveView).where(LiveView.client_token == client_token).values(updated_at=now or utcnow()))
+    session.commit()
+
+
+def live_views(*, session: Session, user_id: int, now: datetime | None = None) -> list[tuple[str, int | None]]:
+    """(client token, open conversation) of `user_id`'s tabs that are open right now."""
+    now = now or utcnow()
+    session.exec(sa.delete(LiveView).where(LiveView.updated_at < now - timedelta(days=1)))
+    session.commit()
+    rows = session.exec(select(LiveView.client_token, LiveView.conversation_id).where(
+        LiveView.user_id == user_id, LiveView.updated_at > now - LIVE_FOR)).all()
+    return [(token, conversation_id) for token, conversation_id in rows]

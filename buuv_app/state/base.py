@@ -18,7 +18,7 @@ from buuv_app.state.access import current_user, guarded_background, public
 from buuv_app.state.db import run_service
 
 ONE_YEAR = 365 * 24 * 3600
-UNREAD_POLL_SECONDS = 2.0
+UNREAD_POLL_SECONDS = 5.0  # a safety net: new messages are pushed (state/messages.py)
 UNREAD_WATCH_IDLE = 10 * 60
 SESSION_COOKIE_AGE = int(sessions.ABSOLUTE_TIMEOUT.total_seconds())
 
@@ -79,11 +79,15 @@ class AppState(rx.State):
         """Refresh the header (who is logged in, unread messages) from the session token; every page."""
         token = self.auth_token
 
+        client_token = self.router.session.client_token
+
         def load():
             user = self._resolve_user(token)
             if user is None:
                 return None, 0
             with session_scope() as session:
+                # This tab is open: a new message for this member is pushed here at once.
+                messaging.note_live_view(session=session, user=user, client_token=client_token)
                 return user, messaging.unread_total(session=session, user=user)
 
         user, unread = await asyncio.to_thread(load)
@@ -105,6 +109,7 @@ class AppState(rx.State):
         user = self._user()
         async with self:
             token = self.auth_token  # read under the lock: a background task's vars live there
+            client_token = self.router.session.client_token
         while True:
             await asyncio.sleep(UNREAD_POLL_SECONDS)
             async with self:
@@ -116,8 +121,10 @@ class AppState(rx.State):
 
             def count() -> int:
                 with session_scope() as session:
-                    # This open page is also how the app knows someone is online (no mail then).
+                    # This open page is also how the app knows someone is online (no mail then),
+                    # and where to push to.
                     messaging.mark_online(session=session, user=user)
+                    messaging.touch_live_view(session=session, client_token=client_token)
                     return messaging.unread_total(session=session, user=user)
 
             unread = await asyncio.to_thread(count)

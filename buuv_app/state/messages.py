@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import uuid
 from dataclasses import dataclass
 
 import reflex as rx
+from reflex_base.registry import RegistrationContext
 
 from buuv_app import routes
 from buuv_app.db import session_scope
 from buuv_app.errors import NotFound, PermissionDenied, Throttled, ValidationError
 from buuv_app.i18n import N_, format_ago
+from buuv_app.models import User
 from buuv_app.services import messaging
 from buuv_app.services.permissions import Action
 from buuv_app.state.access import guarded, guarded_background, public
@@ -19,7 +22,9 @@ from buuv_app.state.account import FormState, text
 from buuv_app.state.base import AppState
 from buuv_app.state.db import run_service
 
-POLL_SECONDS = 0.5
+log = logging.getLogger("buuv.messages")
+
+POLL_SECONDS = 2.0  # a safety net behind the push on send (push_new_messages)
 WATCH_LIMIT_SECONDS = 30 * 60  # a forgotten open tab stops asking after half an hour
 
 
@@ -90,6 +95,47 @@ class InboxState(AppState):
         self.loaded = True
 
 
+def _news_for(recipient: User, conversation_id: int, after_id: int | None):
+    """Blocking: the messages after `after_id` (none when the conversation is not open, marked read
+    when it is) and the recipient's unread total."""
+    with session_scope() as session:
+        shown = [] if after_id is None else messaging.open_conversation(
+            session=session, user=recipient, conversation_id=conversation_id, after_id=after_id).messages
+        return shown, messaging.unread_total(session=session, user=recipient)
+
+
+async def push_new_messages(recipient_id: int, conversation_id: int, exclude: str = "") -> None:
+    """Deliver at once to the recipient's open tabs: the conversation if it is open there, and the
+    badge everywhere. Reflex routes each update to whichever worker holds that tab's connection
+    (over Redis when there are several); the watchers' polling only catches what this misses."""
+    def load():
+        with session_scope() as session:
+            recipient = session.get(User, recipient_id)
+            views = messaging.live_views(session=session, user_id=recipient_id) if recipient else []
+            return recipient, views
+
+    recipient, views = await asyncio.to_thread(load)
+    if recipient is None or not views:
+        return
+    app = RegistrationContext.get().app
+    for token, open_conversation in views:
+        if token == exclude:
+            continue
+        try:
+            async with app.modify_state(rx.BaseStateToken(ident=token, cls=ConversationState)) as root:
+                conversation = await root.get_state(ConversationState)
+                showing = open_conversation == conversation_id and conversation.conversation_id == conversation_id
+                shown, unread = await asyncio.to_thread(
+                    _news_for, recipient, conversation_id, conversation._last_id if showing else None)
+                if shown:
+                    conversation._append(shown)
+                app_state = await root.get_state(AppState)
+                if app_state.unread_count != unread:
+                    app_state.unread_count = unread
+        except Exception:  # noqa: BLE001 (a closed tab or a stale token: the next one still gets it)
+            log.warning("push to tab %s failed", token[:8], exc_info=True)
+
+
 def _route_conversation_id(state: rx.State) -> int | None:
     raw = str(state.router._page.params.get("conversation_id", "") or "")
     return int(raw) if raw.isdigit() and len(raw) < 12 else None
@@ -116,9 +162,13 @@ class ConversationState(FormState):
     async def load_conversation(self):
         user, conversation_id = self._user(), _route_conversation_id(self)
 
+        client_token = self.router.session.client_token
+
         def run():
             with session_scope() as session:
                 view = messaging.open_conversation(session=session, user=user, conversation_id=conversation_id or -1)
+                messaging.note_live_view(session=session, user=user, client_token=client_token,
+                                         conversation_id=view.id)
                 return view, messaging.unread_total(session=session, user=user)
 
         self.loaded, self.errors = False, {}
@@ -168,6 +218,7 @@ class ConversationState(FormState):
         self._append(view.messages)
         self.errors = {}
         self.draft_id = uuid.uuid4().hex
+        await push_new_messages(view.other_id, conversation_id, exclude=self.router.session.client_token)
         return rx.call_script("document.getElementById('chat-message').value = ''")
 
     def _append(self, views) -> None:
