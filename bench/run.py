@@ -4,7 +4,9 @@ Figures, not pass/fail: the targets are read by people (README). `make bench` ru
 a production build on a database with 100,000 posts, then
 - first_load_js_gzip_kb (and raw size, file count): the home page's JavaScript on a cold visit;
 - browse/search query timings through the services (bench/browse.py);
-- event round trips over the websocket: a no-op and a filter change (bench/events.py).
+- event round trips over the websocket: a no-op and a filter change (bench/events.py);
+- message delivery with 200 connected clients on one worker, and on two workers sharing
+  PostgreSQL and Redis when those are reachable (bench/messages.py).
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 from sqlmodel import Session, select
 
-from bench import browse, events, posts_data
+from bench import browse, events, messages, posts_data
 from buuv_app.db import make_engine
 from buuv_app.models import Category
 from tests.appserver import chromium_launch_options, running_app
@@ -27,6 +29,12 @@ TARGETS = {
     "browse_query_p95_ms": "≤ 10 ms",
     "search_p95_ms": "≤ 50 ms",
     "browse_event_p95_ms": "≤ 2 × (noop_event_p95_ms + browse_query_p95_ms)",
+    "message_delivery_p95_ms_1worker": "≤ 100 ms",
+    "message_delivery_p95_ms_2workers": "≤ 250 ms",
+    "messages_lost_1worker": "0",
+    "messages_duplicated_1worker": "0",
+    "messages_lost_2workers": "0",
+    "messages_duplicated_2workers": "0",
 }
 
 
@@ -74,6 +82,11 @@ def main() -> None:
                 categories = list(session.exec(select(Category.slug)).all())
             engine.dispose()
             results.update(events.run(app.url, "merenwijk", categories))
+            results.update(messages.run([app.url], app.database_url))
+        try:
+            results.update(messages.run_two_workers(Path(workdir)))
+        except Exception as error:  # noqa: BLE001 (no PostgreSQL or Redis here: say so, keep the rest)
+            print(f"two-worker message figures skipped: {type(error).__name__}: {error}")
     floor = results["noop_event_p95_ms"]["value"] + results["browse_query_p95_ms"]["value"]
     results["browse_event_budget_ms"] = {"value": round(2 * floor, 2), "unit": "ms"}
     RESULTS.write_text(json.dumps(results, indent=2) + "\n")

@@ -23,6 +23,7 @@ from buuv_app.state.base import AppState
 from buuv_app.state.db import run_service
 
 log = logging.getLogger("buuv.messages")
+_pushes: set[asyncio.Task] = set()  # running pushes, kept referenced until they finish
 
 POLL_SECONDS = 2.0  # a safety net behind the push on send (push_new_messages)
 WATCH_LIMIT_SECONDS = 30 * 60  # a forgotten open tab stops asking after half an hour
@@ -218,7 +219,11 @@ class ConversationState(FormState):
         self._append(view.messages)
         self.errors = {}
         self.draft_id = uuid.uuid4().hex
-        await push_new_messages(view.other_id, conversation_id, exclude=self.router.session.client_token)
+        # Pushed from a task of its own, after this handler has let go of the sender's state: two
+        # people answering each other at the same moment must not wait on each other's state.
+        _pushes.add(task := asyncio.get_running_loop().create_task(
+            push_new_messages(view.other_id, conversation_id, exclude=self.router.session.client_token)))
+        task.add_done_callback(_pushes.discard)
         return rx.call_script("document.getElementById('chat-message').value = ''")
 
     def _append(self, views) -> None:
