@@ -71,6 +71,8 @@ def populate(database_url: str, n_posts: int = 100_000, n_users: int = 2_000, se
                 "created_at": created, "updated_at": created, "expires_at": created + POST_LIFETIME,
                 "short_code": code, "visibility": "everyone" if i % 10 else "members",
                 "when_kind": "flexible", "search_text": search.normalize(text),
+                # Synthetic posts: keep the "nog nodig?" mails out of the measurements.
+                "reminder_sent_at": created,
             })
             if len(batch) == 5_000:
                 session.execute(sa.insert(Post), batch)

@@ -545,14 +545,15 @@ def delete_post(*, session: Session, actor: User, post_id: int) -> None:
 
 # --- reminders and figures ------------------------------------------------------------------
 
-def posts_needing_reminder(*, session: Session, now: datetime | None = None) -> list[Post]:
-    """Open posts that expire within REMIND_BEFORE and have not been reminded yet."""
+def posts_needing_reminder(*, session: Session, now: datetime | None = None, limit: int = 200) -> list[Post]:
+    """Open posts that expire within REMIND_BEFORE and have not been reminded yet, soonest first;
+    at most `limit` a run, so a backlog is worked off in steps instead of stalling the app."""
     now = now or utcnow()
     return list(session.exec(
         select(Post).where(
             col(Post.status).in_(VISIBLE_STATUSES), Post.expires_at > now,
             Post.expires_at <= now + REMIND_BEFORE, col(Post.reminder_sent_at).is_(None),
-        )
+        ).order_by(col(Post.expires_at)).limit(limit)
     ).all())
 
 
