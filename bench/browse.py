@@ -18,8 +18,9 @@ SEARCHES = ["boodschappen", "ziekenhuis", "computer hulp", "tuin heg", "apotheek
 
 
 def percentile(values: list[float], p: float) -> float:
+    """The p-th percentile (nearest rank); NaN for no values. Shared by every benchmark."""
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))] if ordered else float("nan")
 
 
 def _time(fn, repeat: int) -> list[float]:

@@ -8,16 +8,13 @@ import statistics
 import time
 import uuid
 
+from bench.browse import percentile
 from buuv_app.state.base import AppState
 from buuv_app.state.feed import FeedState
 from tests.security.client import NAMESPACE, HostileClient
 
 PREFIX = f"42{NAMESPACE},"
 
-
-def percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
 
 
 def _wait_for(client: HostileClient, needle: str, timeout: float = 10) -> None:

@@ -9,7 +9,6 @@ in their own state update, and count what never arrived and what arrived twice.
 
 from __future__ import annotations
 
-import json
 import statistics
 import threading
 import time
@@ -22,20 +21,16 @@ from argon2.profiles import CHEAPEST
 from reflex.state import UpdateVarsInternalState
 from sqlmodel import Session, select
 
+from bench.browse import percentile
 from buuv_app.db import make_engine
 from buuv_app.models import Category, Neighbourhood, Post, User, utcnow
 from buuv_app.services import messaging, sessions
 from buuv_app.state.base import AppState
 from buuv_app.state.messages import ConversationState
-from tests.security.client import NAMESPACE, HostileClient
+from tests.security.client import HostileClient, parse_update
 
-PREFIX = f"42{NAMESPACE},"
 MARK = "bench:"
 
-
-def percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))] if ordered else float("nan")
 
 
 def _setup(database_url: str, n_clients: int) -> list[dict]:
@@ -124,7 +119,7 @@ class _Member(threading.Thread):
                 frame = client._receive(0.05)
             except TimeoutError:
                 continue
-            if not frame.startswith(PREFIX) or MARK not in frame:
+            if MARK not in frame:
                 continue
             arrived = time.time()
             # A delta carries the whole list: a message counts once when first seen, and as
@@ -140,9 +135,9 @@ class _Member(threading.Thread):
 
 
 def _bench_bodies(frame: str) -> list[str]:
-    _, *args = json.loads(frame[len(PREFIX):])
+    update = parse_update(frame)
     bodies = []
-    for state_delta in (args[0].get("delta") or {}).values() if args and isinstance(args[0], dict) else []:
+    for state_delta in update.delta.values() if update is not None else []:
         for key, value in state_delta.items():
             if key.startswith("messages") and isinstance(value, list):
                 bodies += [row.get("body", "") for row in value if str(row.get("body", "")).startswith(MARK)]

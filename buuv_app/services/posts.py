@@ -417,11 +417,8 @@ def list_open_posts(
     now: datetime | None = None, viewer: User | None = None,
 ) -> list[PostSummary]:
     """Posts that still want a reaction, newest first; one neighbourhood or all of them."""
-    slugs: tuple[str, ...] = ()
-    if neighbourhood_id is not None:
-        neighbourhood = session.get(Neighbourhood, neighbourhood_id)
-        slugs = (neighbourhood.slug,) if neighbourhood else ("-",)
-    return browse(session=session, viewer=viewer, filters=PostFilter(neighbourhood_slugs=slugs),
+    ids = (neighbourhood_id,) if neighbourhood_id is not None else ()
+    return browse(session=session, viewer=viewer, filters=PostFilter(neighbourhood_ids=ids),
                   limit=limit, now=now).items
 
 

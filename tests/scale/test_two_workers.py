@@ -8,7 +8,6 @@ missing, except in CI (BUUV_REQUIRE_POSTGRES=1), where a missing service fails t
 
 from __future__ import annotations
 
-import json
 import os
 import time
 from datetime import timedelta
@@ -24,7 +23,7 @@ from buuv_app.state.messages import ConversationState, ReplyState
 from tests.appserver import app_environment, free_port, prepare_database, serving
 from tests.conftest import postgres_required
 from tests.factories import make_member
-from tests.security.client import NAMESPACE, HostileClient, Update, delta_value
+from tests.security.client import HostileClient, delta_value, parse_update
 
 pytestmark = [pytest.mark.postgres]
 
@@ -70,18 +69,12 @@ def _name(state, handler: str) -> str:
 def _wait_for(client: HostileClient, var: str, predicate, timeout: float = 8) -> object:
     """Read frames until a delta sets `var` to a value that satisfies `predicate`."""
     deadline = time.monotonic() + timeout
-    prefix = f"42{NAMESPACE},"
     while time.monotonic() < deadline:
         try:
-            frame = client._receive(max(0.1, deadline - time.monotonic()))
+            update = parse_update(client._receive(max(0.1, deadline - time.monotonic())))
         except TimeoutError:
             break
-        if not frame.startswith(prefix):
-            continue
-        _, *args = json.loads(frame[len(prefix):])
-        if not args or not isinstance(args[0], dict):
-            continue
-        value = delta_value([Update(delta=args[0].get("delta") or {}, events=[])], var)
+        value = delta_value([update], var) if update is not None else None
         if value is not None and predicate(value):
             return value
     raise AssertionError(f"{var} did not arrive within {timeout}s")

@@ -86,16 +86,10 @@ class HostileClient:
         self.send(f"{AppState.get_full_name()}.ping", {"marker": marker}, path=path, query=query)
         updates: list[Update] = []
         deadline = time.monotonic() + timeout
-        prefix = f"42{NAMESPACE},"
         while time.monotonic() < deadline:
-            frame = self._receive(max(0.1, deadline - time.monotonic()))
-            if not frame.startswith(prefix):
+            update = parse_update(self._receive(max(0.1, deadline - time.monotonic())))
+            if update is None:
                 continue
-            name, *args = json.loads(frame[len(prefix):])
-            if name != "event" or not args:
-                continue
-            body = args[0] if isinstance(args[0], dict) else json.loads(args[0])
-            update = Update(delta=body.get("delta") or {}, events=body.get("events") or [])
             if delta_value([update], "last_ping") == marker:
                 return updates
             if self.follow_events:
@@ -109,6 +103,18 @@ class HostileClient:
 
     def close(self) -> None:
         self.ws.close()
+
+
+def parse_update(frame: str) -> Update | None:
+    """The state update a frame carries, or None for any other frame (ping, connect, ...)."""
+    prefix = f"42{NAMESPACE},"
+    if not frame.startswith(prefix):
+        return None
+    name, *args = json.loads(frame[len(prefix):])
+    if name != "event" or not args:
+        return None
+    body = args[0] if isinstance(args[0], dict) else json.loads(args[0])
+    return Update(delta=body.get("delta") or {}, events=body.get("events") or [])
 
 
 def delta_value(updates: list[Update], var: str):
