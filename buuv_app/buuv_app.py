@@ -25,6 +25,7 @@ app = rx.App(
         rx.el.link(rel="apple-touch-icon", href="/apple-touch-icon.png"),
         rx.el.script(src="/lang.js"),
         rx.el.script(src="/feed-url.js", defer=True),
+        rx.el.script(src="/outbox.js", defer=True),
     ],
 )
 app.register_lifespan_task(reminder_loop)

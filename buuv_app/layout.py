@@ -9,6 +9,7 @@ import reflex as rx
 from buuv_app import routes, styles
 from buuv_app.components.i18n import t
 from buuv_app.state.base import AppState
+from buuv_app.state.messages import ConversationState
 
 SITE_NAME = "BUUV"
 
@@ -148,6 +149,12 @@ def shell(content: rx.Component) -> rx.Component:
             width="100%",
         ),
         footer(),
+        rx.cond(
+            AppState.logged_in,
+            # Clicked by /outbox.js when messages on the device got no answer: sends them again.
+            rx.el.button(id="outbox-retry", type="button", hidden=True, tab_index=-1, aria_hidden="true",
+                         on_click=rx.call_script("buuvOutbox.due()", callback=ConversationState.resend)),
+        ),
         min_height="100vh",
         background=rx.color("gray", 2),
     )

@@ -93,13 +93,14 @@ def _composer() -> rx.Component:
         rx.cond(
             C.post_open,
             simple_form(
-                rx.el.input(type="hidden", name="client_id", value=C.draft_id),
                 form_error(C.errors.get("form", "")),
                 rx.el.label(t("Je bericht"), html_for="chat-message", font_weight="600"),
                 rx.text_area(id="chat-message", name="message", rows="3", size="3", width="100%",
                              max_length=MESSAGE_MAX, aria_describedby="chat-message-error"),
                 field_error("chat-message", C.errors.get("message", "")),
-                on_submit=C.send,
+                # The device's outbox gives the message its id, keeps it until the server has it
+                # and shows it as "wordt verstuurd" meanwhile (assets/outbox.js).
+                on_submit=rx.call_script("buuvOutbox.queue()", callback=C.send),
                 submit=N_("Versturen"),
                 spacing="2",
             ),
@@ -138,6 +139,7 @@ def _conversation() -> rx.Component:
         rx.link(C.post_title, href=C.post_url, size="3"),
         rx.el.ul(rx.foreach(C.messages, _bubble), id="chat-messages", aria_live="polite",
                  display="flex", flex_direction="column", gap="0.5rem", padding="0", margin="0", width="100%"),
+        rx.el.ul(id="chat-pending", aria_live="polite"),
         _composer(),
         _safety(),
         spacing="3", width="100%",

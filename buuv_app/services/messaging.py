@@ -39,10 +39,10 @@ from buuv_app.settings import get_settings
 
 CLIENT_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 NEW_ACCOUNT_AGE = timedelta(days=1)
-AWAY_AFTER = timedelta(minutes=3)  # no page of the app has checked in for this long: not online
+AWAY_AFTER = timedelta(seconds=90)  # no page of the app has checked in for this long: not online
 MAIL_INTERVAL = timedelta(hours=1)  # at most one "new messages" mail per conversation per hour
-ONLINE_TOUCH = timedelta(minutes=1)
-LIVE_FOR = timedelta(minutes=5)  # a tab that has not checked in for this long is not pushed to
+ONLINE_TOUCH = timedelta(seconds=40)
+LIVE_FOR = timedelta(minutes=2)  # a tab that has not checked in for this long is not pushed to
 UNSUBSCRIBE = "unsubscribe-messages"
 NEW_ACCOUNT_INTERVAL = timedelta(seconds=30)
 HOURLY_LIMIT = 30
@@ -145,6 +145,20 @@ def _check_rate(session: Session, user: User, now: datetime) -> None:
         raise Throttled(int((recent[0] + timedelta(hours=1) - now).total_seconds()) + 1)
 
 
+def _check_body(body: object) -> str:
+    text = body.strip() if isinstance(body, str) else ""
+    if not text:
+        raise ValidationError("message", N_("Typ eerst een bericht."))
+    if len(text) > MESSAGE_MAX:
+        raise ValidationError("message", N_("Een bericht mag hoogstens {max} tekens lang zijn."), max=MESSAGE_MAX)
+    return text
+
+
+def other_participant(*, session: Session, user: User, conversation_id: int) -> int:
+    """The other person in a conversation `user` takes part in."""
+    return _other(_participant(session, user, conversation_id), user)
+
+
 def send_message(
     *, session: Session, user: User, conversation_id: int, client_id: str, body: str,
     now: datetime | None = None,
@@ -152,6 +166,7 @@ def send_message(
     """Store a message once. Sending the same `client_id` again returns the stored message."""
     conversation = _participant(session, user, conversation_id)
     if not isinstance(client_id, str) or not CLIENT_ID.match(client_id):
+        _check_body(body)  # the reason a device gives no id: nothing (or too much) was typed
         raise ValidationError("message", N_("Dit bericht kon niet worden verstuurd. Probeer het opnieuw."))
     existing = session.exec(select(Message).where(
         Message.sender_id == user.id, Message.client_id == client_id)).first()
@@ -159,11 +174,7 @@ def send_message(
         if existing.conversation_id != conversation.id:
             raise permissions.refuse(user, "reuse_client_id", f"conversation={conversation_id}")
         return existing
-    text = (body or "").strip()
-    if not text:
-        raise ValidationError("message", N_("Typ eerst een bericht."))
-    if len(text) > MESSAGE_MAX:
-        raise ValidationError("message", N_("Een bericht mag hoogstens {max} tekens lang zijn."), max=MESSAGE_MAX)
+    text = _check_body(body)
     post = session.get(Post, conversation.post_id)
     if post is None or post.status == PostStatus.CLOSED.value:
         raise ValidationError("message", N_("Dit bericht is gesloten; je kunt hier niet meer schrijven."))
@@ -387,15 +398,22 @@ def note_live_view(*, session: Session, user: User, client_token: str, conversat
 
 
 def touch_live_view(*, session: Session, client_token: str, now: datetime | None = None) -> None:
-    session.exec(sa.update(LiveView).where(LiveView.client_token == client_token).values(updated_at=now or utcnow()))
+    now = now or utcnow()
+    session.exec(sa.update(LiveView).where(LiveView.client_token == client_token,
+                                           LiveView.updated_at < now - ONLINE_TOUCH).values(updated_at=now))
     session.commit()
+
+
+def prune_live_views(*, session: Session, now: datetime | None = None) -> int:
+    """Housekeeping: forget tabs that have not checked in for a day."""
+    result = session.exec(sa.delete(LiveView).where(LiveView.updated_at < (now or utcnow()) - timedelta(days=1)))
+    session.commit()
+    return result.rowcount or 0
 
 
 def live_views(*, session: Session, user_id: int, now: datetime | None = None) -> list[tuple[str, int | None]]:
     """(client token, open conversation) of `user_id`'s tabs that are open right now."""
     now = now or utcnow()
-    session.exec(sa.delete(LiveView).where(LiveView.updated_at < now - timedelta(days=1)))
-    session.commit()
     rows = session.exec(select(LiveView.client_token, LiveView.conversation_id).where(
         LiveView.user_id == user_id, LiveView.updated_at > now - LIVE_FOR)).all()
     return [(token, conversation_id) for token, conversation_id in rows]

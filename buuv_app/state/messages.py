@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
-import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import reflex as rx
 from reflex_base.registry import RegistrationContext
@@ -25,8 +25,9 @@ from buuv_app.state.db import run_service
 log = logging.getLogger("buuv.messages")
 _pushes: set[asyncio.Task] = set()  # running pushes, kept referenced until they finish
 
-POLL_SECONDS = 2.0  # a safety net behind the push on send (push_new_messages)
-WATCH_LIMIT_SECONDS = 30 * 60  # a forgotten open tab stops asking after half an hour
+POLL_SECONDS = 30.0  # a safety net behind the push on send (push_new_messages)
+WATCH_LIMIT_SECONDS = 30 * 60
+OUTBOX_BATCH = 20  # messages a device may hand over in one resend  # a forgotten open tab stops asking after half an hour
 
 
 @dataclass
@@ -137,6 +138,39 @@ async def push_new_messages(recipient_id: int, conversation_id: int, exclude: st
             log.warning("push to tab %s failed", token[:8], exc_info=True)
 
 
+@dataclass
+class _Outcome:
+    client_id: str
+    conversation_id: int | None
+    error: Exception | None = None
+    other_id: int | None = None
+    shown: list = field(default_factory=list)
+
+
+def _store_messages(user: User, items: list[dict], open_id: int, last_id: int) -> list[_Outcome]:
+    """Blocking: store each message once (by its device id); what the open conversation gains."""
+    outcomes = []
+    with session_scope() as session:
+        for item in items:
+            client_id = str(item.get("client_id") or "")[:80]
+            raw = item.get("conversation_id", open_id)
+            conversation_id = raw if isinstance(raw, int) and not isinstance(raw, bool) else open_id
+            outcome = _Outcome(client_id=client_id, conversation_id=conversation_id)
+            try:
+                message = messaging.send_message(session=session, user=user, conversation_id=conversation_id or -1,
+                                                 client_id=client_id, body=text(item, "message"))
+                outcome.other_id = messaging.other_participant(session=session, conversation_id=message.conversation_id,
+                                                               user=user)
+            except (ValidationError, Throttled, NotFound, PermissionDenied) as error:
+                session.rollback()
+                outcome.error = error
+            outcomes.append(outcome)
+        if open_id and any(o.error is None and o.conversation_id == open_id for o in outcomes):
+            view = messaging.open_conversation(session=session, user=user, conversation_id=open_id, after_id=last_id)
+            outcomes[-1].shown = view.messages
+    return outcomes
+
+
 def _route_conversation_id(state: rx.State) -> int | None:
     raw = str(state.router._page.params.get("conversation_id", "") or "")
     return int(raw) if raw.isdigit() and len(raw) < 12 else None
@@ -150,9 +184,6 @@ class ConversationState(FormState):
     post_open: bool = True
     blocked: bool = False
     messages: list[MessageRow] = []
-    # The id the next message will carry. Made afresh after each message the server confirmed,
-    # so a resend of the same message (after a dropped connection) is recognised and kept once.
-    draft_id: str = ""
     found: bool = True
     loaded: bool = False
     _last_id: int = 0
@@ -186,7 +217,6 @@ class ConversationState(FormState):
         self.other_name, self.post_open, self.blocked = view.other_name, view.post_open, view.blocked
         self.messages = _rows(view.messages)
         self._last_id = view.messages[-1].id if view.messages else 0
-        self.draft_id = self.draft_id or uuid.uuid4().hex
         self.unread_count = unread
         self.loaded = True
         self._watch_generation += 1
@@ -195,36 +225,51 @@ class ConversationState(FormState):
     @rx.event
     @guarded(Action.USE_MESSAGES)
     async def send(self, form: dict):
-        user, conversation_id, last_id = self._user(), self.conversation_id, self._last_id
-        client_id = text(form, "client_id") or self.draft_id
-        body = text(form, "message")
+        """One message from the device's outbox (/outbox.js): {client_id, message, conversation_id}.
+        The id is made on the device, so a resend after a dropped connection is stored once."""
+        return await self._deliver([form] if isinstance(form, dict) else [{}], show_errors=True)
 
-        def run():
-            with session_scope() as session:
-                messaging.send_message(session=session, user=user, conversation_id=conversation_id,
-                                       client_id=client_id, body=body)
-                return messaging.open_conversation(session=session, user=user, conversation_id=conversation_id,
-                                                   after_id=last_id)
+    @rx.event
+    @guarded(Action.USE_MESSAGES)
+    async def resend(self, items: list):
+        """The outbox's messages that got no answer yet (sent again with the same ids)."""
+        if not isinstance(items, list) or not items:
+            return None
+        return await self._deliver([i for i in items[:OUTBOX_BATCH] if isinstance(i, dict)], show_errors=False)
 
-        try:
-            view = await asyncio.to_thread(run)
-        except ValidationError as error:
-            return self._field_error("chat", error)
-        except Throttled as error:
-            self.errors = {"message": self._t(N_("Even rustig aan: je kunt over {seconds} seconden weer een bericht sturen."),
-                                              seconds=error.retry_after)}
-            return
-        except NotFound:
-            return rx.toast.error(self._t(N_("Dit gesprek bestaat niet (meer).")))
-        self._append(view.messages)
-        self.errors = {}
-        self.draft_id = uuid.uuid4().hex
+    async def _deliver(self, items: list[dict], show_errors: bool):
+        user, open_id, last_id = self._user(), self.conversation_id, self._last_id
+        outcomes = await asyncio.to_thread(_store_messages, user, items, open_id, last_id)
+        confirmed = [o.client_id for o in outcomes if o.error is None]
+        refused = [o for o in outcomes if o.error is not None]
+        shown = [m for o in outcomes for m in o.shown]
+        if shown:
+            self._append(shown)
+        events = []
+        if confirmed:
+            events.append(rx.call_script(f"window.buuvOutbox && buuvOutbox.confirm({json.dumps(confirmed)})"))
+        for outcome in refused:
+            if outcome.client_id:
+                events.append(rx.call_script(f"window.buuvOutbox && buuvOutbox.fail({json.dumps(outcome.client_id)})"))
+        if refused and (show_errors or refused[-1].conversation_id == open_id):
+            self.errors = {"message": self._refusal(refused[-1].error)}
+        elif confirmed:
+            self.errors = {}
         # Pushed from a task of its own, after this handler has let go of the sender's state: two
         # people answering each other at the same moment must not wait on each other's state.
-        _pushes.add(task := asyncio.get_running_loop().create_task(
-            push_new_messages(view.other_id, conversation_id, exclude=self.router.session.client_token)))
-        task.add_done_callback(_pushes.discard)
-        return rx.call_script("document.getElementById('chat-message').value = ''")
+        for recipient_id, conversation_id in {(o.other_id, o.conversation_id) for o in outcomes if o.other_id}:
+            _pushes.add(task := asyncio.get_running_loop().create_task(
+                push_new_messages(recipient_id, conversation_id, exclude=self.router.session.client_token)))
+            task.add_done_callback(_pushes.discard)
+        return events or None
+
+    def _refusal(self, error: Exception) -> str:
+        if isinstance(error, Throttled):
+            return self._t(N_("Even rustig aan: je kunt over {seconds} seconden weer een bericht sturen."),
+                           seconds=error.retry_after)
+        if isinstance(error, ValidationError):
+            return self._t(error.message, **error.params)
+        return self._t(N_("Dit gesprek bestaat niet (meer)."))
 
     def _append(self, views) -> None:
         known = {m.id for m in self.messages}

@@ -118,7 +118,7 @@ def test_a_message_and_the_badge_cross_instances(two_instances):
         conversation_id = conversation_path.rsplit("/", 1)[-1]
         query = {"conversation_id": conversation_id}
         henk_client.call(_name(ConversationState, "load_conversation"), path=conversation_path, query=query)
-        henk_client.call(_name(ConversationState, "send"), {"form": {"message": "Ik kom vanavond!"}},
+        henk_client.call(_name(ConversationState, "send"), {"form": {"client_id": "henk-device-0001", "message": "Ik kom vanavond!"}},
                          path=conversation_path, query=query)
 
         # The badge on instance B turns to 1 without Vera doing anything: pushed from A, through Redis
@@ -130,7 +130,7 @@ def test_a_message_and_the_badge_cross_instances(two_instances):
         # Vera opens the conversation on B; Henk writes again on A; it arrives on B live.
         vera_client.call(_name(ConversationState, "load_conversation"), path=conversation_path, query=query)
         assert vera_client.saw("Ik kom vanavond!")
-        henk_client.call(_name(ConversationState, "send"), {"form": {"message": "Om zeven uur?"}},
+        henk_client.call(_name(ConversationState, "send"), {"form": {"client_id": "henk-device-0002", "message": "Om zeven uur?"}},
                          path=conversation_path, query=query)
         _wait_for(vera_client, "messages", lambda rows: any(r.get("body") == "Om zeven uur?" for r in rows),
                   timeout=1.0)

@@ -290,6 +290,16 @@ def test_cannot_read_write_block_or_report_a_conversation_you_are_not_in(mallory
     # Forge the state's conversation id through every handler that takes input.
     mallory.call(handler(ConversationState, "send"),
                  {"form": {"client_id": "mallory-device-01", "message": "Hallo Vera"}}, path=path, query=query)
+    mallory.call(handler(ConversationState, "send"),
+                 {"form": {"client_id": "mallory-device-02", "message": "Hallo", "conversation_id": private_talk.id,
+                           "sender_id": private_talk.responder_id}}, path=path, query=query)
+    # The device outbox's resend: other people's conversations, junk items, a forged sender.
+    mallory.call(handler(ConversationState, "resend"),
+                 {"items": [{"client_id": "mallory-device-03", "message": "Hallo", "conversation_id": private_talk.id},
+                            {"client_id": "prof-device-0001", "message": "x", "conversation_id": private_talk.id,
+                             "sender_id": private_talk.responder_id},
+                            "junk", None, {"conversation_id": "1 OR 1=1"}]}, path=path, query=query)
+    mallory.call(handler(ConversationState, "resend"), {"items": "not a list"}, path=path, query=query)
     mallory.call(handler(ConversationState, "block_person"), path=path, query=query)
     mallory.call(handler(ConversationState, "report_conversation"), {"form": {"reason": "nep"}}, path=path,
                  query=query)
@@ -321,5 +331,10 @@ def test_a_participant_does_read_the_conversation(app_url, people, private_talk)
         client.call(handler(ConversationState, "load_conversation"), path=f"/berichten/{private_talk.id}",
                     query={"conversation_id": str(private_talk.id)})
         assert client.saw("Zonnebloemstraat")
+        client.call(handler(ConversationState, "resend"),
+                    {"items": [{"client_id": "vera-device-0001", "message": "Dank je!",
+                                "conversation_id": private_talk.id}]},
+                    path=f"/berichten/{private_talk.id}", query={"conversation_id": str(private_talk.id)})
+        assert client.saw("Dank je!")
     finally:
         client.close()
