@@ -186,6 +186,7 @@
   else document.addEventListener("DOMContentLoaded", start);
 
   window.addEventListener("online", function () { render(); retry(); });
+
   window.addEventListener("offline", render);
   setInterval(retry, 2000);
 

@@ -155,6 +155,7 @@ def shell(content: rx.Component) -> rx.Component:
             rx.el.button(id="outbox-retry", type="button", hidden=True, tab_index=-1, aria_hidden="true",
                          on_click=rx.call_script("buuvOutbox.due()", callback=ConversationState.resend)),
         ),
+
         min_height="100vh",
         background=rx.color("gray", 2),
     )

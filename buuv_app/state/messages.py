@@ -281,8 +281,9 @@ class ConversationState(FormState):
     @rx.event(background=True)
     @guarded_background(Action.USE_MESSAGES)
     async def watch(self, generation: int):
-        """While this conversation is open, fetch what the other person writes (from any worker:
-        the database is the meeting point), about twice a second."""
+        """A slow safety net behind the push (push_new_messages): while this conversation is open,
+        look in the database for anything newer every POLL_SECONDS. After a dropped connection
+        Reflex reconnects and runs load_conversation again, which shows everything missed."""
         user = self._user()
         for _ in range(int(WATCH_LIMIT_SECONDS / POLL_SECONDS)):
             await asyncio.sleep(POLL_SECONDS)

@@ -181,6 +181,53 @@ def test_an_unanswered_message_shows_as_sending_and_is_retried_once_the_line_is_
     assert len(stored[0].client_id) == 32  # made on the device
 
 
+def test_after_a_network_blip_the_conversation_shows_everything_missed(page: Page, a11y, app_db):
+    """The connection drops while the other person writes; when it is back the open conversation
+    catches up on its own, without a reload."""
+    from datetime import timedelta
+
+    from buuv_app.models import utcnow
+    from buuv_app.services import messaging
+
+    old = utcnow() - timedelta(days=30)
+    author = create_member(app_db, display_name="Truus", created_at=old)
+    helper = create_member(app_db, display_name="Henk", created_at=old)
+    post = posts.create_post(session=app_db, author=author, kind="request", title="Hulp met de thermostaat",
+                             body="Hij staat steeds op 15 graden.", category_slug="computer",
+                             neighbourhood_slug="merenwijk")
+    conversation = messaging.start_conversation(session=app_db, user=helper, post_id=post.id)
+
+    # A tunnel: the connection stalls (nothing gets through either way) until the phone notices
+    # it is dead and reconnects, out of the tunnel.
+    line = {"up": True, "sockets": []}
+
+    def proxy(ws):
+        server = ws.connect_to_server()
+        ws.on_message(lambda frame: line["up"] and server.send(frame))
+        server.on_message(lambda frame: line["up"] and ws.send(frame))
+        line["sockets"].append(ws)
+
+    page.route_web_socket(re.compile(r"/_event"), proxy)
+    log_in(page, author.email, a11y=a11y)
+    page.goto(f"/berichten/{conversation.id}")
+    expect(page.get_by_role("heading", name="Henk")).to_be_visible()
+
+    line["up"] = False
+    # Meanwhile Henk writes (stored; what the server pushes is lost in the tunnel).
+    for n, body in enumerate(["Ik kan dinsdag.", "Of woensdag, als dat beter is."]):
+        messaging.send_message(session=app_db, user=helper, conversation_id=conversation.id,
+                               client_id=f"henk-blip-{n:04d}", body=body)
+    page.wait_for_timeout(1000)
+    line["up"] = True
+    line["sockets"][-1].close()  # the dead connection is noticed; the page reconnects by itself
+
+    chat = page.locator("#chat-messages")
+    expect(chat).to_contain_text("Ik kan dinsdag.", timeout=15_000)
+    expect(chat).to_contain_text("Of woensdag, als dat beter is.")
+    expect(chat.locator("li")).to_have_count(2)
+    a11y.check()
+
+
 def test_a_refused_message_comes_back_into_the_box(page: Page, a11y, app_db):
     from buuv_app.services import messaging
 

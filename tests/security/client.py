@@ -41,7 +41,7 @@ class HostileClient:
             f"{ws_url}/_event/?EIO=4&transport=websocket&token={self.token}",
             headers={"X-Forwarded-For": self.forwarded_for},
         )
-        opening = self._receive(10)
+        opening = self._receive(30)  # a busy machine can be slow to answer the first frame
         assert opening.startswith("0"), opening
         self.ws.send(f"40{NAMESPACE},")
         deadline = time.monotonic() + 10
