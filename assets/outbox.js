@@ -94,6 +94,15 @@
     return item;
   }
 
+  // Written in the offline copy of a conversation (/offline.js): kept until it can go out.
+  function queueFor(conversation, text) {
+    var body = (text || "").trim();
+    if (!body || body.length > MAX || typeof conversation !== "number") return false;
+    store(load().concat([{ client_id: newId(), conversation_id: conversation, message: body,
+                           queued_at: Date.now(), tried_at: 0 }]));
+    return true;
+  }
+
   // The server stored these: they leave the outbox (the conversation shows them now).
   function confirm(ids) {
     store(load().filter(function (item) { return ids.indexOf(item.client_id) < 0; }));
@@ -139,8 +148,11 @@
   // --- showing what is on its way -------------------------------------------------------------
 
   function render() {
-    var list = document.getElementById("chat-pending");
-    if (!list) return;
+    // The conversation's own list, and the one in its offline copy (/offline.js).
+    document.querySelectorAll("#chat-pending, #offline-pending").forEach(renderInto);
+  }
+
+  function renderInto(list) {
     var conversation = openConversation();
     var items = load().filter(function (item) { return item.conversation_id === conversation; });
     var label = navigator.onLine ? (english() ? "sending…" : "wordt verstuurd…")
@@ -190,6 +202,6 @@
   window.addEventListener("offline", render);
   setInterval(retry, 2000);
 
-  window.buuvOutbox = { queue: queue, confirm: confirm, fail: fail, due: due, retry: retry, render: render,
+  window.buuvOutbox = { queue: queue, queueFor: queueFor, confirm: confirm, fail: fail, due: due, retry: retry, render: render,
                         pending: function () { return load(); } };
 })();

@@ -26,6 +26,7 @@ app = rx.App(
         rx.el.script(src="/lang.js"),
         rx.el.script(src="/feed-url.js", defer=True),
         rx.el.script(src="/outbox.js", defer=True),
+        rx.el.script(src="/offline.js", defer=True),
     ],
 )
 app.register_lifespan_task(reminder_loop)

@@ -34,6 +34,7 @@ def loading_notice() -> rx.Component:
         align="center",
         role="status",
         padding_y="1rem",
+        class_name="loading-notice",  # assets/offline.js: this page has not got its data yet
     )
 
 

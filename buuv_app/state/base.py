@@ -140,7 +140,9 @@ class AppState(rx.State):
         await run_service(accounts.log_out, token=token)
         self.auth_token = ""
         self._show_viewer(None)
-        return [rx.toast.info(self._t("Je bent uitgelogd.")), rx.redirect(routes.HOME)]
+        # What this device kept for offline reading and sending is private: it goes too.
+        return [rx.call_script("window.buuvOffline && buuvOffline.clear()"),
+                rx.toast.info(self._t("Je bent uitgelogd.")), rx.redirect(routes.HOME)]
 
     # --- helpers for substates (not callable from the browser) ---
 

@@ -1,0 +1,78 @@
+"""Scenario: a resident loses the connection and keeps reading and writing."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+from playwright.sync_api import Page, expect
+from sqlmodel import select
+
+from buuv_app.models import Message, utcnow
+from buuv_app.services import messaging, posts
+from tests.e2e.auth import create_member, log_in
+
+pytestmark = pytest.mark.e2e
+
+
+def test_what_was_seen_stays_readable_offline_and_a_message_written_offline_goes_out_once(
+        page: Page, a11y, app_db):
+    old = utcnow() - timedelta(days=30)
+    author = create_member(app_db, display_name="Truus", created_at=old)
+    helper = create_member(app_db, display_name="Henk", created_at=old)
+    post = posts.create_post(session=app_db, author=author, kind="request", title="Wie loopt er mee naar de markt?",
+                             body="Zaterdagochtend, rustig tempo.", category_slug="gezelschap",
+                             neighbourhood_slug="merenwijk")
+    conversation = messaging.start_conversation(session=app_db, user=helper, post_id=post.id)
+    messaging.send_message(session=app_db, user=author, conversation_id=conversation.id,
+                           client_id="truus-device-0001", body="Graag! Om tien uur bij de bakker?")
+
+    log_in(page, helper.email, a11y=a11y)
+    page.goto(f"/hulp/{post.id}")
+    expect(page.get_by_role("heading", name="Wie loopt er mee naar de markt?")).to_be_visible()
+    a11y.check()
+    page.goto(f"/berichten/{conversation.id}")
+    expect(page.locator("#chat-messages")).to_contain_text("Om tien uur bij de bakker?")
+    a11y.check()
+    page.wait_for_timeout(1200)  # the copy is taken once the page has settled
+
+    # The tunnel: the page keeps showing the conversation, now from the device, with a banner.
+    page.context.set_offline(True)
+    view = page.locator("#offline-view")
+    expect(view.get_by_role("status")).to_have_text(re.compile(r"Offline — bijgewerkt om \d\d:\d\d"))
+    expect(view).to_contain_text("Om tien uur bij de bakker?")
+    a11y.check()
+
+    # A message written offline waits on the device.
+    view.get_by_label("Je bericht").fill("Prima, tot zaterdag!")
+    view.get_by_role("button", name="Versturen zodra er verbinding is").click()
+    expect(view.locator("#offline-pending li")).to_contain_text("Prima, tot zaterdag!")
+    expect(view.locator("#offline-pending li")).to_contain_text("wacht op verbinding")
+
+    # Back online: it goes out by itself, once.
+    page.context.set_offline(False)
+    expect(page.locator("#offline-view")).to_have_count(0)
+    expect(page.locator("#chat-messages")).to_contain_text("Prima, tot zaterdag!", timeout=15_000)
+    expect(page.locator("#chat-pending li")).to_have_count(0)
+    app_db.rollback()
+    bodies = [m.body for m in app_db.exec(select(Message).where(Message.conversation_id == conversation.id)
+                                          .order_by(Message.id)).all()]
+    assert bodies == ["Graag! Om tien uur bij de bakker?", "Prima, tot zaterdag!"]
+
+
+def test_logging_out_wipes_what_the_device_kept(page: Page, a11y, app_db):
+    member = create_member(app_db)
+    log_in(page, member.email, a11y=a11y)
+    page.goto("/account")
+    expect(page.get_by_role("heading", name="Mijn account")).to_be_visible()
+    page.wait_for_timeout(1200)
+    assert page.evaluate("Object.keys(buuvOffline.pages())")  # the account page was kept
+    page.evaluate("localStorage.setItem('buuv:outbox:messages', '[]')")
+    page.get_by_role("button", name="Uitloggen").click()
+    expect(page.get_by_role("link", name="Inloggen")).to_be_visible()
+    a11y.check()
+    page.wait_for_timeout(500)
+    kept = page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('buuv:') && k !== 'buuv:pages')")
+    assert kept == []
+    assert page.evaluate("Object.keys(buuvOffline.pages()).filter(k => k.startsWith('/account'))") == []
