@@ -33,7 +33,7 @@ from buuv_app.models import (
     User,
     utcnow,
 )
-from buuv_app.models.neighbour import BOARD_LOCATION_MAX, FIRST_NAME_MAX
+from buuv_app.models.neighbour import BOARD_LOCATION_MAX, FIRST_NAME_MAX, PHONE_MAX
 from buuv_app.services import accounts, mail, passwords, permissions, posts, sessions
 from buuv_app.services.places import get_neighbourhood_by_slug
 from buuv_app.services.posts import PostSummary
@@ -148,9 +148,9 @@ def clean_first_name(raw: str) -> str:
 
 
 def clean_phone(raw: str) -> str:
-    """A phone number as digits (and a leading +): "071 - 512 34 56" -> "0715123456"."""
-    phone = PHONE_SEPARATORS.sub("", raw or "")
-    if not PHONE_PATTERN.match(phone):
+    """A phone number as the ambassador wrote it (easier to read aloud), once it has 8 to 15 digits."""
+    phone = " ".join((raw or "").split())
+    if len(phone) > PHONE_MAX or not PHONE_PATTERN.match(PHONE_SEPARATORS.sub("", phone)):
         raise ValidationError("phone", N_("Vul een telefoonnummer in, zoals 071 512 34 56."))
     return phone
 

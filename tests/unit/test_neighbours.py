@@ -17,7 +17,8 @@ from buuv_app.services import accounts, mail, messaging, neighbours, posts
 from buuv_app.services.permissions import Action, allowed
 from tests.factories import count_rows, make_category, make_member, make_municipality, make_neighbourhood
 
-PHONE = "0715123456"
+PHONE = "071 512 34 56"
+PHONE_DIGITS = "0715123456"
 PASSWORD = "een lange zin om te onthouden"
 
 
@@ -51,7 +52,7 @@ def people(session, place):
 
 def register(session, actor, **overrides) -> int:
     values = dict(first_name="Truus", neighbourhood_slug="merenwijk", contact_method="phone",
-                  phone="071 - 512 34 56", consent_method="verbal")
+                  phone=" 071  512 34 56 ", consent_method="verbal")
     return neighbours.create_neighbour(session=session, actor=actor, **(values | overrides)).neighbour_id
 
 
@@ -110,6 +111,7 @@ def test_only_the_detail_the_chosen_way_of_contact_needs_is_kept(session, people
     ({"contact_method": "duif"}, "contact_method"),
     ({"phone": "bel me"}, "phone"),
     ({"phone": "12"}, "phone"),
+    ({"phone": "071 512 34 56 71 512 34"}, "phone"),
     ({"contact_method": "board", "board_location": ""}, "board_location"),
     ({"consent_method": "handdruk"}, "consent_method"),
     ({"consent_given_on": date.today() + timedelta(days=1)}, "consent_given_on"),
@@ -376,7 +378,7 @@ def test_contact_details_are_in_nobody_elses_data_export(session, people):
                            body="Ik help graag.")
     for person in people.values():
         exported = json.dumps(accounts.export_data(session=session, user=person))
-        assert PHONE not in exported and "512 34 56" not in exported
+        assert PHONE not in exported and PHONE_DIGITS not in exported
     ambassador_export = accounts.export_data(session=session, user=anna)
     assert ambassador_export["posts"][0]["placed_through_an_ambassador_for"] == "Truus"
     assert ambassador_export["registered_by_an_ambassador"] == []
@@ -393,3 +395,29 @@ def test_leaving_buuv_erases_what_the_ambassador_recorded(session, people):
     session.expire_all()
     assert session.get(Neighbour, neighbour_id) is None
     assert count_rows(session, Post) == 0
+
+
+# --- the handlers -----------------------------------------------------------------------------
+
+def _own_handlers(state) -> dict:
+    from buuv_app.state.base import AppState
+
+    inherited = set(AppState.event_handlers)
+    return {name: h.fn for name, h in state.event_handlers.items()
+            if name not in inherited and name not in ("setvar",)}
+
+
+def test_every_ambassador_handler_is_guarded_by_act_as_ambassador():
+    from buuv_app.state.access import access_of
+    from buuv_app.state.ambassador import AmbassadorState, InvitationState, NeighbourFormState
+    from buuv_app.state.post import NewPostState
+
+    handlers = {**{f"AmbassadorState.{n}": fn for n, fn in _own_handlers(AmbassadorState).items()},
+                **{f"NeighbourFormState.{n}": fn for n, fn in _own_handlers(NeighbourFormState).items()},
+                "NewPostState.choose_for_whom": NewPostState.event_handlers["choose_for_whom"].fn}
+    assert set(handlers) == {"AmbassadorState.load_dashboard", "NeighbourFormState.load_neighbour_form",
+                             "NeighbourFormState.choose_contact_method", "NeighbourFormState.save_neighbour",
+                             "NeighbourFormState.invite_neighbour", "NewPostState.choose_for_whom"}
+    assert {name: access_of(fn) for name, fn in handlers.items()} == dict.fromkeys(handlers, Action.ACT_AS_AMBASSADOR)
+    # The invitation is opened by someone without an account yet: public, and the mailed token decides.
+    assert {access_of(fn) for fn in _own_handlers(InvitationState).values()} == {"public"}
