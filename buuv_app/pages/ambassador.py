@@ -115,6 +115,7 @@ def _neighbour_card(row: rx.Var[NeighbourRow], *, mine: bool = True) -> rx.Compo
                     align="baseline", spacing="2", wrap="wrap",
                 ),
                 rx.text(localized(row.contact_nl, row.contact_en), size="3"),
+                rx.fragment() if mine else _muted(t("Ambassadeur:"), " ", row.ambassador_name, size="3"),
                 rx.cond(
                     row.has_consent,
                     _muted(localized(row.consent_nl, row.consent_en)),
@@ -308,12 +309,17 @@ def _own_account() -> rx.Component:
                         rx.cond(F.account_status == "invited",
                                 rx.callout(t("Er is een uitnodiging verstuurd. Die is nog niet geaccepteerd."),
                                            icon="mail", high_contrast=True, width="100%", role="status")),
-                        simple_form(
-                            text_field("invite", "email", N_("E-mailadres van je buur"), _error("email"), type="email",
-                                       autocomplete="off"),
-                            on_submit=F.invite_neighbour,
-                            submit=submit_button(N_("Uitnodiging sturen"), variant="outline"),
-                            spacing="3",
+                        rx.cond(
+                            F.has_consent,
+                            simple_form(
+                                text_field("invite", "email", N_("E-mailadres van je buur"), _error("email"),
+                                           type="email", autocomplete="off"),
+                                on_submit=F.invite_neighbour,
+                                submit=submit_button(N_("Uitnodiging sturen"), variant="outline"),
+                                spacing="3",
+                            ),
+                            _muted(t("Leg eerst de toestemming vast en sla op; daarna kun je je buur uitnodigen."),
+                                   size="3"),
                         ),
                         spacing="3", width="100%",
                     ),

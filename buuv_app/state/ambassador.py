@@ -15,7 +15,7 @@ import reflex as rx
 
 from buuv_app import routes
 from buuv_app.db import session_scope
-from buuv_app.errors import InvalidToken, NotFound, ValidationError
+from buuv_app.errors import InvalidToken, NotFound, PermissionDenied, ValidationError
 from buuv_app.i18n import N_, format_ago, format_date, gettext
 from buuv_app.models import ContactMethod, utcnow
 from buuv_app.services import neighbours, places
@@ -46,6 +46,7 @@ class NeighbourRow:
     edit_url: str
     request_url: str
     offer_url: str
+    ambassador_name: str = ""
 
 
 @dataclass
@@ -96,7 +97,7 @@ def neighbour_row(details: NeighbourDetails, *, mine: bool = True) -> NeighbourR
         contact_nl=texts["nl"][0], contact_en=texts["en"][0], consent_nl=texts["nl"][1], consent_en=texts["en"][1],
         has_consent=details.has_consent, account_status=details.account_status, open_posts=details.open_posts,
         edit_url=routes.neighbour_url(details.id), request_url=routes.new_post_for_url(details.id, "request"),
-        offer_url=routes.new_post_for_url(details.id, "offer"),
+        offer_url=routes.new_post_for_url(details.id, "offer"), ambassador_name=details.ambassador_name,
     )
 
 
@@ -189,6 +190,7 @@ class NeighbourFormState(FormState):
     consent_given_on: str = ""
     consent_nl: str = ""
     consent_en: str = ""
+    has_consent: bool = False  # as saved (the form may say otherwise until it is saved)
     account_status: str = ""
     invited_to: str = ""
     form_key: str = ""  # changes when other data is loaded, so the form's defaults are refilled
@@ -209,6 +211,7 @@ class NeighbourFormState(FormState):
                                  else today)
         self.consent_nl = consent_text(details, "nl") if details else ""
         self.consent_en = consent_text(details, "en") if details else ""
+        self.has_consent = bool(details and details.has_consent)
         self.account_status = details.account_status if details else ""
         self.form_key = f"{self.neighbour_id}-{utcnow().timestamp()}"
 
@@ -236,7 +239,9 @@ class NeighbourFormState(FormState):
         self.errors, self.invited_to, self.loaded = {}, "", False
         try:
             details, home = await asyncio.to_thread(load)
-        except NotFound:
+        except (NotFound, PermissionDenied):
+            # Another ambassador's neighbour looks exactly like one that does not exist (the
+            # refusal itself is logged by the service).
             self._fill(None, "")
             self.found, self.forbidden, self.loaded = False, False, True
             return

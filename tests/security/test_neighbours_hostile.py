@@ -78,8 +78,20 @@ def ward(app_db):
             "conversation": conversation}
 
 
+def connect(app_url: str) -> HostileClient:
+    """A new hostile client. On a loaded machine the server's opening frame now and then only
+    arrives with its first ping, 25 s later (the existing suite sees it too): try a fresh
+    connection instead of failing on the transport rather than on what this file tests."""
+    for _ in range(2):
+        try:
+            return HostileClient(app_url)
+        except TimeoutError:
+            continue
+    return HostileClient(app_url)
+
+
 def logged_in(app_url: str, user: User) -> HostileClient:
-    client = HostileClient(app_url)
+    client = connect(app_url)
     updates = client.call(handler(LoginState, "log_in"), {"form": {"email": user.email, "password": PASSWORD}},
                           path="/inloggen")
     assert delta_value(updates, "auth_token"), f"{user.display_name} could not log in: the test would prove nothing"
@@ -142,7 +154,7 @@ def test_a_resident_calling_ambassador_handlers_is_refused_and_nothing_changes(a
 
 def test_an_anonymous_client_calling_ambassador_handlers_changes_nothing(app_url, ward, app_db):
     before = snapshot(app_db)
-    client = HostileClient(app_url)
+    client = connect(app_url)
     try:
         _attack(client, ward["truus"])
         assert not saw_phone(client)
@@ -212,7 +224,7 @@ def test_a_neighbours_phone_number_reaches_no_resident(app_url, ward, app_db):
 
     # The state deltas a resident (who replied to the post) and a visitor receive.
     for who in ("mallory", "visitor"):
-        client = logged_in(app_url, ward["mallory"]) if who == "mallory" else HostileClient(app_url)
+        client = logged_in(app_url, ward["mallory"]) if who == "mallory" else connect(app_url)
         try:
             client.call(handler(HomeState, "load_home"))
             client.call(handler(FeedState, "load_browse"), path="/hulp", query={"q": "vuilniszakken"})
