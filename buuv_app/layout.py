@@ -29,6 +29,16 @@ def account_links() -> rx.Component:
     link_style = {"size": "3", "weight": "medium", "white_space": "nowrap"}
     return rx.hstack(
         rx.cond(
+            (AppState.viewer_role == "ambassador") | (AppState.viewer_role == "professional")
+            | (AppState.viewer_role == "admin"),
+            rx.link(
+                rx.hstack(rx.icon("heart-handshake", size=20, aria_hidden="true"),
+                          rx.text(t("Ambassadeur"), as_="span", display=["none", "none", "inline"]),
+                          spacing="1", align="center"),
+                href=routes.AMBASSADOR, id="nav-ambassadeur", aria_label=t("Ambassadeur"), **link_style,
+            ),
+        ),
+        rx.cond(
             (AppState.viewer_role == "professional") | (AppState.viewer_role == "admin"),
             rx.link(t("Beheer"), href=rx.cond(AppState.viewer_role == "admin", routes.MANAGE_PROFESSIONALS,
                                               routes.MANAGE_AMBASSADORS), **link_style),

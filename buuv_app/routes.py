@@ -26,6 +26,12 @@ HOUSE_RULES = "/huisregels"
 PRIVACY = "/privacy"
 MANAGE_AMBASSADORS = "/beheer/ambassadeurs"
 MANAGE_PROFESSIONALS = "/beheer/professionals"
+AMBASSADOR = "/ambassadeur"
+NEW_NEIGHBOUR = "/ambassadeur/buur/nieuw"
+NEIGHBOUR = "/ambassadeur/buur/[neighbour_id]"
+INVITATION = "/uitnodiging"
+# "Voor wie?" on the new-post form, chosen in advance: /hulp/nieuw?voor=<neighbour id>
+FOR_NEIGHBOUR_PARAM = "voor"
 
 
 def login_url(next_path: str | None = None) -> str:
@@ -54,3 +60,12 @@ def kind_from_word(word: str) -> str:
 
 def conversation_url(conversation_id: int) -> str:
     return f"/berichten/{conversation_id}"
+
+
+def neighbour_url(neighbour_id: int) -> str:
+    return f"/ambassadeur/buur/{neighbour_id}"
+
+
+def new_post_for_url(neighbour_id: int, kind: str = "request") -> str:
+    """The new-post form with the neighbour already chosen under "Voor wie?"."""
+    return f"{NEW_POST}?{urlencode({'soort': KIND_WORDS.get(kind, 'vraag'), FOR_NEIGHBOUR_PARAM: neighbour_id})}"

@@ -26,6 +26,7 @@ from buuv_app.models.messaging import (
     Message,
     Report,
 )
+from buuv_app.models.neighbour import ConsentMethod, ContactMethod, Neighbour
 from buuv_app.models.place import Municipality, Neighbourhood
 from buuv_app.models.post import (
     BODY_MAX,
@@ -63,6 +64,9 @@ __all__ = [
     "WhenKind",
     "Category",
     "Municipality",
+    "ConsentMethod",
+    "ContactMethod",
+    "Neighbour",
     "Neighbourhood",
     "Post",
     "PostKind",

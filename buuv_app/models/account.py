@@ -28,14 +28,15 @@ class AuthSession(SQLModel, table=True):
 class TokenPurpose(StrEnum):
     CONFIRM_EMAIL = "confirm_email"
     RESET_PASSWORD = "reset_password"
+    INVITE_NEIGHBOUR = "invite_neighbour"  # a neighbour registered by an ambassador gets an account
 
 
 class UserToken(SQLModel, table=True):
-    """A single-use link sent by mail (confirm the address, reset the password)."""
+    """A single-use link sent by mail (confirm the address, reset the password, accept an invitation)."""
 
     __tablename__ = "user_token"
     __table_args__ = (
-        sa.CheckConstraint("purpose IN ('confirm_email', 'reset_password')", name="purpose"),
+        sa.CheckConstraint("purpose IN ('confirm_email', 'reset_password', 'invite_neighbour')", name="purpose"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -90,3 +90,7 @@ class Post(SQLModel, table=True):
     closed_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
     helped_by: str | None = Field(default=None, max_length=60, nullable=True)
     thank_you: str | None = Field(default=None, max_length=500, nullable=True)
+    # Placed by an ambassador for a neighbour without an account (models/neighbour.py). The
+    # ambassador stays recorded when the neighbour later takes the post over with an account.
+    neighbour_id: int | None = Field(default=None, foreign_key="neighbour.id", index=True, nullable=True)
+    ambassador_id: int | None = Field(default=None, foreign_key="user.id", index=True, nullable=True)

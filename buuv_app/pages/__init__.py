@@ -2,9 +2,11 @@
 
 from buuv_app.pages import (
     account,
+    ambassador,
     auth,
     browse,
     home,
+    invitation,
     legal,
     manage,
     messages,
@@ -14,4 +16,4 @@ from buuv_app.pages import (
     post,
 )
 
-__all__ = ["account", "auth", "browse", "home", "legal", "manage", "messages", "neighbourhood", "new_post", "not_found", "post"]
+__all__ = ["account", "ambassador", "auth", "browse", "home", "invitation", "legal", "manage", "messages", "neighbourhood", "new_post", "not_found", "post"]

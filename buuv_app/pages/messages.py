@@ -27,6 +27,12 @@ from buuv_app.state.messages import (
 C = ConversationState
 
 
+def _neighbour_label(name: rx.Var[str]) -> rx.Component:
+    """For an ambassador: which neighbour the post was placed for."""
+    return rx.cond(name != "", rx.badge(rx.icon("heart-handshake", size=14, aria_hidden="true"), t("Voor"), " ", name,
+                                        color_scheme="blue", variant="soft", size="2", high_contrast=True))
+
+
 def _inbox_row(row: rx.Var[InboxRow]) -> rx.Component:
     return rx.el.li(
         rx.link(
@@ -34,6 +40,7 @@ def _inbox_row(row: rx.Var[InboxRow]) -> rx.Component:
                 rx.hstack(
                     rx.vstack(
                         rx.text(row.other_name, weight="bold", size="3"),
+                        _neighbour_label(row.neighbour_name),
                         rx.text(row.post_title, size="2", color=rx.color("gray", 11)),
                         rx.text(row.last_message, size="3"),
                         rx.text(localized(row.ago_nl, row.ago_en), size="1", color=rx.color("gray", 11)),
@@ -46,7 +53,9 @@ def _inbox_row(row: rx.Var[InboxRow]) -> rx.Component:
                 width="100%",
             ),
             href=row.url, underline="none", color="inherit", display="block",
-            aria_label=row.other_name + ": " + row.post_title,
+            aria_label=rx.cond(row.neighbour_name != "",
+                               row.other_name + " (" + t("voor") + " " + row.neighbour_name + "): " + row.post_title,
+                               row.other_name + ": " + row.post_title),
         ),
         list_style="none",
     )
@@ -136,6 +145,7 @@ def _conversation() -> rx.Component:
     return rx.vstack(
         rx.link(t("← Alle berichten"), href=routes.INBOX, size="3"),
         rx.heading(C.other_name, as_="h1", size="6"),
+        _neighbour_label(C.neighbour_name),
         rx.link(C.post_title, href=C.post_url, size="3"),
         rx.el.ul(rx.foreach(C.messages, _bubble), id="chat-messages", aria_live="polite",
                  display="flex", flex_direction="column", gap="0.5rem", padding="0", margin="0", width="100%"),

@@ -59,6 +59,30 @@ def _choice(label, selected, on_click, icon: rx.Component | None = None) -> rx.C
     )
 
 
+def _for_whom() -> rx.Component:
+    """Ambassadors: place this for myself or for one of my neighbours (those with recorded consent)."""
+    return rx.vstack(
+        rx.cond(
+            S.neighbour_options.length() > 0,
+            rx.vstack(
+                rx.text(t("Voor wie?"), weight="bold", id="newpost-for-whom-label"),
+                rx.flex(
+                    _choice(t("Mijzelf"), S.for_whom == 0, S.choose_for_whom(0)),
+                    rx.foreach(S.neighbour_options,
+                               lambda o: _choice(o.first_name, S.for_whom == o.id, S.choose_for_whom(o.id))),
+                    gap="0.5rem", wrap="wrap", role="group", aria_labelledby="newpost-for-whom-label",
+                    id="newpost-for_whom", tab_index=-1,
+                ),
+                rx.text(t("Staat je buur er niet bij? Leg eerst de toestemming vast op"), " ",
+                        rx.link(t("je ambassadeurspagina"), href=routes.AMBASSADOR), ".", size="2"),
+                spacing="2", width="100%",
+            ),
+        ),
+        field_error("newpost-for_whom", _error("for_whom")),
+        spacing="2", width="100%",
+    )
+
+
 def _kind() -> rx.Component:
     return rx.vstack(
         rx.text(t("Wat wil je doen?"), weight="bold"),
@@ -157,10 +181,18 @@ def _visibility() -> rx.Component:
 @page(routes.NEW_POST, title="Nieuw bericht", on_load=[PlacesState.load_places, NewPostState.start])
 def new_post() -> rx.Component:
     return rx.vstack(
-        rx.heading(rx.cond(S.kind == "offer", t("Hulp aanbieden"), t("Hulp vragen")), as_="h1", size="7"),
-        rx.text(t("Het kost een minuut. Buren in je buurt zien je bericht en kunnen je een bericht sturen."), size="3"),
+        rx.heading(rx.cond(S.kind == "offer", t("Hulp aanbieden"), t("Hulp vragen")),
+                   rx.cond(S.for_whom_name != "", rx.fragment(" ", t("voor"), " ", S.for_whom_name)),
+                   as_="h1", size="7"),
+        rx.cond(
+            S.for_whom_name != "",
+            rx.text(t("Je plaatst dit voor je buur. Buren zien de voornaam en dat jij het plaatste; reacties komen bij jou binnen."),
+                    size="3"),
+            rx.text(t("Het kost een minuut. Buren in je buurt zien je bericht en kunnen je een bericht sturen."), size="3"),
+        ),
         rx.card(
             rx.vstack(
+                _for_whom(),
                 _kind(),
                 _categories(),
                 _photo(),

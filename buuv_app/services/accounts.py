@@ -27,6 +27,7 @@ from buuv_app.models import (
     Conversation,
     LiveView,
     Municipality,
+    Neighbour,
     Neighbourhood,
     OutboxMail,
     Post,
@@ -88,7 +89,8 @@ def get_user_by_email(*, session: Session, email: str) -> User | None:
 
 # --- mailed links ---------------------------------------------------------------------------
 
-def _issue_token(session: Session, user: User, purpose: TokenPurpose, valid_for: timedelta) -> str:
+def issue_token(session: Session, user: User, purpose: TokenPurpose, valid_for: timedelta) -> str:
+    """A new single-use link token for `user` (the raw one, for the mail); also used by neighbours.py."""
     # A new link makes older unused links of the same kind worthless.
     session.exec(delete(UserToken).where(
         UserToken.user_id == user.id, UserToken.purpose == purpose.value, col(UserToken.used_at).is_(None)))
@@ -100,7 +102,8 @@ def _issue_token(session: Session, user: User, purpose: TokenPurpose, valid_for:
     return raw
 
 
-def _redeem_token(session: Session, raw: str, purpose: TokenPurpose, now: datetime) -> tuple[UserToken, User]:
+def redeem_token(session: Session, raw: str, purpose: TokenPurpose, now: datetime) -> tuple[UserToken, User]:
+    """The token row and its user, or InvalidToken; the caller marks it used."""
     if not raw or len(raw) > 200:
         raise InvalidToken()
     row = session.exec(
@@ -129,7 +132,7 @@ def _mail(session: Session, user_email: str, locale: str, subject: str, body: st
 # --- sign-up and confirmation ---------------------------------------------------------------
 
 def _send_confirmation(session: Session, user: User, locale: str) -> None:
-    raw = _issue_token(session, user, TokenPurpose.CONFIRM_EMAIL, CONFIRM_VALID)
+    raw = issue_token(session, user, TokenPurpose.CONFIRM_EMAIL, CONFIRM_VALID)
     _mail(session, user.email, locale,
           N_("Bevestig je aanmelding bij BUUV"),
           N_("Hallo {name},\n\nWelkom bij BUUV! Klik op deze link om je aanmelding af te ronden:\n{link}\n\n"
@@ -183,7 +186,7 @@ def sign_up(
 def confirm_email(*, session: Session, token: str, ip: str | None = None) -> LoginResult:
     """Confirm the address behind a sign-up link and log the new member in."""
     now = utcnow()
-    user_token, user = _redeem_token(session, token, TokenPurpose.CONFIRM_EMAIL, now)
+    user_token, user = redeem_token(session, token, TokenPurpose.CONFIRM_EMAIL, now)
     user_token.used_at = now
     user.email_verified_at = user.email_verified_at or now
     session.add_all([user_token, user])
@@ -231,7 +234,7 @@ def request_password_reset(*, session: Session, email: str, locale: str = "nl", 
     user = get_user_by_email(session=session, email=email)
     if user is None or user.deleted_at is not None or user.password_hash is None:
         return
-    raw = _issue_token(session, user, TokenPurpose.RESET_PASSWORD, RESET_VALID)
+    raw = issue_token(session, user, TokenPurpose.RESET_PASSWORD, RESET_VALID)
     _mail(session, email, locale,
           N_("Nieuw wachtwoord voor BUUV"),
           N_("Hallo {name},\n\nJe hebt gevraagd om een nieuw wachtwoord. Kies het via deze link:\n{link}\n\n"
@@ -242,13 +245,13 @@ def request_password_reset(*, session: Session, email: str, locale: str = "nl", 
 
 def check_reset_token(*, session: Session, token: str) -> None:
     """Raise InvalidToken when a reset link can no longer be used (to say so before typing)."""
-    _redeem_token(session, token, TokenPurpose.RESET_PASSWORD, utcnow())
+    redeem_token(session, token, TokenPurpose.RESET_PASSWORD, utcnow())
 
 
 def reset_password(*, session: Session, token: str, new_password: str) -> User:
     """Set a new password through a reset link; every session of the account is ended."""
     now = utcnow()
-    user_token, user = _redeem_token(session, token, TokenPurpose.RESET_PASSWORD, now)
+    user_token, user = redeem_token(session, token, TokenPurpose.RESET_PASSWORD, now)
     passwords.check_password_policy(new_password, email=user.email or "")
     user_token.used_at = now
     user.password_hash = passwords.hash_password(new_password)
@@ -299,6 +302,12 @@ def export_data(*, session: Session, user: User) -> dict:
     neighbourhood = session.get(Neighbourhood, user.home_neighbourhood_id) if user.home_neighbourhood_id else None
     municipality = session.get(Municipality, user.municipality_id) if user.municipality_id else None
     own_posts = session.exec(select(Post).where(Post.author_id == user.id).order_by(col(Post.id))).all()
+    # Posts placed for or by way of a neighbour carry the neighbour's first name only: contact
+    # details are the neighbour's own data, exported only to the neighbour (below).
+    first_names = dict(session.exec(select(Neighbour.id, Neighbour.first_name).where(
+        col(Neighbour.id).in_([p.neighbour_id for p in own_posts if p.neighbour_id is not None]))).all())
+    registered = session.exec(select(Neighbour).where(
+        Neighbour.account_id == user.id, col(Neighbour.joined_at).is_not(None))).all()
     logins = session.exec(select(AuthSession).where(AuthSession.user_id == user.id)).all()
     mails = session.exec(select(OutboxMail).where(OutboxMail.to_address == user.email)).all() if user.email else []
     return {
@@ -321,9 +330,12 @@ def export_data(*, session: Session, user: User) -> dict:
                 "id": post.id, "kind": post.kind, "title": post.title, "body": post.body,
                 "status": post.status, "created_at": _iso(post.created_at),
                 "updated_at": _iso(post.updated_at), "expires_at": _iso(post.expires_at),
+                **({"placed_through_an_ambassador_for": first_names.get(post.neighbour_id)}
+                   if post.neighbour_id is not None else {}),
             }
             for post in own_posts
         ],
+        "registered_by_an_ambassador": [_neighbour_record(session, n) for n in registered],
         "login_sessions": [
             {"started_at": _iso(s.created_at), "last_seen_at": _iso(s.last_seen_at),
              "expires_at": _iso(s.expires_at), "ip": s.ip}
@@ -332,6 +344,26 @@ def export_data(*, session: Session, user: User) -> dict:
         "mail_sent_to_you": [
             {"subject": m.subject, "status": m.status, "created_at": _iso(m.created_at)} for m in mails
         ],
+    }
+
+
+def _neighbour_record(session: Session, neighbour: Neighbour) -> dict:
+    """What an ambassador recorded about someone before they had an account (their own data)."""
+    ambassador = session.get(User, neighbour.ambassador_id)
+    neighbourhood = session.get(Neighbourhood, neighbour.neighbourhood_id)
+    return {
+        "first_name": neighbour.first_name,
+        "neighbourhood": neighbourhood.name if neighbourhood else None,
+        "ambassador": ambassador.display_name if ambassador else None,
+        "how_to_reach_you": neighbour.contact_method,
+        "phone": neighbour.phone,
+        "board_location": neighbour.board_location,
+        "consent_given_how": neighbour.consent_method,
+        "consent_given_on": neighbour.consent_given_on.isoformat() if neighbour.consent_given_on else None,
+        "consent_recorded_at": _iso(neighbour.consent_recorded_at),
+        "registered_at": _iso(neighbour.created_at),
+        "invited_at": _iso(neighbour.invited_at),
+        "account_taken_over_at": _iso(neighbour.joined_at),
     }
 
 
@@ -353,12 +385,29 @@ def _remove_own_posts(session: Session, user: User) -> None:
             session.delete(post)
 
 
+def _forget_neighbour_records(session: Session, user: User) -> None:
+    """Someone who joined through an ambassador leaves: what the ambassador recorded about them
+    (phone, consent) goes too. An open invitation to this address ends as well."""
+    records = session.exec(select(Neighbour).where(Neighbour.account_id == user.id)).all()
+    for neighbour in records:
+        if neighbour.joined_at is None:
+            neighbour.account_id, neighbour.invited_at = None, None
+            session.add(neighbour)
+            continue
+        for post in session.exec(select(Post).where(Post.neighbour_id == neighbour.id)).all():
+            post.neighbour_id = None
+            session.add(post)
+        session.flush()
+        session.delete(neighbour)
+
+
 def delete_account(*, session: Session, user: User, password: str) -> None:
     """Erase personal data and own posts. The row stays, empty, so messages already sent to others
     can show "verwijderde gebruiker"."""
     if not passwords.verify_password(user.password_hash, password[: passwords.MAX_LENGTH]):
         raise ValidationError("password", N_("Je wachtwoord klopt niet."))
     _remove_own_posts(session, user)
+    _forget_neighbour_records(session, user)
     session.exec(delete(UserToken).where(UserToken.user_id == user.id))
     session.exec(delete(AuthSession).where(AuthSession.user_id == user.id))
     session.exec(delete(LiveView).where(LiveView.user_id == user.id))

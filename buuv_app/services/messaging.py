@@ -26,6 +26,7 @@ from buuv_app.models import (
     ConversationRead,
     LiveView,
     Message,
+    Neighbour,
     Post,
     PostStatus,
     Report,
@@ -58,6 +59,7 @@ class InboxItem:
     last_message: str
     last_message_at: datetime
     unread: int
+    neighbour_name: str = ""  # for an ambassador: the neighbour the post was placed for
 
 
 @dataclass(frozen=True)
@@ -79,10 +81,21 @@ class ConversationView:
     other_name: str
     messages: list[MessageView]
     blocked: bool
+    neighbour_name: str = ""  # for an ambassador: the neighbour the post was placed for
 
 
 def _display_name(user: User | None) -> str:
     return DELETED_NAME if user is None or user.deleted_at is not None else user.display_name
+
+
+def _neighbour_labels(session: Session, user: User, posts: list[Post]) -> dict[int, str]:
+    """post id -> first name of the neighbour `user` placed it for as their ambassador."""
+    placed = {p.id: p.neighbour_id for p in posts if p.neighbour_id is not None and p.ambassador_id == user.id}
+    if not placed:
+        return {}
+    names = dict(session.exec(select(Neighbour.id, Neighbour.first_name).where(
+        col(Neighbour.id).in_(list(set(placed.values()))))).all())
+    return {post_id: names.get(neighbour_id, "") for post_id, neighbour_id in placed.items()}
 
 
 def is_blocked_between(session: Session, a: int, b: int) -> bool:
@@ -286,6 +299,7 @@ def open_conversation(*, session: Session, user: User, conversation_id: int, aft
         post_open=post is not None and post.status != PostStatus.CLOSED.value,
         other_id=other_id, other_name=names[other_id], messages=messages,
         blocked=is_blocked_between(session, user.id, other_id),
+        neighbour_name=_neighbour_labels(session, user, [post] if post else []).get(conversation.post_id, ""),
     )
 
 
@@ -313,6 +327,7 @@ def list_inbox(*, session: Session, user: User) -> list[InboxItem]:
     last = {m.conversation_id: m for m in session.exec(select(Message).where(col(Message.id).in_(last_ids))).all()}
     posts_by_id = {p.id: p for p in session.exec(select(Post).where(col(Post.id).in_([c.post_id for c in conversations])))}
     others = {u.id: u for u in session.exec(select(User).where(col(User.id).in_([_other(c, user) for c in conversations])))}
+    neighbour_names = _neighbour_labels(session, user, list(posts_by_id.values()))
     return [
         InboxItem(
             conversation_id=c.id, post_id=c.post_id,
@@ -320,6 +335,7 @@ def list_inbox(*, session: Session, user: User) -> list[InboxItem]:
             other_name=_display_name(others.get(_other(c, user))),
             last_message=excerpt(last[c.id].body, 80) if c.id in last else "",
             last_message_at=c.last_message_at, unread=unread.get(c.id, 0),
+            neighbour_name=neighbour_names.get(c.post_id, ""),
         )
         for c in conversations
     ]

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from enum import StrEnum
 
 from buuv_app.errors import PermissionDenied
-from buuv_app.models import Neighbourhood, Post, Role, User
+from buuv_app.models import Neighbour, Neighbourhood, Post, Role, User
 
 log = logging.getLogger("buuv.security")
 
@@ -41,6 +41,7 @@ class Action(StrEnum):
     USE_MESSAGES = "use_messages"                  # reply to posts, your own conversations
     MANAGE_AMBASSADORS = "manage_ambassadors"      # professional: grant/revoke ambassador
     MANAGE_PROFESSIONALS = "manage_professionals"  # admin: grant/revoke professional
+    ACT_AS_AMBASSADOR = "act_as_ambassador"        # register neighbours, post for them
 
 
 def is_member(user: User | None) -> bool:
@@ -55,12 +56,18 @@ def is_admin(user: User | None) -> bool:
     return is_member(user) and user.role == Role.ADMIN.value
 
 
+def is_ambassador(user: User | None) -> bool:
+    """Ambassadors, and professionals and admins, who may do what an ambassador does."""
+    return is_member(user) and user.role in (Role.AMBASSADOR.value, Role.PROFESSIONAL.value, Role.ADMIN.value)
+
+
 RULES: dict[Action, Callable[[User | None], bool]] = {
     Action.MANAGE_OWN_ACCOUNT: is_member,
     Action.MANAGE_OWN_POSTS: is_member,
     Action.USE_MESSAGES: is_member,
     Action.MANAGE_AMBASSADORS: is_professional,
     Action.MANAGE_PROFESSIONALS: is_admin,
+    Action.ACT_AS_AMBASSADOR: is_ambassador,
 }
 
 
@@ -103,3 +110,26 @@ def can_set_role(actor: User | None, target: User, role: str, target_home: Neigh
         return in_my_town and role in (Role.AMBASSADOR, Role.RESIDENT) and target.role in (
             Role.RESIDENT, Role.AMBASSADOR)
     return False
+
+
+def can_act_for_neighbour(user: User | None, neighbour: Neighbour) -> bool:
+    """Only the neighbour's own ambassador posts for them, edits them or invites them."""
+    return is_ambassador(user) and neighbour.ambassador_id == user.id
+
+
+def check_can_act_for_neighbour(user: User | None, neighbour: Neighbour) -> None:
+    if not can_act_for_neighbour(user, neighbour):
+        raise refuse(user, "act_for_neighbour", f"neighbour={neighbour.id} ambassador={neighbour.ambassador_id}")
+
+
+def can_see_neighbour(user: User | None, neighbour: Neighbour, municipality_id: int | None) -> bool:
+    """A neighbour's contact details: their ambassador, and the professionals of the municipality
+    the neighbour lives in (`municipality_id`). Nobody else, admins included."""
+    if can_act_for_neighbour(user, neighbour):
+        return True
+    return is_professional(user) and municipality_id is not None and user.municipality_id == municipality_id
+
+
+def check_can_see_neighbour(user: User | None, neighbour: Neighbour, municipality_id: int | None) -> None:
+    if not can_see_neighbour(user, neighbour, municipality_id):
+        raise refuse(user, "see_neighbour", f"neighbour={neighbour.id}")

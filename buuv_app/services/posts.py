@@ -10,6 +10,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 
 import sqlalchemy as sa
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, func, select
 
 from buuv_app.errors import NotFound, ValidationError
@@ -22,6 +23,7 @@ from buuv_app.models import (
     Block,
     Category,
     Municipality,
+    Neighbour,
     Neighbourhood,
     Post,
     PostKind,
@@ -65,6 +67,8 @@ class PostSummary:
     short_code: str = ""
     visibility: str = Visibility.EVERYONE.value
     photo_key: str | None = None
+    # "geplaatst via ambassadeur <naam>": the ambassador who placed it for a neighbour, or "".
+    via_ambassador: str = ""
 
 
 @dataclass(frozen=True)
@@ -213,8 +217,12 @@ def create_post(
     photo_key: str | None = None,
     created_at: datetime | None = None,
     is_demo: bool = False,
+    neighbour_id: int | None = None,
 ) -> Post:
-    """Validate and store a new open post. Raises ValidationError naming the field at fault."""
+    """Validate and store a new open post. Raises ValidationError naming the field at fault.
+
+    With `neighbour_id`, `author` is the ambassador placing it for that neighbour: call this through
+    neighbours.create_post_for_neighbour, which checks that the neighbour is theirs and consented."""
     kind = _kind(kind)
     title = clean_title(title)
     body = clean_body(body)
@@ -239,6 +247,8 @@ def create_post(
         created_at=created,
         updated_at=created,
         expires_at=created + POST_LIFETIME,
+        neighbour_id=neighbour_id,
+        ambassador_id=author.id if neighbour_id is not None else None,
     )
     post.search_text = _search_text(session, post, category, neighbourhood)
     session.add(post)
@@ -249,13 +259,22 @@ def create_post(
 
 # --- read -----------------------------------------------------------------------------------
 
+Ambassador = aliased(User, name="ambassador")
+
+# A post an ambassador placed for a neighbour shows the neighbour's first name (never their
+# contact details) until the neighbour takes it over with an account of their own.
+AUTHOR_NAME = sa.case(
+    (sa.and_(col(Post.neighbour_id).is_not(None), Post.author_id == Post.ambassador_id), Neighbour.first_name),
+    else_=User.display_name,
+).label("display_name")
+
 # Only the columns a card shows (no search text, no user row with its password hash).
 SUMMARY_COLUMNS = (
     Post.id, Post.kind, Post.status, Post.title, sa.func.substr(Post.body, 1, EXCERPT_LENGTH + 40).label("start"),
     Category.slug.label("category_slug"), Category.name_nl, Category.name_en, Category.icon,
     Neighbourhood.slug.label("neighbourhood_slug"), Neighbourhood.name.label("neighbourhood_name"),
-    Municipality.name.label("municipality_name"), User.display_name, Post.is_demo, Post.created_at,
-    Post.short_code, Post.visibility, Post.photo_key,
+    Municipality.name.label("municipality_name"), AUTHOR_NAME, Post.is_demo, Post.created_at,
+    Post.short_code, Post.visibility, Post.photo_key, Ambassador.display_name.label("via_ambassador"),
 )
 
 
@@ -265,6 +284,8 @@ def _joined(query):
         .join(Neighbourhood, Post.neighbourhood_id == Neighbourhood.id)
         .join(Municipality, Neighbourhood.municipality_id == Municipality.id)
         .join(User, Post.author_id == User.id)
+        .outerjoin(Neighbour, Post.neighbour_id == Neighbour.id)
+        .outerjoin(Ambassador, Post.ambassador_id == Ambassador.id)
     )
 
 
@@ -280,6 +301,7 @@ def _summary(row) -> PostSummary:
         neighbourhood_name=row.neighbourhood_name, municipality_name=row.municipality_name,
         author_name=row.display_name, is_demo=row.is_demo, created_at=_aware(row.created_at),
         short_code=row.short_code, visibility=row.visibility, photo_key=row.photo_key,
+        via_ambassador=row.via_ambassador or "",
     )
 
 

@@ -39,6 +39,7 @@ class InboxRow:
     ago_nl: str
     ago_en: str
     unread: int
+    neighbour_name: str = ""  # an ambassador's label: the neighbour the post was placed for
 
 
 @dataclass
@@ -91,7 +92,8 @@ class InboxState(AppState):
         self.conversations = [
             InboxRow(url=routes.conversation_url(i.conversation_id), post_title=i.post_title, other_name=i.other_name,
                      last_message=i.last_message, ago_nl=format_ago(i.last_message_at, "nl"),
-                     ago_en=format_ago(i.last_message_at, "en"), unread=i.unread)
+                     ago_en=format_ago(i.last_message_at, "en"), unread=i.unread,
+                     neighbour_name=i.neighbour_name)
             for i in items
         ]
         self.loaded = True
@@ -181,6 +183,7 @@ class ConversationState(FormState):
     post_title: str = ""
     post_url: str = ""
     other_name: str = ""
+    neighbour_name: str = ""  # an ambassador's label: the neighbour the post was placed for
     post_open: bool = True
     blocked: bool = False
     messages: list[MessageRow] = []
@@ -215,6 +218,7 @@ class ConversationState(FormState):
         self.conversation_id = view.id
         self.post_title, self.post_url = view.post_title, routes.post_url(view.post_id)
         self.other_name, self.post_open, self.blocked = view.other_name, view.post_open, view.blocked
+        self.neighbour_name = view.neighbour_name
         self.messages = _rows(view.messages)
         self._last_id = view.messages[-1].id if view.messages else 0
         self.unread_count = unread

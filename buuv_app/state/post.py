@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from dataclasses import dataclass
 from datetime import date
 
 import reflex as rx
@@ -12,11 +13,10 @@ from buuv_app.db import session_scope
 from buuv_app.errors import NotFound, ValidationError
 from buuv_app.i18n import N_
 from buuv_app.models import PostKind, Visibility, WhenKind
-from buuv_app.services import photos, places, posts
-from buuv_app.services.permissions import Action
+from buuv_app.services import neighbours, photos, places, posts
+from buuv_app.services.permissions import Action, allowed
 from buuv_app.state.access import guarded, public
 from buuv_app.state.account import FormState, text
-from buuv_app.state.db import run_service
 from buuv_app.state.views import PostPageView, page_view
 
 
@@ -121,26 +121,62 @@ def _parse_date(value: str) -> date | None:
         return None
 
 
+@dataclass
+class NeighbourOption:
+    """"Voor wie?": a neighbour the ambassador may post for (a first name, no contact details)."""
+
+    id: int
+    first_name: str
+    neighbourhood_slug: str
+
+
 class NewPostState(FormState):
-    """The guided form for a new request or offer."""
+    """The guided form for a new request or offer; an ambassador may place it for a neighbour."""
 
     kind: str = PostKind.REQUEST.value
     category: str = ""
     when_kind: str = WhenKind.FLEXIBLE.value
     home_slug: str = ""
     photo_preview: str = ""
+    neighbour_options: list[NeighbourOption] = []
+    for_whom: int = 0  # 0: for myself; otherwise a neighbour's id (checked again when placing)
+    _own_home_slug: str = ""
     _photo_key: str = ""
+
+    @rx.var
+    def for_whom_name(self) -> str:
+        return next((o.first_name for o in self.neighbour_options if o.id == self.for_whom), "")
 
     @rx.event
     @guarded(Action.MANAGE_OWN_POSTS)
     async def start(self):
         user = self._user()
 
-        self.home_slug = await run_service(places.home_slug, user=user)
+        def load():
+            with session_scope() as session:
+                choices = (neighbours.neighbour_choices(session=session, actor=user)
+                           if allowed(user, Action.ACT_AS_AMBASSADOR) else [])
+                return places.home_slug(session=session, user=user), choices
+
+        self._own_home_slug, choices = await asyncio.to_thread(load)
+        self.neighbour_options = [NeighbourOption(c.id, c.first_name, c.neighbourhood_slug) for c in choices]
         word = self.router.url.query_parameters.get("soort", "")
         self.kind = routes.kind_from_word(word) or PostKind.REQUEST.value
         self.category, self.when_kind, self.errors = "", WhenKind.FLEXIBLE.value, {}
         self.photo_preview, self._photo_key = "", ""
+        wanted = str(self.router.url.query_parameters.get(routes.FOR_NEIGHBOUR_PARAM, ""))
+        self._choose(int(wanted) if wanted.isdigit() and len(wanted) < 12 else 0)
+
+    def _choose(self, neighbour_id: int) -> None:
+        """Myself or one of my neighbours (anything else means myself); their neighbourhood first."""
+        option = next((o for o in self.neighbour_options if o.id == neighbour_id), None)
+        self.for_whom = option.id if option else 0
+        self.home_slug = option.neighbourhood_slug if option else self._own_home_slug
+
+    @rx.event
+    @guarded(Action.ACT_AS_AMBASSADOR)
+    def choose_for_whom(self, neighbour_id: int):
+        self._choose(neighbour_id if isinstance(neighbour_id, int) else 0)
 
     @rx.event
     @guarded(Action.MANAGE_OWN_POSTS)
@@ -186,23 +222,31 @@ class NewPostState(FormState):
     async def create(self, form: dict):
         user = self._user()
         photo_key = self._photo_key or None
-        kind, category, when_kind = self.kind, self.category, self.when_kind
+        kind, category, when_kind, for_whom = self.kind, self.category, self.when_kind, self.for_whom
+        for_name = self.for_whom_name
         visibility = Visibility.MEMBERS.value if text(form, "visibility") == "members" else Visibility.EVERYONE.value
 
         def run():
+            fields = dict(
+                kind=kind, title=text(form, "title"), body=text(form, "body"), category_slug=category,
+                neighbourhood_slug=text(form, "neighbourhood"), visibility=visibility,
+                when_kind=when_kind, when_start=_parse_date(text(form, "when_start")),
+                when_end=_parse_date(text(form, "when_end")), photo_key=photo_key,
+            )
             with session_scope() as session:
-                return posts.create_post(
-                    session=session, author=user, kind=kind, title=text(form, "title"),
-                    body=text(form, "body"), category_slug=category,
-                    neighbourhood_slug=text(form, "neighbourhood"), visibility=visibility,
-                    when_kind=when_kind, when_start=_parse_date(text(form, "when_start")),
-                    when_end=_parse_date(text(form, "when_end")), photo_key=photo_key,
-                ).id
+                if for_whom:
+                    # Checked there: my own neighbour, with recorded consent.
+                    return neighbours.create_post_for_neighbour(session=session, actor=user, neighbour_id=for_whom,
+                                                                **fields).id
+                return posts.create_post(session=session, author=user, **fields).id
 
         try:
             post_id = await asyncio.to_thread(run)
         except ValidationError as error:
             return self._field_error("newpost", error)
+        except NotFound:
+            return self._field_error("newpost", ValidationError("for_whom", N_("Deze buur bestaat niet (meer).")))
         self._photo_key, self.photo_preview, self.errors = "", "", {}
-        return [rx.toast.success(self._t(N_("Je bericht staat erop. Buren kunnen nu reageren."))),
-                rx.redirect(routes.post_url(post_id))]
+        done = (self._t(N_("Het bericht voor {name} staat erop. Reacties komen bij jou binnen."), name=for_name)
+                if for_whom else self._t(N_("Je bericht staat erop. Buren kunnen nu reageren.")))
+        return [rx.toast.success(done), rx.redirect(routes.post_url(post_id))]

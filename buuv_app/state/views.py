@@ -33,6 +33,7 @@ class PostCardView:
     is_demo: bool
     thumb_url: str = ""
     members_only: bool = False
+    via_ambassador: str = ""  # placed for a neighbour by this ambassador
 
 
 @dataclass
@@ -72,6 +73,7 @@ def card_view(post: PostSummary) -> PostCardView:
         is_demo=post.is_demo,
         thumb_url=routes.photo_url(post.photo_key, thumbnail=True) if post.photo_key else "",
         members_only=post.visibility == "members",
+        via_ambassador=post.via_ambassador,
     )
 
 

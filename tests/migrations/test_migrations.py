@@ -132,3 +132,40 @@ def test_backfill_gives_existing_posts_a_unique_code_and_makes_them_searchable(e
     assert len(codes) == 2 and len(set(codes)) == 2 and all(codes)
     assert "merenwijk" in texts[0] and "tuin" in texts[0]
     assert len(found) == 1
+
+
+def _search(connection, words: str) -> list[int]:
+    clause = search.matches(connection.dialect.name, words, sa.column("id"), sa.column("search_text"))
+    return [row.id for row in connection.execute(sa.select(sa.column("id")).select_from(sa.table("post")).where(clause))]
+
+
+def test_neighbours_revision_keeps_posts_searchable_both_ways(empty_database_url):
+    """0010 rebuilds the post table on SQLite: existing posts stay, and search keeps working for
+    old and new posts after upgrading and after downgrading again."""
+    config = _config(empty_database_url)
+    command.upgrade(config, "0008")
+    engine = make_engine(empty_database_url)
+    insert_post = sa.text(
+        "INSERT INTO post (kind, title, body, category_id, neighbourhood_id, author_id, status, is_demo, created_at, "
+        "updated_at, expires_at, short_code, visibility, when_kind, search_text) VALUES ('request', :title, 'Graag', "
+        "1, 1, 1, 'open', false, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, :code, 'everyone', "
+        "'flexible', :text)")
+    with engine.begin() as connection:
+        for statement in (
+            *REFERENCE_ROWS,
+            "INSERT INTO \"user\" (id, display_name, role, is_demo, message_mail, created_at, updated_at) "
+            "VALUES (1, 'Anneke', 'resident', false, true, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)",
+        ):
+            connection.execute(sa.text(statement))
+        connection.execute(insert_post, {"title": "Heg", "code": "AAAAA", "text": "wie snoeit mijn heg"})
+    command.upgrade(config, "0010")
+    with engine.begin() as connection:
+        connection.execute(insert_post, {"title": "Gras", "code": "BBBBB", "text": "wie maait het gras"})
+        row = connection.execute(sa.text("SELECT title, neighbour_id, ambassador_id FROM post WHERE short_code = 'AAAAA'")).one()
+        assert (row.title, row.neighbour_id, row.ambassador_id) == ("Heg", None, None)
+        assert len(_search(connection, "heg")) == 1 and len(_search(connection, "gras")) == 1
+    command.downgrade(config, "0008")
+    with engine.begin() as connection:
+        connection.execute(insert_post, {"title": "Kat", "code": "CCCCC", "text": "wie voert de kat"})
+        assert [len(_search(connection, w)) for w in ("heg", "gras", "kat")] == [1, 1, 1]
+    engine.dispose()
