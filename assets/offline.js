@@ -64,11 +64,99 @@
       .forEach(function (el) { el.remove(); });
     copy.querySelectorAll("[id]").forEach(function (el) { el.removeAttribute("id"); });
     copy.querySelectorAll("[aria-live]").forEach(function (el) { el.removeAttribute("aria-live"); });
+    if (/^\/hulp\/nieuw/.test(location.pathname)) saveChoices(main);
     var heading = main.querySelector("h1");
     var pages = loadPages();
     pages[key()] = { html: copy.innerHTML, title: heading ? heading.textContent : document.title,
                      saved_at: Date.now() };
     storePages(pages);
+  }
+
+  // The new-post form's choices (categories, neighbourhoods), for writing a post offline.
+  var CHOICES = "buuv:newpost-choices";
+  function saveChoices(main) {
+    var select = main.querySelector("select[name=neighbourhood]");
+    var categories = [];
+    main.querySelectorAll("[data-category]").forEach(function (button) {
+      categories.push({ slug: button.getAttribute("data-category"), label: button.textContent.trim() });
+    });
+    if (!select || !categories.length) return;
+    try {
+      localStorage.setItem(CHOICES, JSON.stringify({ categories: categories, neighbourhoods: select.innerHTML,
+                                                     home: select.value }));
+    } catch (e) { /* ignore */ }
+  }
+
+  function choices() {
+    try { return JSON.parse(localStorage.getItem(CHOICES) || "null"); } catch (e) { return null; }
+  }
+
+  function field(labelText, control) {
+    var wrap = el("div", { "class": "offline-field" });
+    var label = el("label", { "for": control.id }, labelText);
+    wrap.appendChild(label);
+    wrap.appendChild(control);
+    return wrap;
+  }
+
+  function radios(name, legendText, options) {
+    var set = el("fieldset", { "class": "offline-radios" });
+    set.appendChild(el("legend", {}, legendText));
+    options.forEach(function (o, i) {
+      var label = el("label");
+      var input = el("input", { type: "radio", name: name, value: o[0] });
+      if (i === 0) input.setAttribute("checked", "checked");
+      label.appendChild(input);
+      label.appendChild(document.createTextNode(" " + o[1]));
+      set.appendChild(label);
+    });
+    return set;
+  }
+
+  function postForm() {
+    var saved = choices(), en = english();
+    var form = el("form", { "class": "offline-composer offline-post" });
+    form.appendChild(el("h1", {}, en ? "Ask or offer help" : "Hulp vragen of aanbieden"));
+    form.appendChild(el("p", {}, en
+      ? "You are offline. Write your request or offer now: it is kept on this device and posted as soon as there is a connection."
+      : "Je bent offline. Schrijf je vraag of aanbod nu: het blijft op dit apparaat bewaard en wordt geplaatst zodra er verbinding is."));
+    form.appendChild(radios("kind", en ? "What is it?" : "Wat is het?",
+                            [["request", en ? "I am asking for help" : "Ik vraag hulp"],
+                             ["offer", en ? "I am offering help" : "Ik bied hulp aan"]]));
+    var category = el("select", { id: "offline-category", name: "category", required: "required" });
+    category.appendChild(el("option", { value: "" }, en ? "Choose…" : "Kies…"));
+    (saved ? saved.categories : []).forEach(function (c) { category.appendChild(el("option", { value: c.slug }, c.label)); });
+    form.appendChild(field(en ? "With what?" : "Waarmee?", category));
+    var title = el("input", { id: "offline-title", name: "title", maxlength: "80", required: "required" });
+    form.appendChild(field(en ? "Title" : "Titel", title));
+    var body = el("textarea", { id: "offline-body", name: "body", rows: "4", maxlength: "2000", required: "required" });
+    form.appendChild(field(en ? "Description" : "Beschrijving", body));
+    var place = el("select", { id: "offline-neighbourhood", name: "neighbourhood", required: "required" });
+    if (saved) {
+      place.innerHTML = saved.neighbourhoods;
+      place.value = saved.home || "";
+    }
+    form.appendChild(field(en ? "Neighbourhood" : "Buurt", place));
+    form.appendChild(radios("visibility", en ? "Who may see it?" : "Wie mag je bericht zien?",
+                            [["everyone", en ? "Everyone" : "Iedereen"],
+                             ["members", en ? "Only neighbours who are logged in" : "Alleen buren die zijn ingelogd"]]));
+    form.appendChild(el("button", { type: "submit" }, en ? "Post when online" : "Plaatsen zodra er verbinding is"));
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var data = new FormData(form), fields = {};
+      data.forEach(function (value, k) { fields[k] = value; });
+      if (window.buuvOutbox && buuvOutbox.queuePost(fields)) {
+        form.reset();
+        if (saved) place.value = saved.home || "";
+      }
+    });
+    if (!saved) {
+      form.insertBefore(el("p", { "class": "offline-hint" }, en
+        ? "Tip: open this form once while online, then the categories and neighbourhoods are available offline too."
+        : "Tip: open dit formulier een keer met verbinding, dan staan de soorten hulp en de buurten er offline ook in."),
+        form.children[2]);
+    }
+    return form;
   }
 
   var timer = null;
@@ -143,10 +231,17 @@
     var view = el("div", { id: "offline-view" });
     var inner = el("div", { "class": "offline-inner" });
     var banner = el("p", { "class": "offline-banner", role: "status" });
-    if (page) {
+    var status = el("div", { "class": "offline-outbox-status", "aria-live": "polite" });
+    if (/^\/hulp\/nieuw/.test(location.pathname)) {
+      banner.textContent = english() ? "Offline" : "Offline";
+      inner.appendChild(banner);
+      inner.appendChild(status);
+      inner.appendChild(postForm());
+    } else if (page) {
       banner.textContent = english() ? "Offline — updated at " + time(page.saved_at)
                                      : "Offline — bijgewerkt om " + time(page.saved_at);
       inner.appendChild(banner);
+      inner.appendChild(status);
       var body = el("div", { "class": "offline-page" });
       body.innerHTML = page.html; // our own page, as the app rendered it on this device
       inner.appendChild(body);

@@ -139,10 +139,149 @@
   }
 
   function retry() {
-    var button = document.getElementById("outbox-retry");
-    if (!button || !navigator.onLine) return;
+    if (!navigator.onLine) return;
     var now = Date.now();
-    if (load().some(function (item) { return now - (item.tried_at || 0) >= RETRY_MS - 500; })) button.click();
+    function overdue(item) { return now - (item.tried_at || 0) >= RETRY_MS - 500; }
+    var button = document.getElementById("outbox-retry");
+    if (button && load().some(overdue)) button.click();
+    var posts = document.getElementById("outbox-posts-retry");
+    if (posts && loadKey(POSTS).some(overdue)) posts.click();
+  }
+
+  // --- requests and offers written offline ----------------------------------------------------
+
+  var POSTS = "buuv:outbox:posts";
+  var NOTICES = "buuv:outbox:notices";
+  var POST_DRAFT = "buuv:draft:post";
+
+  function loadKey(key) {
+    try {
+      var items = JSON.parse(localStorage.getItem(key) || "[]");
+      return Array.isArray(items) ? items : [];
+    } catch (e) {
+      return [];
+    }
+  }
+
+  function storeKey(key, items) {
+    try { localStorage.setItem(key, JSON.stringify(items)); } catch (e) { /* ignore */ }
+    render();
+  }
+
+  // Called by the offline form for a new post (/offline.js).
+  function queuePost(fields) {
+    var item = { client_id: newId(), queued_at: Date.now(), tried_at: 0 };
+    ["kind", "title", "body", "category", "neighbourhood", "visibility"].forEach(function (k) {
+      item[k] = String(fields[k] || "");
+    });
+    storeKey(POSTS, loadKey(POSTS).concat([item]));
+    return item;
+  }
+
+  function duePosts() {
+    var now = Date.now(), picked = [];
+    var items = loadKey(POSTS).map(function (item) {
+      if (picked.length < 5 && now - (item.tried_at || 0) >= RETRY_MS - 500) {
+        item.tried_at = now;
+        picked.push({ client_id: item.client_id, kind: item.kind, title: item.title, body: item.body,
+                      category: item.category, neighbourhood: item.neighbourhood, visibility: item.visibility });
+      }
+      return item;
+    });
+    if (picked.length) storeKey(POSTS, items);
+    return picked;
+  }
+
+  function notice(entry) {
+    storeKey(NOTICES, loadKey(NOTICES).concat([entry]).slice(-5));
+  }
+
+  // The server placed these: [{client_id, url, at}].
+  function confirmPosts(placed) {
+    var items = loadKey(POSTS);
+    placed.forEach(function (p) {
+      var item = items.filter(function (i) { return i.client_id === p.client_id; })[0];
+      if (item) notice({ id: p.client_id, title: item.title, kind: item.kind, url: p.url, at: p.at });
+    });
+    var ids = placed.map(function (p) { return p.client_id; });
+    storeKey(POSTS, items.filter(function (i) { return ids.indexOf(i.client_id) < 0; }));
+  }
+
+  // Refused for good: the text is kept as the new-post form's draft, with the reason.
+  function failPost(id, reason) {
+    var items = loadKey(POSTS);
+    var item = items.filter(function (i) { return i.client_id === id; })[0];
+    if (item) {
+      try { localStorage.setItem(POST_DRAFT, JSON.stringify(item)); } catch (e) { /* ignore */ }
+      notice({ id: id, title: item.title, kind: item.kind, reason: reason, failed: true, at: Date.now() });
+    }
+    storeKey(POSTS, items.filter(function (i) { return i.client_id !== id; }));
+  }
+
+  function dismiss(id) {
+    storeKey(NOTICES, loadKey(NOTICES).filter(function (n) { return n.id !== id; }));
+  }
+
+  function restorePostDraft() {
+    var title = document.getElementById("newpost-title"), body = document.getElementById("newpost-body");
+    if (!title || !body || title.dataset.restored) return;
+    title.dataset.restored = "1";
+    var draft = null;
+    try { draft = JSON.parse(localStorage.getItem(POST_DRAFT) || "null"); } catch (e) { draft = null; }
+    if (!draft) return;
+    if (!title.value) title.value = draft.title || "";
+    if (!body.value) body.value = draft.body || "";
+    localStorage.removeItem(POST_DRAFT);
+  }
+
+  function clock(ms) {
+    var d = new Date(ms);
+    return ("0" + d.getHours()).slice(-2) + ":" + ("0" + d.getMinutes()).slice(-2);
+  }
+
+  function kindWord(kind) {
+    if (english()) return kind === "offer" ? "Offer" : "Request";
+    return kind === "offer" ? "Aanbod" : "Vraag";
+  }
+
+  function renderStatus(box) {
+    while (box.firstChild) box.removeChild(box.firstChild);
+    var waiting = loadKey(POSTS), notices = loadKey(NOTICES);
+    waiting.forEach(function (item) {
+      var p = document.createElement("p");
+      p.className = "outbox-note outbox-waiting";
+      p.textContent = kindWord(item.kind) + " “" + item.title + "”: " + (navigator.onLine
+        ? (english() ? "being posted…" : "wordt geplaatst…")
+        : (english() ? "waiting for a connection" : "wacht op verbinding"));
+      box.appendChild(p);
+    });
+    notices.forEach(function (n) {
+      var p = document.createElement("p");
+      p.className = "outbox-note" + (n.failed ? " outbox-failed" : " outbox-sent");
+      var text = kindWord(n.kind) + " “" + n.title + "” ";
+      if (n.failed) {
+        text += english() ? "was not posted: " + n.reason + " Your text is ready on the form. "
+                          : "is niet geplaatst: " + n.reason + " Je tekst staat klaar in het formulier. ";
+      } else {
+        text += english() ? "went out at " + clock(n.at) + ". " : "is geplaatst om " + clock(n.at) + ". ";
+      }
+      p.appendChild(document.createTextNode(text));
+      if (n.url || n.failed) {
+        var a = document.createElement("a");
+        a.href = n.failed ? "/hulp/nieuw" : n.url;
+        a.textContent = n.failed ? (english() ? "To the form" : "Naar het formulier")
+                                 : (english() ? "View" : "Bekijken");
+        p.appendChild(a);
+        p.appendChild(document.createTextNode(" "));
+      }
+      var ok = document.createElement("button");
+      ok.type = "button";
+      ok.textContent = "OK";
+      ok.setAttribute("aria-label", english() ? "Dismiss" : "Sluiten");
+      ok.addEventListener("click", function () { dismiss(n.id); });
+      p.appendChild(ok);
+      box.appendChild(p);
+    });
   }
 
   // --- showing what is on its way -------------------------------------------------------------
@@ -150,6 +289,7 @@
   function render() {
     // The conversation's own list, and the one in its offline copy (/offline.js).
     document.querySelectorAll("#chat-pending, #offline-pending").forEach(renderInto);
+    document.querySelectorAll("#outbox-status, .offline-outbox-status").forEach(renderStatus);
   }
 
   function renderInto(list) {
@@ -177,6 +317,7 @@
 
   function tick() {
     restoreDraft();
+    restorePostDraft();
     render();
   }
 
@@ -184,6 +325,13 @@
   var observer = new MutationObserver(function () {
     var el = box();
     if (el && el.dataset.restored !== String(openConversation())) tick();
+    var title = document.getElementById("newpost-title");
+    if (title && !title.dataset.restored) restorePostDraft();
+    var status = document.getElementById("outbox-status");
+    if (status && !status.dataset.rendered) {
+      status.dataset.rendered = "1";
+      render();
+    }
     var list = document.getElementById("chat-pending");
     if (list && list.dataset.rendered !== String(openConversation())) {
       list.dataset.rendered = String(openConversation());
@@ -202,6 +350,7 @@
   window.addEventListener("offline", render);
   setInterval(retry, 2000);
 
-  window.buuvOutbox = { queue: queue, queueFor: queueFor, confirm: confirm, fail: fail, due: due, retry: retry, render: render,
+  window.buuvOutbox = { queue: queue, queueFor: queueFor, queuePost: queuePost, duePosts: duePosts,
+                        confirmPosts: confirmPosts, failPost: failPost, confirm: confirm, fail: fail, due: due, retry: retry, render: render,
                         pending: function () { return load(); } };
 })();

@@ -10,6 +10,7 @@ from buuv_app import routes, styles
 from buuv_app.components.i18n import t
 from buuv_app.state.base import AppState
 from buuv_app.state.messages import ConversationState
+from buuv_app.state.outbox import PostOutboxState
 
 SITE_NAME = "BUUV"
 
@@ -149,6 +150,8 @@ def shell(content: rx.Component) -> rx.Component:
                     "background": "white", "padding": "0.5rem"},
         ),
         header(),
+        # Requests and offers written offline: waiting, placed, or refused (assets/outbox.js).
+        rx.el.div(id="outbox-status", aria_live="polite", class_name="outbox-status"),
         rx.el.main(
             content,
             id="inhoud",
@@ -164,6 +167,11 @@ def shell(content: rx.Component) -> rx.Component:
             # Clicked by /outbox.js when messages on the device got no answer: sends them again.
             rx.el.button(id="outbox-retry", type="button", hidden=True, tab_index=-1, aria_hidden="true",
                          on_click=rx.call_script("buuvOutbox.due()", callback=ConversationState.resend)),
+        ),
+        rx.cond(
+            AppState.logged_in,
+            rx.el.button(id="outbox-posts-retry", type="button", hidden=True, tab_index=-1, aria_hidden="true",
+                         on_click=rx.call_script("buuvOutbox.duePosts()", callback=PostOutboxState.place)),
         ),
 
         min_height="100vh",

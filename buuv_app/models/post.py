@@ -60,6 +60,8 @@ class Post(SQLModel, table=True):
         sa.Index("ix_post_recent", "created_at", "id"),
         # The most common filter: one neighbourhood, one kind, one category, newest first.
         sa.Index("ix_post_browse", "neighbourhood_id", "kind", "category_id", "created_at", "id"),
+        # A post written offline carries an id made on the device: a resend is placed once.
+        sa.Index("ux_post_author_client", "author_id", "client_id", unique=True),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -83,6 +85,7 @@ class Post(SQLModel, table=True):
     when_start: date | None = Field(default=None, nullable=True)
     when_end: date | None = Field(default=None, nullable=True)
     photo_key: str | None = Field(default=None, max_length=64, nullable=True)
+    client_id: str | None = Field(default=None, max_length=64, nullable=True)
     # Title, text, category and place, lower-cased without accents: what full-text search reads.
     search_text: str = Field(default="", sa_type=sa.Text, nullable=False)
     reminder_sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)

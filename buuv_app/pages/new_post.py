@@ -50,12 +50,13 @@ def _examples() -> rx.Component:
     )
 
 
-def _choice(label, selected, on_click, icon: rx.Component | None = None) -> rx.Component:
+def _choice(label, selected, on_click, icon: rx.Component | None = None, **attrs) -> rx.Component:
     return rx.button(
         icon if icon is not None else rx.fragment(), label,
         type="button", size="3", variant=rx.cond(selected, "solid", "outline"),
         aria_pressed=rx.cond(selected, "true", "false"), on_click=on_click,
         white_space="normal", height="auto", min_height="2.75rem", padding_y="0.5rem",
+        **attrs,
     )
 
 
@@ -101,8 +102,9 @@ def _categories() -> rx.Component:
         rx.flex(
             rx.foreach(
                 PlacesState.category_options,
+                # data-category: the offline form (assets/offline.js) offers the same choices.
                 lambda c: _choice(localized(c.name_nl, c.name_en), S.category == c.slug, S.choose_category(c.slug),
-                                  category_icon(c.icon, size=18)),
+                                  category_icon(c.icon, size=18), custom_attrs={"data-category": c.slug}),
             ),
             gap="0.5rem", wrap="wrap", role="group", aria_labelledby="newpost-category",
         ),

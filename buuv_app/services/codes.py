@@ -24,3 +24,8 @@ def parse(text: str) -> str | None:
     """The code in whatever someone typed ("buuv-7k3fq", "7K3FQ", " BUUV 7k3fq "), or None."""
     cleaned = re.sub(r"[\s\-]", "", (text or "").upper()[:40]).removeprefix("BUUV")
     return cleaned if CODE.match(cleaned) else None
+
+
+# Ids a device makes for what it sends (a message, a post written offline), so that a resend of the
+# same thing is recognised and stored once.
+DEVICE_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")

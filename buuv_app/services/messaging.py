@@ -33,12 +33,12 @@ from buuv_app.models import (
     User,
     utcnow,
 )
-from buuv_app.services import links, mail, permissions
+from buuv_app.services import codes, links, mail, permissions
 from buuv_app.services.accounts import DELETED_NAME
 from buuv_app.services.posts import excerpt
 from buuv_app.settings import get_settings
 
-CLIENT_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
+CLIENT_ID = codes.DEVICE_ID
 NEW_ACCOUNT_AGE = timedelta(days=1)
 AWAY_AFTER = timedelta(seconds=90)  # no page of the app has checked in for this long: not online
 MAIL_INTERVAL = timedelta(hours=1)  # at most one "new messages" mail per conversation per hour

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 
 import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, func, select
 
@@ -218,11 +219,20 @@ def create_post(
     created_at: datetime | None = None,
     is_demo: bool = False,
     neighbour_id: int | None = None,
+    client_id: str | None = None,
 ) -> Post:
     """Validate and store a new open post. Raises ValidationError naming the field at fault.
 
     With `neighbour_id`, `author` is the ambassador placing it for that neighbour: call this through
-    neighbours.create_post_for_neighbour, which checks that the neighbour is theirs and consented."""
+    neighbours.create_post_for_neighbour, which checks that the neighbour is theirs and consented.
+    With `client_id` (made on the device that wrote it offline), placing the same post again
+    returns the first one: a resend is never placed twice."""
+    if client_id is not None:
+        if not isinstance(client_id, str) or not codes.DEVICE_ID.match(client_id):
+            raise ValidationError("form", N_("Dit kon niet worden geplaatst. Probeer het opnieuw."))
+        existing = _by_client_id(session, author, client_id)
+        if existing is not None:
+            return existing
     kind = _kind(kind)
     title = clean_title(title)
     body = clean_body(body)
@@ -251,10 +261,23 @@ def create_post(
         ambassador_id=author.id if neighbour_id is not None else None,
     )
     post.search_text = _search_text(session, post, category, neighbourhood)
+    post.client_id = client_id
     session.add(post)
-    session.commit()
+    try:
+        session.commit()
+    except IntegrityError:
+        # The same device id arrived twice at once (a retry racing the original): keep the first.
+        session.rollback()
+        existing = _by_client_id(session, author, client_id) if client_id else None
+        if existing is None:
+            raise
+        return existing
     session.refresh(post)
     return post
+
+
+def _by_client_id(session: Session, author: User, client_id: str) -> Post | None:
+    return session.exec(select(Post).where(Post.author_id == author.id, Post.client_id == client_id)).first()
 
 
 # --- read -----------------------------------------------------------------------------------

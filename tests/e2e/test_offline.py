@@ -76,3 +76,50 @@ def test_logging_out_wipes_what_the_device_kept(page: Page, a11y, app_db):
     kept = page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('buuv:') && k !== 'buuv:pages')")
     assert kept == []
     assert page.evaluate("Object.keys(buuvOffline.pages()).filter(k => k.startsWith('/account'))") == []
+
+
+def test_a_request_written_offline_is_posted_once_when_back_even_after_closing_the_app(
+        page: Page, browser, a11y, app_db):
+    from buuv_app.models import Post
+
+    member = create_member(app_db, display_name="Riet")
+    log_in(page, member.email, a11y=a11y)
+    page.goto("/hulp/nieuw")
+    expect(page.get_by_label("Titel")).to_be_visible()
+    expect(page.locator("[data-category]").first).to_be_visible()
+    a11y.check()
+    page.wait_for_timeout(1200)  # the form's choices are kept for offline use
+
+    page.context.set_offline(True)
+    view = page.locator("#offline-view")
+    expect(view.get_by_role("heading", name="Hulp vragen of aanbieden")).to_be_visible()
+    view.get_by_label("Waarmee?").select_option("boodschappen")
+    view.get_by_label("Titel").fill("Wie haalt dinsdag mijn boodschappen?")
+    view.get_by_label("Beschrijving").fill("Een kleine lijst, bij de Albert Heijn om de hoek.")
+    expect(view.get_by_label("Buurt")).to_have_value("merenwijk")  # the home neighbourhood
+    a11y.check()
+    view.get_by_role("button", name="Plaatsen zodra er verbinding is").click()
+    expect(view.locator(".offline-outbox-status")).to_contain_text(
+        "Vraag “Wie haalt dinsdag mijn boodschappen?”: wacht op verbinding")
+    expect(view.get_by_label("Titel")).to_have_value("")
+
+    # The app is closed while still offline, and opened again later with a connection.
+    context = page.context
+    page.close()
+    context.set_offline(False)
+    again = context.new_page()
+    again.goto("/")
+    status = again.locator("#outbox-status")
+    expect(status).to_contain_text(re.compile(r"Vraag “Wie haalt dinsdag mijn boodschappen\?” is geplaatst om \d\d:\d\d"),
+                                   timeout=15_000)
+    app_db.rollback()
+    placed = app_db.exec(select(Post).where(Post.author_id == member.id)).all()
+    assert [p.title for p in placed] == ["Wie haalt dinsdag mijn boodschappen?"]
+    assert placed[0].client_id and placed[0].neighbourhood_id == member.home_neighbourhood_id
+    again.get_by_role("link", name="Bekijken").click()
+    expect(again.get_by_role("heading", name="Wie haalt dinsdag mijn boodschappen?")).to_be_visible()
+    # Nothing left to send: reloading places nothing twice.
+    again.reload()
+    again.wait_for_timeout(3000)
+    app_db.rollback()
+    assert len(app_db.exec(select(Post).where(Post.author_id == member.id)).all()) == 1

@@ -67,6 +67,33 @@ def test_create_post_refuses_bad_input_and_stores_nothing(session, overrides, fi
     assert count_rows(session, Post) == 0
 
 
+def test_a_post_written_offline_is_placed_once_however_often_the_device_sends_it(session):
+    first = _create(session, client_id="device-post-0001")
+    again = posts.create_post(session=session, author=_author(session, first), kind="request",
+                              title="Wie helpt met mijn heg?", body="Nog een keer verstuurd.",
+                              category_slug="tuin", neighbourhood_slug="merenwijk", client_id="device-post-0001")
+    assert again.id == first.id
+    assert count_rows(session, Post) == 1
+    # Another id from the same author is another post.
+    posts.create_post(session=session, author=_author(session, first), kind="offer", title="Ik snoei mee",
+                      body="Zaterdag.", category_slug="tuin", neighbourhood_slug="merenwijk",
+                      client_id="device-post-0002")
+    assert count_rows(session, Post) == 2
+
+
+def test_a_malformed_device_id_is_refused_and_nothing_stored(session):
+    with pytest.raises(ValidationError):
+        _create(session, client_id="x; DROP TABLE post")
+    session.rollback()
+    assert count_rows(session, Post) == 0
+
+
+def _author(session, post):
+    from buuv_app.models import User
+
+    return session.get(User, post.author_id)
+
+
 def test_title_of_exactly_80_characters_is_accepted(session):
     assert len(_create(session, title="x" * 80).title) == 80
 
