@@ -15,6 +15,7 @@ from buuv_app.state.base import AppState
 from buuv_app.state.feed import FeedState
 from buuv_app.state.manage import AmbassadorsState, ProfessionalsState
 from buuv_app.state.messages import ConversationState, InboxState, ReplyState
+from buuv_app.state.outbox import PostOutboxState
 from buuv_app.state.post import NewPostState, PostState
 from tests.e2e.auth import PASSWORD, create_member, unique_email
 from tests.factories import make_post
@@ -338,3 +339,28 @@ def test_a_participant_does_read_the_conversation(app_url, people, private_talk)
         assert client.saw("Dank je!")
     finally:
         client.close()
+
+
+def _offline_post(client_id: str, **extra) -> dict:
+    return {"client_id": client_id, "kind": "request", "title": "Wie helpt met de gordijnen?",
+            "body": "Ze moeten op de rails.", "category": "klussen", "neighbourhood": "merenwijk", **extra}
+
+
+def test_the_post_outbox_places_only_for_the_caller_and_only_once(app_url, mallory, people, app_db):
+    before = snapshot(app_db)
+    visitor = HostileClient(app_url)
+    try:
+        visitor.call(handler(PostOutboxState, "place"), {"items": [_offline_post("visitor-post-0001")]})
+    finally:
+        visitor.close()
+    assert snapshot(app_db) == before
+
+    victim = people["victim"]
+    items = [_offline_post("mallory-post-0001", author_id=victim.id, author=victim.id),
+             "junk", None, {"client_id": "no good; id"}, _offline_post("short")]
+    mallory.call(handler(PostOutboxState, "place"), {"items": items})
+    mallory.call(handler(PostOutboxState, "place"), {"items": items})  # the device sends it again
+    mallory.call(handler(PostOutboxState, "place"), {"items": "not a list"})
+    app_db.rollback()
+    new = [p for p in app_db.exec(select(Post)).all() if p.id not in {row[0] for row in before["posts"]}]
+    assert [(p.title, p.author_id) for p in new] == [("Wie helpt met de gordijnen?", people["mallory"].id)]
