@@ -231,8 +231,22 @@
     if (!draft) return;
     if (!title.value) title.value = draft.title || "";
     if (!body.value) body.value = draft.body || "";
-    localStorage.removeItem(POST_DRAFT);
   }
+
+  // What is typed in the new-post form is kept until the post is placed (NewPostState.create
+  // clears it), so a dropped connection or a closed app loses nothing.
+  document.addEventListener("input", function (event) {
+    var id = event.target && event.target.id;
+    if (id !== "newpost-title" && id !== "newpost-body") return;
+    var title = document.getElementById("newpost-title"), body = document.getElementById("newpost-body");
+    try {
+      if (title.value || body.value) {
+        localStorage.setItem(POST_DRAFT, JSON.stringify({ title: title.value, body: body.value }));
+      } else {
+        localStorage.removeItem(POST_DRAFT);
+      }
+    } catch (e) { /* ignore */ }
+  });
 
   function clock(ms) {
     var d = new Date(ms);

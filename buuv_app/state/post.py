@@ -249,4 +249,5 @@ class NewPostState(FormState):
         self._photo_key, self.photo_preview, self.errors = "", "", {}
         done = (self._t(N_("Het bericht voor {name} staat erop. Reacties komen bij jou binnen."), name=for_name)
                 if for_whom else self._t(N_("Je bericht staat erop. Buren kunnen nu reageren.")))
-        return [rx.toast.success(done), rx.redirect(routes.post_url(post_id))]
+        return [rx.call_script("localStorage.removeItem('buuv:draft:post')"),  # kept by assets/outbox.js
+                rx.toast.success(done), rx.redirect(routes.post_url(post_id))]

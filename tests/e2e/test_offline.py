@@ -123,3 +123,22 @@ def test_a_request_written_offline_is_posted_once_when_back_even_after_closing_t
     again.wait_for_timeout(3000)
     app_db.rollback()
     assert len(app_db.exec(select(Post).where(Post.author_id == member.id)).all()) == 1
+
+
+def test_what_is_typed_in_a_new_post_survives_a_lost_connection_and_a_reload(page: Page, a11y, app_db):
+    member = create_member(app_db)
+    log_in(page, member.email, a11y=a11y)
+    page.goto("/hulp/nieuw")
+    page.get_by_label("Titel").fill("Wie leest mij de post voor?")
+    page.get_by_label("Beschrijving").fill("Mijn ogen worden slechter; een keer per week.")
+    a11y.check()
+    page.reload()
+    expect(page.get_by_label("Titel")).to_have_value("Wie leest mij de post voor?")
+    expect(page.get_by_label("Beschrijving")).to_have_value("Mijn ogen worden slechter; een keer per week.")
+    page.get_by_role("button", name="Gezelschap").click()
+    page.get_by_role("button", name="Plaatsen").click()
+    expect(page.get_by_role("heading", name="Wie leest mij de post voor?")).to_be_visible()
+    a11y.check()
+    # Placed: the next new post starts empty.
+    page.goto("/hulp/nieuw")
+    expect(page.get_by_label("Titel")).to_have_value("")
