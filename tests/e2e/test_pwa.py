@@ -208,3 +208,48 @@ def test_logging_out_wipes_the_members_data_from_the_device(page: Page, a11y, ap
     assert after["caches"] == sorted([*shell, "buuv-public-v1"]) and len(shell) == 1  # the app stays
     assert after["local"] == [] and after["databases"] == []
     assert "buuv-draft" not in after["session"]
+
+
+CACHED_PATHS = "name => caches.open(name).then(cache => cache.keys()).then(keys => keys.map(k => new URL(k.url).pathname))"
+
+
+def test_photos_are_kept_for_offline_and_members_only_ones_go_at_logout(page: Page, context: BrowserContext, a11y,
+                                                                        app_db, running, monkeypatch):
+    from buuv_app.services import photos, posts
+
+    monkeypatch.setenv("BUUV_UPLOAD_DIR", str(running.upload_dir))  # where the app looks
+    author = create_member(app_db)
+    shown = {}
+    for visibility, colour in (("everyone", (40, 120, 200)), ("members", (200, 40, 120))):
+        buffer = io.BytesIO()
+        Image.new("RGB", (800, 600), colour).save(buffer, "JPEG")
+        stored = photos.store_photo(data=buffer.getvalue())
+        post = posts.create_post(session=app_db, author=author, kind="offer", title=f"Foto voor {visibility}",
+                                 body="Zie de foto.", category_slug="tuin", neighbourhood_slug="merenwijk",
+                                 visibility=visibility, photo_key=stored.key)
+        shown[visibility] = (post, f"/api/photos/{stored.key}")
+
+    member = create_member(app_db)
+    log_in(page, member.email, a11y=a11y)
+    wait_until_controlled(page)
+    for post, _ in shown.values():
+        page.goto(f"/hulp/{post.id}")
+        expect(page.get_by_role("img", name=post.title)).to_be_visible()
+        a11y.check()
+    public, private = shown["everyone"][1], shown["members"][1]
+    page.wait_for_function(f"({CACHED_PATHS})('buuv-public-v1').then(paths => paths.includes({public!r}))")
+    page.wait_for_function(f"({CACHED_PATHS})('buuv-user-v1').then(paths => paths.includes({private!r}))")
+
+    context.set_offline(True)
+    try:  # the photo still shows without a connection
+        assert page.evaluate(f"fetch({public!r}).then(response => response.status)") == 200
+    finally:
+        context.set_offline(False)
+
+    page.goto("/account")
+    page.get_by_role("button", name="Uitloggen").click()
+    expect(page.get_by_text("Je bent uitgelogd.")).to_be_visible()
+    expect(page.get_by_role("heading", name="Hulp vragen is heel gewoon")).to_be_visible()
+    a11y.check()
+    page.wait_for_function("caches.keys().then(names => !names.includes('buuv-user-v1'))")
+    assert public in page.evaluate(f"({CACHED_PATHS})('buuv-public-v1')")
