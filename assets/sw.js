@@ -45,8 +45,11 @@ self.addEventListener("install", (event) => {
 
 self.addEventListener("activate", (event) => {
   event.waitUntil((async () => {
+    // Older builds, and runtime caches of an older naming (a v2 replaces v1).
+    const current = [SHELL, PUBLIC_CACHE, USER_CACHE];
     for (const name of await caches.keys()) {
-      if (name.startsWith(SHELL_PREFIX) && name !== SHELL) await caches.delete(name);
+      const ours = [SHELL_PREFIX, "buuv-public-", "buuv-user-"].some((prefix) => name.startsWith(prefix));
+      if (ours && !current.includes(name)) await caches.delete(name);
     }
     await self.clients.claim();
   })());
