@@ -78,6 +78,10 @@
     // Reflex's connection token. Returns a promise; safe to call when nothing is stored.
     clearPrivate: function () {
       var jobs = [];
+      // Feature scripts that keep things on the device clear their own first (offline copies).
+      if (window.buuvOffline && typeof window.buuvOffline.clear === "function") {
+        try { jobs.push(Promise.resolve(window.buuvOffline.clear())); } catch (_) { /* wiped below anyway */ }
+      }
       clearStorage(window.localStorage, []);
       clearStorage(window.sessionStorage, KEPT_SESSION_KEYS);
       if (window.caches) {
