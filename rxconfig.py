@@ -3,6 +3,7 @@
 import reflex as rx
 
 from buuv_app import styles
+from buuv_app.pwa.precache import PrecachePlugin
 from buuv_app.settings import get_settings
 
 settings = get_settings()
@@ -18,6 +19,7 @@ config = rx.Config(
         rx.plugins.SitemapPlugin(),
         rx.plugins.RadixThemesPlugin(
             theme=rx.theme(accent_color=styles.ACCENT, gray_color=styles.GRAY, radius="large")
-        )
+        ),
+        PrecachePlugin(),  # writes the build's file list into sw.js (the offline app)
     ],
 )

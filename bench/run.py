@@ -2,7 +2,8 @@
 
 Figures, not pass/fail: the targets are read by people (README). `make bench` runs this:
 a production build on a database with 100,000 posts, then
-- first_load_js_gzip_kb (and raw size, file count): the home page's JavaScript on a cold visit;
+- the installable app (bench/pwa.py): first_load_js_gzip_kb, the home page's transfer and its cold
+  and warm (service worker) load times, and a blank Reflex app's first-load JavaScript beside it;
 - browse/search query timings through the services (bench/browse.py);
 - event round trips over the websocket: a no-op and a filter change (bench/events.py);
 - message delivery with 200 connected clients on one worker, and on two workers sharing
@@ -11,18 +12,16 @@ a production build on a database with 100,000 posts, then
 
 from __future__ import annotations
 
-import gzip
 import json
 import tempfile
 from pathlib import Path
 
-from playwright.sync_api import sync_playwright
 from sqlmodel import Session, select
 
-from bench import browse, events, messages, posts_data
+from bench import browse, events, messages, posts_data, pwa
 from buuv_app.db import make_engine
 from buuv_app.models import Category
-from tests.appserver import chromium_launch_options, running_app
+from tests.appserver import running_app
 
 RESULTS = Path(__file__).resolve().parent / "results.json"
 TARGETS = {
@@ -35,34 +34,8 @@ TARGETS = {
     "messages_duplicated_1worker": "0",
     "messages_lost_2workers": "0",
     "messages_duplicated_2workers": "0",
+    **pwa.TARGETS,
 }
-
-
-def first_load_js(url: str) -> dict[str, dict]:
-    """JavaScript the home page loads on a cold visit (fresh browser context, empty cache)."""
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(**chromium_launch_options())
-        context = browser.new_context()
-        page = context.new_page()
-        scripts: dict[str, bytes] = {}
-
-        def record(response):
-            if response.request.resource_type == "script" and response.ok:
-                try:
-                    scripts[response.url] = response.body()
-                except Exception:  # noqa: BLE001 (a redirect or aborted body has no bytes)
-                    pass
-
-        page.on("response", record)
-        page.goto(url, wait_until="networkidle")
-        browser.close()
-    raw = sum(len(body) for body in scripts.values())
-    gzipped = sum(len(gzip.compress(body, compresslevel=9)) for body in scripts.values())
-    return {
-        "first_load_js_gzip_kb": {"value": round(gzipped / 1024, 1), "unit": "KB"},
-        "first_load_js_raw_kb": {"value": round(raw / 1024, 1), "unit": "KB"},
-        "first_load_js_files": {"value": len(scripts), "unit": "files"},
-    }
 
 
 def main() -> None:
@@ -75,7 +48,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="buuv-bench-") as workdir:
         with running_app(Path(workdir), populate=populate) as app:
             results["posts_seeded"] = {"value": 100_000, "unit": "posts"}
-            results.update(first_load_js(app.url))
+            results.update(pwa.run(app.url))
             results.update(browse.run(app.database_url))
             engine = make_engine(app.database_url)
             with Session(engine) as session:
@@ -83,6 +56,8 @@ def main() -> None:
             engine.dispose()
             results.update(events.run(app.url, "merenwijk", categories))
             results.update(messages.run([app.url], app.database_url))
+        results.update(pwa.blank_first_load_js(Path(workdir)))
+        results.update(pwa.compare_with_blank(results))
         try:
             results.update(messages.run_two_workers(Path(workdir)))
         except Exception as error:  # noqa: BLE001 (no PostgreSQL or Redis here: say so, keep the rest)

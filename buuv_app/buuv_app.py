@@ -8,6 +8,7 @@ import buuv_app.pages  # noqa: F401  (registers every @page)
 from buuv_app import styles
 from buuv_app.api import create_api
 from buuv_app.logs import configure_logging
+from buuv_app.pwa.manifest import MANIFEST_PATH
 from buuv_app.services.reminders import reminder_loop
 
 configure_logging()
@@ -21,12 +22,17 @@ app = rx.App(
     toaster=rx.toast.provider(rich_colors=False, position="top-center", close_button=True),
     head_components=[
         rx.el.meta(name="description", content="BUUV: buren helpen buren in Leiden en Leiderdorp."),
-        rx.el.meta(name="theme-color", content="#3e9b4f"),
+        # The installable app (buuv_app/pwa/): manifest, icons, and the script that registers the
+        # service worker; a head script, not rx.script, which would run only after hydration.
+        rx.el.meta(name="theme-color", content=styles.THEME_COLOR),
+        rx.el.link(rel="manifest", href=MANIFEST_PATH),
         rx.el.link(rel="apple-touch-icon", href="/apple-touch-icon.png"),
+        rx.el.meta(name="apple-mobile-web-app-title", content="BUUV"),
         rx.el.script(src="/lang.js"),
         rx.el.script(src="/feed-url.js", defer=True),
         rx.el.script(src="/outbox.js", defer=True),
         rx.el.script(src="/offline.js", defer=True),
+        rx.el.script(src="/pwa.js", defer=True),
     ],
 )
 app.register_lifespan_task(reminder_loop)

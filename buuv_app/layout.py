@@ -7,7 +7,7 @@ from collections.abc import Callable
 import reflex as rx
 
 from buuv_app import routes, styles
-from buuv_app.components.i18n import t
+from buuv_app.components.i18n import t, t_client
 from buuv_app.state.base import AppState
 from buuv_app.state.messages import ConversationState
 from buuv_app.state.outbox import PostOutboxState
@@ -138,6 +138,31 @@ def footer() -> rx.Component:
     )
 
 
+def update_prompt() -> rx.Component:
+    """Offered when a new build of the app is waiting (assets/pwa.js shows it; hidden otherwise).
+    Client-side texts: it may show before the page has reached the server."""
+    return rx.hstack(
+        rx.text(t_client("BUUV is bijgewerkt."), size="3", weight="medium"),
+        rx.button(rx.icon("refresh-cw", size=18, aria_hidden="true"), t_client("Nieuwe versie — herladen"),
+                  id="pwa-reload", size="3"),
+        class_name="pwa-update",
+        role="status",
+        align="center",
+        justify="center",
+        wrap="wrap",
+        spacing="3",
+        position="fixed",
+        bottom="0",
+        left="0",
+        right="0",
+        z_index="30",
+        padding="0.75rem 1rem",
+        background=rx.color("gray", 1),
+        border_top=f"2px solid {rx.color('accent', 9)}",
+        box_shadow="0 -4px 12px rgba(0, 0, 0, 0.12)",
+    )
+
+
 def shell(content: rx.Component) -> rx.Component:
     return rx.box(
         rx.el.a(
@@ -173,7 +198,7 @@ def shell(content: rx.Component) -> rx.Component:
             rx.el.button(id="outbox-posts-retry", type="button", hidden=True, tab_index=-1, aria_hidden="true",
                          on_click=rx.call_script("buuvOutbox.duePosts()", callback=PostOutboxState.place)),
         ),
-
+        update_prompt(),
         min_height="100vh",
         background=rx.color("gray", 2),
     )

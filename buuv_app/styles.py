@@ -5,6 +5,10 @@ GRAY = "sand"
 MAX_WIDTH = "46rem"
 REQUEST_COLOR = "orange"   # a vraag
 OFFER_COLOR = "grass"      # an aanbod
+# Plain colours for what is drawn outside the page (theme-color, the manifest, the app icons):
+# the darker grass of the solid buttons (assets/buuv.css) and the page's sand background.
+THEME_COLOR = "#2a7e3b"
+BACKGROUND_COLOR = "#f9f9f8"
 
 # Global CSS (font size, contrast, focus ring) lives in assets/buuv.css: Reflex nests a global
 # style dict under body, which cannot reach html or the theme root.

@@ -99,11 +99,11 @@ def running_app(
 
 
 @contextmanager
-def serving(env: dict[str, str], args: list[str], log: Path, url: str) -> Iterator[None]:
-    """Run `reflex <args>` until the block ends; waits until `url` answers."""
+def serving(env: dict[str, str], args: list[str], log: Path, url: str, cwd: Path = ROOT) -> Iterator[None]:
+    """Run `reflex <args>` in `cwd` (this app by default) until the block ends; waits until `url` answers."""
     reflex = shutil.which("reflex", path=env["PATH"]) or "reflex"
     with log.open("w") as out:
-        process = subprocess.Popen([reflex, *args], cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+        process = subprocess.Popen([reflex, *args], cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT,
                                    start_new_session=True)
     try:
         _wait_until_up(url, process, log, check_page="--backend-only" not in args)

@@ -1,4 +1,4 @@
-"""Find every message id in the code: string literals passed to t, gettext, _t or N_.
+"""Find every message id in the code: string literals passed to t, t_client, gettext, _t or N_.
 
 `python -m buuv_app.i18n.extract` lists the ids that have no English translation yet.
 """
@@ -11,7 +11,7 @@ from pathlib import Path
 
 from buuv_app.i18n import catalogue
 
-MARKERS = {"t", "gettext", "_t", "N_"}
+MARKERS = {"t", "t_client", "gettext", "_t", "N_"}
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 
 

@@ -5,13 +5,26 @@ from __future__ import annotations
 import reflex as rx
 
 from buuv_app import routes
-from buuv_app.components.i18n import t
+from buuv_app.components.i18n import t, t_client
 from buuv_app.components.notices import empty_notice, loading_notice
 from buuv_app.components.picker import neighbourhood_picker
 from buuv_app.components.posts import post_list
 from buuv_app.i18n import N_
 from buuv_app.layout import page
 from buuv_app.state.browse import HomeState, PlacesState
+
+
+def install_offer() -> rx.Component:
+    """Only where the browser offers installation (assets/pwa.js shows it; hidden otherwise)."""
+    return rx.hstack(
+        rx.text(t_client("Zet BUUV op het beginscherm van je telefoon: dan open je het als een app."), size="3"),
+        rx.button(rx.icon("download", size=18, aria_hidden="true"), t_client("Installeer"), id="pwa-install",
+                  size="3", variant="outline"),
+        class_name="pwa-install-offer",
+        align="center",
+        wrap="wrap",
+        spacing="3",
+    )
 
 
 @page(routes.HOME, title="Burenhulp in Leiden en Leiderdorp", on_load=[PlacesState.load_places, HomeState.load_home])
@@ -31,6 +44,7 @@ def home() -> rx.Component:
                 wrap="wrap",
             ),
             rx.link(t("Zoek in alle vragen en aanbod"), href=routes.BROWSE, size="3"),
+            install_offer(),
             spacing="3",
         ),
         rx.el.section(

@@ -24,7 +24,7 @@ from buuv_app.i18n import N_
 from buuv_app.services import accounts, messaging, places, posts
 from buuv_app.services.permissions import Action
 from buuv_app.state.access import guarded, public
-from buuv_app.state.base import AppState, safe_next
+from buuv_app.state.base import CLEAR_DEVICE_SCRIPT, AppState, safe_next
 from buuv_app.state.views import PostCardView, card_view
 
 # Anything longer is refused by the services anyway; cutting first keeps megabyte payloads cheap.
@@ -358,7 +358,8 @@ class AccountState(FormState):
         self.loaded = False
         self.my_posts = []
         self.display_name = self.email = ""
-        return [rx.toast.info(self._t(N_("Je account is verwijderd. Bedankt voor je hulp in de buurt."))),
+        return [rx.call_script(CLEAR_DEVICE_SCRIPT),
+                rx.toast.info(self._t(N_("Je account is verwijderd. Bedankt voor je hulp in de buurt."))),
                 rx.redirect(routes.HOME)]
 
     @rx.event

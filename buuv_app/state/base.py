@@ -21,6 +21,7 @@ ONE_YEAR = 365 * 24 * 3600
 UNREAD_POLL_SECONDS = 20.0  # a safety net: new messages are pushed (state/messages.py)
 UNREAD_WATCH_IDLE = 10 * 60
 SESSION_COOKIE_AGE = int(sessions.ABSOLUTE_TIMEOUT.total_seconds())
+CLEAR_DEVICE_SCRIPT = "window.buuvPwa && window.buuvPwa.clearPrivate()"
 
 
 def safe_next(path: str | None) -> str:
@@ -140,9 +141,10 @@ class AppState(rx.State):
         await run_service(accounts.log_out, token=token)
         self.auth_token = ""
         self._show_viewer(None)
-        # What this device kept for offline reading and sending is private: it goes too.
-        return [rx.call_script("window.buuvOffline && buuvOffline.clear()"),
-                rx.toast.info(self._t("Je bent uitgelogd.")), rx.redirect(routes.HOME)]
+        # The device keeps nothing of this member for whoever uses it next (assets/pwa.js, which also
+        # empties what assets/offline.js and assets/outbox.js kept).
+        return [rx.call_script(CLEAR_DEVICE_SCRIPT), rx.toast.info(self._t("Je bent uitgelogd.")),
+                rx.redirect(routes.HOME)]
 
     # --- helpers for substates (not callable from the browser) ---
 

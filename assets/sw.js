@@ -1,0 +1,172 @@
+// BUUV's service worker: the app starts offline, photos and public data are kept as they are
+// used, and nothing of one member is kept for the next (pwa.js clearPrivate at logout).
+//
+// Caches (names shared with pwa.js):
+// - buuv-shell-<version>: this build's app (precached at install), replaced by the next build;
+// - buuv-public-v1: photos and /api data the server marked "Cache-Control: public";
+// - buuv-user-v1: any other cacheable /api answer (members-only photos...): wiped at logout.
+//   Caches the app adds later are wiped at logout too, unless their name starts with
+//   "buuv-shell-" or "buuv-public-".
+// Never handled here: the /_event websocket and Reflex's other endpoints, any non-GET request,
+// other origins.
+
+// Filled in after each production build by buuv_app/pwa/precache.py (PrecachePlugin):
+// {version, files, pages: {"/hulp": "/hulp/index.html", ...}, fallback}. Null in development:
+// then this worker caches nothing.
+const BUILD = null;
+
+const SHELL_PREFIX = "buuv-shell-";
+const SHELL = SHELL_PREFIX + (BUILD ? BUILD.version : "dev");
+const PUBLIC_CACHE = "buuv-public-v1";
+const USER_CACHE = "buuv-user-v1";
+const KEPT_AT_LOGOUT = [SHELL_PREFIX, "buuv-public-"];
+const RUNTIME_ENTRIES = 300; // per runtime cache; the oldest go first
+// A page comes from the network while it answers within this time (a new build shows at once);
+// offline, or on a connection that hangs, from the cache.
+const NETWORK_TIMEOUT_MS = 3000;
+// Reflex serves static files with "Vary: Accept-Encoding" (and Origin): the bytes are the same.
+const MATCH = { ignoreVary: true };
+const BACKEND = ["/_event", "/_upload", "/ping", "/_health", "/_all_routes", "/auth-codespace", "/api/"];
+
+const precached = new Set(BUILD ? BUILD.files : []);
+
+self.addEventListener("install", (event) => {
+  if (!BUILD) return;
+  event.waitUntil(
+    caches.open(SHELL).then((cache) =>
+      // "no-cache": ask the server (a cheap 304 for what the page just loaded), so an older
+      // build's file never comes out of the HTTP cache into this build's precache.
+      cache.addAll(BUILD.files.map((url) => new Request(url, { cache: "no-cache" })))),
+  );
+  // No skipWaiting here: a new build waits until the person taps "Nieuwe versie — herladen"
+  // (pwa.js), so an open page never mixes the files of two builds. The very first install
+  // has no page to wait for and takes over at once (clients.claim below).
+});
+
+self.addEventListener("activate", (event) => {
+  event.waitUntil((async () => {
+    // Older builds, and runtime caches of an older naming (a v2 replaces v1).
+    const current = [SHELL, PUBLIC_CACHE, USER_CACHE];
+    for (const name of await caches.keys()) {
+      const ours = [SHELL_PREFIX, "buuv-public-", "buuv-user-"].some((prefix) => name.startsWith(prefix));
+      if (ours && !current.includes(name)) await caches.delete(name);
+    }
+    await self.clients.claim();
+  })());
+});
+
+self.addEventListener("message", (event) => {
+  const type = event.data && event.data.type;
+  if (type === "SKIP_WAITING") self.skipWaiting();
+  else if (type === "CLEAR_PRIVATE") event.waitUntil(clearPrivateCaches());
+});
+
+async function clearPrivateCaches() {
+  for (const name of await caches.keys()) {
+    if (!KEPT_AT_LOGOUT.some((prefix) => name.startsWith(prefix))) await caches.delete(name);
+  }
+}
+
+self.addEventListener("fetch", (event) => {
+  const request = event.request;
+  if (!BUILD || request.method !== "GET") return;
+  const url = new URL(request.url);
+  if (url.origin !== self.location.origin) return;
+  const path = url.pathname;
+  if (request.mode === "navigate") {
+    if (isAppPage(path)) event.respondWith(page(event, path));
+  } else if (precached.has(path) || path.startsWith("/assets/")) {
+    event.respondWith(shellFile(event, path));
+  } else if (path.startsWith("/api/photos/")) {
+    event.respondWith(cacheFirst(event));
+  } else if (path.startsWith("/api/")) {
+    event.respondWith(networkFirst(event));
+  }
+});
+
+// A page of the app rather than a file or a backend address: /hulp/12 yes, /sitemap.xml no.
+function isAppPage(path) {
+  if (BACKEND.some((prefix) => path === prefix.replace(/\/$/, "") || path.startsWith(prefix))) return false;
+  const last = path.split("/").pop();
+  return !last.includes(".") || last.endsWith(".html");
+}
+
+async function cachedPage(path) {
+  const address = path.replace(/\/+$/, "") || "/";
+  const cache = await caches.open(SHELL);
+  // Dynamic routes (/hulp/12, /buurt/merenwijk) are not prerendered: the SPA fallback boots the
+  // router, which renders the right page (or the friendly 404) on the device.
+  return (await cache.match(BUILD.pages[address] || BUILD.fallback, MATCH))
+    || (await cache.match(BUILD.fallback, MATCH));
+}
+
+async function page(event, path) {
+  const network = fetch(event.request);
+  network.catch(() => {}); // answered from the cache below; no unhandled rejection
+  const timeout = new Promise((resolve) => setTimeout(resolve, NETWORK_TIMEOUT_MS, null));
+  try {
+    const response = await Promise.race([network, timeout]);
+    if (response && response.status < 500) return response;
+  } catch (_) {
+    // offline
+  }
+  return (await cachedPage(path)) || network;
+}
+
+async function shellFile(event, path) {
+  const cache = await caches.open(SHELL);
+  const hit = await cache.match(event.request, MATCH);
+  if (hit) return hit;
+  const response = await fetch(event.request);
+  // Hashed build files that were not precached (fonts), or those of a newer build that a page
+  // fetched before this worker was replaced: the same name never has other bytes.
+  if (response.ok && path.startsWith("/assets/")) event.waitUntil(cache.put(event.request, response.clone()));
+  return response;
+}
+
+async function runtimeMatch(request) {
+  for (const name of [PUBLIC_CACHE, USER_CACHE]) {
+    const hit = await (await caches.open(name)).match(request, MATCH);
+    if (hit) return hit;
+  }
+  return undefined;
+}
+
+// Photos never change under their (unguessable) key.
+async function cacheFirst(event) {
+  const hit = await runtimeMatch(event.request);
+  if (hit) return hit;
+  const response = await fetch(event.request);
+  event.waitUntil(keep(event.request, response.clone()));
+  return response;
+}
+
+async function networkFirst(event) {
+  try {
+    const response = await fetch(event.request);
+    event.waitUntil(keep(event.request, response.clone()));
+    return response;
+  } catch (error) {
+    const hit = await runtimeMatch(event.request);
+    if (hit) return hit;
+    throw error;
+  }
+}
+
+// The server decides: "no-store" is never kept, "public" survives a logout, anything else is
+// treated as one member's data.
+function runtimeCacheFor(response) {
+  if (response.status !== 200 || response.type !== "basic") return null;
+  const control = (response.headers.get("Cache-Control") || "").toLowerCase();
+  if (control.includes("no-store")) return null;
+  return /(^|[\s,])public([\s,]|$)/.test(control) ? PUBLIC_CACHE : USER_CACHE;
+}
+
+async function keep(request, response) {
+  const name = runtimeCacheFor(response);
+  if (!name) return;
+  const cache = await caches.open(name);
+  await cache.put(request, response);
+  const keys = await cache.keys();
+  for (const old of keys.slice(0, Math.max(0, keys.length - RUNTIME_ENTRIES))) await cache.delete(old);
+}
