@@ -63,7 +63,10 @@
     copy.querySelectorAll("form, details, button, input, textarea, select, script, style, [role=dialog]")
       .forEach(function (el) { el.remove(); });
     copy.querySelectorAll("[id]").forEach(function (el) { el.removeAttribute("id"); });
-    copy.querySelectorAll("[aria-live]").forEach(function (el) { el.removeAttribute("aria-live"); });
+    copy.querySelectorAll("[aria-live], [role=status]").forEach(function (el) {
+      el.removeAttribute("aria-live");
+      if (el.getAttribute("role") === "status") el.removeAttribute("role");
+    });
     if (/^\/hulp\/nieuw/.test(location.pathname)) saveChoices(main);
     var heading = main.querySelector("h1");
     var pages = loadPages();

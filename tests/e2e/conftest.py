@@ -69,12 +69,13 @@ class A11y:
     def check(self) -> None:
         # Colours are measured as shown at rest: no hover left over from the last click, and
         # fades and colour transitions (a toast sliding in, a button turning solid) finished.
+        # (Endless ones, like a spinner waiting for a server that is offline, never finish.)
+        at_rest = ("document.getAnimations().every(a => a.playState !== 'running'"
+                   " || a.effect?.getComputedTiming().iterations === Infinity)")
         self.page.mouse.move(0, 0)
-        self.page.wait_for_function(
-            "document.getAnimations().every(a => a.playState !== 'running')", timeout=5000)
+        self.page.wait_for_function(at_rest, timeout=5000)
         self.page.wait_for_timeout(50)
-        self.page.wait_for_function(
-            "document.getAnimations().every(a => a.playState !== 'running')", timeout=5000)
+        self.page.wait_for_function(at_rest, timeout=5000)
         results = self.axe.run(self.page)
         serious = [v for v in results.response["violations"] if v.get("impact") in SERIOUS]
         self.checked.add(_path(self.page.url))

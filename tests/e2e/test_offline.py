@@ -12,6 +12,7 @@ from sqlmodel import select
 from buuv_app.models import Message, utcnow
 from buuv_app.services import messaging, posts
 from tests.e2e.auth import create_member, log_in
+from tests.e2e.test_pwa import CONTROLLED
 
 pytestmark = pytest.mark.e2e
 
@@ -29,13 +30,18 @@ def test_what_was_seen_stays_readable_offline_and_a_message_written_offline_goes
                            client_id="truus-device-0001", body="Graag! Om tien uur bij de bakker?")
 
     log_in(page, helper.email, a11y=a11y)
+    page.goto("/buurt/merenwijk")
+    expect(page.get_by_role("link", name=re.compile("Wie loopt er mee naar de markt?"))).to_be_visible()
+    a11y.check()
+    page.wait_for_timeout(1200)  # the copy is taken once the page has settled
     page.goto(f"/hulp/{post.id}")
     expect(page.get_by_role("heading", name="Wie loopt er mee naar de markt?")).to_be_visible()
     a11y.check()
     page.goto(f"/berichten/{conversation.id}")
     expect(page.locator("#chat-messages")).to_contain_text("Om tien uur bij de bakker?")
     a11y.check()
-    page.wait_for_timeout(1200)  # the copy is taken once the page has settled
+    page.wait_for_function(CONTROLLED, timeout=60_000)  # the service worker has the app
+    page.wait_for_timeout(1200)
 
     # The tunnel: the page keeps showing the conversation, now from the device, with a banner.
     page.context.set_offline(True)
@@ -43,22 +49,74 @@ def test_what_was_seen_stays_readable_offline_and_a_message_written_offline_goes
     expect(view.get_by_role("status")).to_have_text(re.compile(r"Offline — bijgewerkt om \d\d:\d\d"))
     expect(view).to_contain_text("Om tien uur bij de bakker?")
     a11y.check()
+    # Reloading offline (the app starting from the home-screen icon): the feed and the
+    # conversation come from the device.
+    page.goto("/buurt/merenwijk")
+    expect(view.get_by_role("status")).to_contain_text("Offline — bijgewerkt om")
+    expect(view.get_by_role("link", name=re.compile("Wie loopt er mee naar de markt?"))).to_be_visible()
+    a11y.check()
+    page.goto(f"/berichten/{conversation.id}")
+    expect(view).to_contain_text("Om tien uur bij de bakker?")
 
     # A message written offline waits on the device.
     view.get_by_label("Je bericht").fill("Prima, tot zaterdag!")
     view.get_by_role("button", name="Versturen zodra er verbinding is").click()
     expect(view.locator("#offline-pending li")).to_contain_text("Prima, tot zaterdag!")
     expect(view.locator("#offline-pending li")).to_contain_text("wacht op verbinding")
+    view.get_by_label("Je bericht").fill("Neem ik een paraplu mee?")
+    view.get_by_role("button", name="Versturen zodra er verbinding is").click()
+    expect(view.locator("#offline-pending li")).to_have_count(2)
 
-    # Back online: it goes out by itself, once.
+    # Back online: the first goes out by itself, once, while the page is open.
     page.context.set_offline(False)
     expect(page.locator("#offline-view")).to_have_count(0)
     expect(page.locator("#chat-messages")).to_contain_text("Prima, tot zaterdag!", timeout=15_000)
+    expect(page.locator("#chat-messages")).to_contain_text("Neem ik een paraplu mee?")
     expect(page.locator("#chat-pending li")).to_have_count(0)
+    a11y.check()
     app_db.rollback()
     bodies = [m.body for m in app_db.exec(select(Message).where(Message.conversation_id == conversation.id)
                                           .order_by(Message.id)).all()]
-    assert bodies == ["Graag! Om tien uur bij de bakker?", "Prima, tot zaterdag!"]
+    assert bodies == ["Graag! Om tien uur bij de bakker?", "Prima, tot zaterdag!", "Neem ik een paraplu mee?"]
+
+
+def test_a_message_written_offline_goes_out_once_after_the_app_was_closed(page: Page, a11y, app_db):
+    old = utcnow() - timedelta(days=30)
+    author = create_member(app_db, display_name="Truus", created_at=old)
+    helper = create_member(app_db, display_name="Henk", created_at=old)
+    post = posts.create_post(session=app_db, author=author, kind="offer", title="Ik help met de tuin",
+                             body="Op maandag.", category_slug="tuin", neighbourhood_slug="merenwijk")
+    conversation = messaging.start_conversation(session=app_db, user=helper, post_id=post.id)
+    log_in(page, helper.email, a11y=a11y)
+    page.goto(f"/berichten/{conversation.id}")
+    expect(page.get_by_role("heading", name="Truus")).to_be_visible()
+    a11y.check()
+    page.wait_for_timeout(1200)
+
+    context = page.context
+    context.set_offline(True)
+    view = page.locator("#offline-view")
+    view.get_by_label("Je bericht").fill("Graag, komende maandag?")
+    view.get_by_role("button", name="Versturen zodra er verbinding is").click()
+    expect(view.locator("#offline-pending li")).to_contain_text("wacht op verbinding")
+    page.close()  # the app is closed in the tunnel
+
+    context.set_offline(False)
+    again = context.new_page()
+    again.goto("/")  # opened again, on another page: the outbox sends from there
+    expect(again.get_by_role("heading", name="Hulp vragen is heel gewoon")).to_be_visible()
+    for _ in range(30):
+        app_db.rollback()
+        stored = app_db.exec(select(Message).where(Message.conversation_id == conversation.id)).all()
+        if stored:
+            break
+        again.wait_for_timeout(500)
+    again.reload()
+    again.wait_for_timeout(4000)  # later retries find nothing left to send
+    app_db.rollback()
+    stored = app_db.exec(select(Message).where(Message.conversation_id == conversation.id)).all()
+    assert [m.body for m in stored] == ["Graag, komende maandag?"]
+    assert again.evaluate("buuvOutbox.pending()") == []
 
 
 def test_logging_out_wipes_what_the_device_kept(page: Page, a11y, app_db):
