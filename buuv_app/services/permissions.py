@@ -14,7 +14,7 @@ from collections.abc import Callable
 from enum import StrEnum
 
 from buuv_app.errors import PermissionDenied
-from buuv_app.models import Neighbourhood, Post, Role, User
+from buuv_app.models import BoardLocation, Neighbourhood, Post, Role, User
 
 log = logging.getLogger("buuv.security")
 
@@ -41,6 +41,8 @@ class Action(StrEnum):
     USE_MESSAGES = "use_messages"                  # reply to posts, your own conversations
     MANAGE_AMBASSADORS = "manage_ambassadors"      # professional: grant/revoke ambassador
     MANAGE_PROFESSIONALS = "manage_professionals"  # admin: grant/revoke professional
+    ACT_AS_AMBASSADOR = "act_as_ambassador"        # ambassador work: paper reactions, neighbours
+    MANAGE_BOARDS = "manage_boards"                # professional: board locations and their figures
 
 
 def is_member(user: User | None) -> bool:
@@ -55,12 +57,20 @@ def is_admin(user: User | None) -> bool:
     return is_member(user) and user.role == Role.ADMIN.value
 
 
+def is_ambassador_or_more(user: User | None) -> bool:
+    """Ambassadors, and the professionals and admins above them, may do ambassador work; which
+    neighbours or boards is checked per object by the services."""
+    return is_member(user) and user.role in (Role.AMBASSADOR.value, Role.PROFESSIONAL.value, Role.ADMIN.value)
+
+
 RULES: dict[Action, Callable[[User | None], bool]] = {
     Action.MANAGE_OWN_ACCOUNT: is_member,
     Action.MANAGE_OWN_POSTS: is_member,
     Action.USE_MESSAGES: is_member,
     Action.MANAGE_AMBASSADORS: is_professional,
     Action.MANAGE_PROFESSIONALS: is_admin,
+    Action.ACT_AS_AMBASSADOR: is_ambassador_or_more,
+    Action.MANAGE_BOARDS: is_professional,
 }
 
 
@@ -103,3 +113,23 @@ def can_set_role(actor: User | None, target: User, role: str, target_home: Neigh
         return in_my_town and role in (Role.AMBASSADOR, Role.RESIDENT) and target.role in (
             Role.RESIDENT, Role.AMBASSADOR)
     return False
+
+
+def can_manage_board(user: User | None, board: BoardLocation) -> bool:
+    """Professionals edit the boards of their own municipality."""
+    return is_professional(user) and board.municipality_id == user.municipality_id
+
+
+def check_can_manage_board(user: User | None, board: BoardLocation) -> None:
+    if not can_manage_board(user, board):
+        raise refuse(user, "manage_board", f"board={board.id}")
+
+
+def can_record_paper_reaction(user: User | None, board: BoardLocation, keeper_ids: set[int]) -> bool:
+    """A reaction that came in through a board is recorded by an ambassador who keeps that board,
+    or by a professional of its municipality (who coaches them and stands in for them)."""
+    if not is_member(user):
+        return False
+    if user.role == Role.AMBASSADOR.value:
+        return user.id in keeper_ids
+    return can_manage_board(user, board)
