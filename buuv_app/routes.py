@@ -26,6 +26,11 @@ HOUSE_RULES = "/huisregels"
 PRIVACY = "/privacy"
 MANAGE_AMBASSADORS = "/beheer/ambassadeurs"
 MANAGE_PROFESSIONALS = "/beheer/professionals"
+BOARDS = "/prikborden"
+BOARD = "/prikborden/[slug]"
+MANAGE_BOARDS = "/beheer/prikborden"
+# Ambassadors record reactions that came in on paper (beside the ambassador dashboard, /ambassadeur).
+PAPER_REACTIONS = "/ambassadeur/prikborden"
 
 
 def login_url(next_path: str | None = None) -> str:
@@ -54,3 +59,13 @@ def kind_from_word(word: str) -> str:
 
 def conversation_url(conversation_id: int) -> str:
     return f"/berichten/{conversation_id}"
+
+
+def board_url(slug: str) -> str:
+    """A board's print-friendly page."""
+    return f"/prikborden/{slug}"
+
+
+def board_sheet_pdf_url(slug: str) -> str:
+    """A board's current sheet as A4 PDF (a stable address)."""
+    return f"/api/boards/{slug}/sheet.pdf"
