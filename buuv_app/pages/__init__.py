@@ -3,6 +3,7 @@
 from buuv_app.pages import (
     account,
     auth,
+    boards,
     browse,
     home,
     legal,
@@ -14,4 +15,4 @@ from buuv_app.pages import (
     post,
 )
 
-__all__ = ["account", "auth", "browse", "home", "legal", "manage", "messages", "neighbourhood", "new_post", "not_found", "post"]
+__all__ = ["account", "auth", "boards", "browse", "home", "legal", "manage", "messages", "neighbourhood", "new_post", "not_found", "post"]

@@ -1,7 +1,7 @@
 """A board's sheet as an A4 PDF: one large-type card per open post, with its code and a QR code.
 
 Drawn with fpdf2 in DejaVu Sans (ships with the app: it has every letter Dutch needs, and Greek
-and Cyrillic too), QR codes from segno drawn as vector squares (sharp at any printer resolution),
+and Cyrillic too), QR codes (printing/qr.py) drawn as vector squares (sharp at any printer resolution),
 category icons from the same Lucide set the app shows. Every page carries the board, "bijgewerkt
 op <datum>", how to react without internet, and "pagina x van y".
 """
@@ -12,13 +12,13 @@ from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlparse
 
-import segno
 from fpdf import FPDF
 from fpdf.drawing import Transform
 from fpdf.enums import XPos, YPos
 from fpdf.svg import SVGObject
 
 from buuv_app.i18n import N_, format_date, gettext
+from buuv_app.printing.qr import qr_path
 from buuv_app.services.boards import BoardSheet, SheetPost
 from buuv_app.settings import get_settings
 
@@ -53,25 +53,6 @@ def _icon_source(name: str) -> str:
     if not path.is_file() or not name.replace("-", "").isalnum():
         path = ICON_DIR / f"{FALLBACK_ICON}.svg"
     return path.read_text(encoding="utf-8")
-
-
-@lru_cache(maxsize=4096)
-def _qr_path(url: str) -> tuple[int, str]:
-    """The QR code of `url`: its size in modules (quiet zone included) and its dark modules as
-    PDF rectangles in module units, one path (filled at once: no seams between modules)."""
-    matrix = [tuple(row) for row in segno.make(url, error="m", micro=False).matrix_iter(scale=1, border=4)]
-    rects = []
-    for y, row in enumerate(matrix):
-        x = 0
-        while x < len(row):
-            if row[x]:
-                start = x
-                while x < len(row) and row[x]:
-                    x += 1
-                rects.append(f"{start} {y} {x - start} 1 re")
-            else:
-                x += 1
-    return len(matrix), " ".join(rects)
 
 
 class _SheetPDF(FPDF):
@@ -210,7 +191,7 @@ def _text_lines(pdf: FPDF, lines: list[str], x: float, top: float, line_h: float
 
 
 def _draw_qr(pdf: FPDF, url: str, x: float, y: float, size: float) -> None:
-    modules, rects = _qr_path(url)
+    modules, rects = qr_path(url)
     scale = size / modules * pdf.k
     # Raw PDF operators: one scaled path per code. fpdf2's rect() per module costs a third of a
     # 200-post sheet's time; _out is fpdf2's own writer (pinned version; the QR test reads it back).

@@ -227,6 +227,15 @@ def list_assignable_ambassadors(*, session: Session, actor: User) -> list[Ambass
     return [AmbassadorRef(id=u.id, display_name=u.display_name) for u in users if u.is_active]
 
 
+def list_board_wijken(*, session: Session, actor: User) -> list[NeighbourhoodRef]:
+    """The wijken of the professional's municipality, in the usual order: what a board may cover."""
+    _require_professional(actor, "list_board_wijken")
+    rows = session.exec(select(Neighbourhood.slug, Neighbourhood.name)
+                        .where(Neighbourhood.municipality_id == actor.municipality_id)
+                        .order_by(Neighbourhood.sort_order, Neighbourhood.id)).all()
+    return [NeighbourhoodRef(slug=slug, name=name) for slug, name in rows]
+
+
 def _keepers(session: Session, board_ids: list[int]) -> dict[int, list[AmbassadorRef]]:
     keepers: dict[int, list[AmbassadorRef]] = {board_id: [] for board_id in board_ids}
     if board_ids:
