@@ -141,7 +141,7 @@ def _sheet() -> rx.Component:
             rx.button(rx.icon("printer", size=18, aria_hidden="true"), t("Afdrukken"),
                       on_click=rx.call_script("window.print()"), size="3"),
             rx.button(rx.link(t("Download als PDF"), href=board.pdf_url, is_external=True), as_child=True,
-                      variant="soft", size="3"),
+                      variant="soft", high_contrast=True, size="3"),
             align="center", width="100%", wrap="wrap", spacing="3", class_name="no-print",
         ),
         rx.vstack(
@@ -174,12 +174,9 @@ def _sheet() -> rx.Component:
         rx.cond(BoardSheetState.more > 0,
                 rx.text(t("En nog"), " ", BoardSheetState.more.to_string(), " ", t("berichten: die staan online."),
                         size="4", weight="bold")),
-        # Repeated at the foot of every printed page (position: fixed in print).
-        rx.box(
-            rx.text(board.name, " · ", t("Bijgewerkt op"), " ",
-                    localized(BoardSheetState.updated_nl, BoardSheetState.updated_en)),
-            class_name="print-only sheet-running-foot", aria_hidden="true",
-        ),
+        # The board and "bijgewerkt op" at the foot of every printed page; the page number is
+        # in assets/buuv.css.
+        rx.el.style(localized(BoardSheetState.foot_css_nl, BoardSheetState.foot_css_en)),
         spacing="4", width="100%", class_name="sheet",
     )
 
@@ -212,7 +209,7 @@ def _managed_card(item: Var[ManagedBoardView]) -> rx.Component:
                 rx.hstack(
                     rx.heading(board.name, as_="h3", size="4"), sample_badge(board.is_sample), rx.spacer(),
                     rx.button(t("Bewerken"), on_click=ManageBoardsState.edit_board(board.slug), size="2",
-                              variant="soft", aria_label=t("Bewerken") + ": " + board.name),
+                              variant="soft", high_contrast=True, aria_label=t("Bewerken") + ": " + board.name),
                     align="center", wrap="wrap", width="100%", spacing="2",
                 ),
                 rx.text(board.address, size="2"),
@@ -300,7 +297,7 @@ def _board_form() -> rx.Component:
                 on_submit=s.save_board,
                 submit=rx.hstack(
                     rx.button(t("Opslaan"), type="submit", size="3"),
-                    rx.button(t("Annuleren"), type="button", on_click=s.cancel_edit, variant="soft",
+                    rx.button(t("Annuleren"), type="button", on_click=s.cancel_edit, variant="soft", high_contrast=True,
                               color_scheme="gray", size="3"),
                     spacing="3",
                 ),
@@ -335,7 +332,7 @@ def manage_boards() -> rx.Component:
                     s.editing != "",
                     _board_form(),
                     rx.button(rx.icon("plus", size=18, aria_hidden="true"), t("Nieuw prikbord"),
-                              on_click=s.new_board, size="3", variant="soft"),
+                              on_click=s.new_board, size="3", variant="soft", high_contrast=True),
                 ),
                 rx.heading(t("Prikborden en cijfers"), as_="h2", size="5"),
                 rx.cond(

@@ -10,7 +10,7 @@ import reflex as rx
 from buuv_app import routes
 from buuv_app.db import session_scope
 from buuv_app.errors import NotFound, ValidationError
-from buuv_app.i18n import N_, format_date
+from buuv_app.i18n import N_, format_date, gettext
 from buuv_app.models import Post
 from buuv_app.printing.qr import qr_svg_data_uri
 from buuv_app.services import boards
@@ -80,6 +80,13 @@ class BoardsState(AppState):
         self.loaded = True
 
 
+def page_foot_css(text: str) -> str:
+    """CSS that prints `text` at the foot of every printed page (an @page margin box).
+    `text` is data (a board's name): escaped for a CSS string, and no way out of the <style>."""
+    escaped = " ".join(text.split()).replace("\\", "\\\\").replace('"', '\\"').replace("<", "\\3C ")
+    return ('@page { @bottom-left { content: "' + escaped + '"; font-family: sans-serif; font-size: 10pt; } }')
+
+
 class BoardSheetState(AppState):
     """/prikborden/<slug>: a board's sheet as a print-friendly page (public posts only)."""
 
@@ -88,6 +95,9 @@ class BoardSheetState(AppState):
     more: int = 0
     updated_nl: str = ""
     updated_en: str = ""
+    # "<board> · bijgewerkt op <date>" at the foot of every printed page, per language.
+    foot_css_nl: str = ""
+    foot_css_en: str = ""
     found: bool = True
     loaded: bool = False
 
@@ -122,6 +132,9 @@ class BoardSheetState(AppState):
         self.more = sheet.more
         self.updated_nl = format_date(sheet.updated_at, "nl")
         self.updated_en = format_date(sheet.updated_at, "en")
+        self.foot_css_nl, self.foot_css_en = (
+            page_foot_css(f"{sheet.board.name} · " + gettext("Bijgewerkt op {date}", locale, date=date))
+            for locale, date in (("nl", self.updated_nl), ("en", self.updated_en)))
 
 
 # --- professionals ---------------------------------------------------------------------------
