@@ -31,7 +31,7 @@ FALLBACK_ICON = "circle-help"
 # Layout in millimetres: A4 portrait, four large cards a page (two by two): type that reads at
 # arm's length on a board, for older eyes too.
 MARGIN = 12.0
-HEADER_H = 31.0
+HEADER_H = 35.0
 FOOTER_H = 24.0
 COLUMNS, ROWS = 2, 2
 GAP = 5.0
@@ -66,6 +66,7 @@ class _SheetPDF(FPDF):
         for style, path in FONT_FILES.items():
             self.add_font(FONT, style, str(path))
         self.set_margins(MARGIN, MARGIN, MARGIN)
+        self.c_margin = 0  # cells flush with the lines written by _text_lines
         self.set_auto_page_break(False)
         self.alias_nb_pages()
         self.set_title(f"BUUV prikbord: {sheet.board.name}")
@@ -109,8 +110,8 @@ class _SheetPDF(FPDF):
         self.set_xy(MARGIN, top + 15.5)
         self.cell(self.epw, 5, _fit(self, details, self.epw))
         wijken = ", ".join(n.name for n in board.neighbourhoods)
-        self.set_xy(MARGIN, top + 20.5)
-        self.cell(self.epw, 5, _fit(self, self._t("Berichten uit: {wijken}", wijken=wijken), self.epw))
+        _text_lines(self, _wrap(self, self._t("Berichten uit: {wijken}", wijken=wijken), self.epw, 2),
+                    MARGIN, top + 20.5, 4.6)
         self.set_draw_color(*RULE)
         self.set_line_width(0.4)
         self.line(MARGIN, top + HEADER_H - 3, self.w - MARGIN, top + HEADER_H - 3)
@@ -220,6 +221,8 @@ def _draw_card(pdf: _SheetPDF, post: SheetPost, x: float, y: float, w: float, h:
     category_w = inner_w - label_w - icon_size - 5
     pdf.set_text_color(*INK)
     pdf.set_font(FONT, "", 12)
+    if pdf.get_string_width(category) > category_w:
+        pdf.set_font(FONT, "", 10)  # a long name (in English, next to "REQUEST") still fits
     pdf.set_xy(icon_x + icon_size + 2, cursor)
     pdf.cell(category_w, 8, _fit(pdf, category, category_w))
     cursor += 11
