@@ -33,6 +33,8 @@ def load_seed(demo: bool) -> None:
             f"Referentiedata: {report.municipalities} gemeenten, "
             f"{report.neighbourhoods} wijken, {report.categories} categorieën."
         )
+        if report.sample_boards:
+            print(f"Voorbeeld-prikborden: {report.sample_boards} toegevoegd (te bewerken op /beheer/prikborden).")
         if not demo or not settings.seed_demo_data:
             return
         if settings.is_production:

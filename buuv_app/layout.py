@@ -123,6 +123,7 @@ def footer() -> rx.Component:
                 size="2",
             ),
             rx.hstack(
+                rx.link(t("Prikborden"), href=routes.BOARDS, size="2"),
                 rx.link(t("Huisregels"), href=routes.HOUSE_RULES, size="2"),
                 rx.link(t("Privacy"), href=routes.PRIVACY, size="2"),
                 spacing="4",

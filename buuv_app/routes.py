@@ -32,6 +32,11 @@ NEIGHBOUR = "/ambassadeur/buur/[neighbour_id]"
 INVITATION = "/uitnodiging"
 # "Voor wie?" on the new-post form, chosen in advance: /hulp/nieuw?voor=<neighbour id>
 FOR_NEIGHBOUR_PARAM = "voor"
+BOARDS = "/prikborden"
+BOARD = "/prikborden/[slug]"
+MANAGE_BOARDS = "/beheer/prikborden"
+# Ambassadors record reactions that came in on paper (beside the ambassador dashboard, /ambassadeur).
+PAPER_REACTIONS = "/ambassadeur/prikborden"
 
 
 def login_url(next_path: str | None = None) -> str:
@@ -69,3 +74,11 @@ def neighbour_url(neighbour_id: int) -> str:
 def new_post_for_url(neighbour_id: int, kind: str = "request") -> str:
     """The new-post form with the neighbour already chosen under "Voor wie?"."""
     return f"{NEW_POST}?{urlencode({'soort': KIND_WORDS.get(kind, 'vraag'), FOR_NEIGHBOUR_PARAM: neighbour_id})}"
+def board_url(slug: str) -> str:
+    """A board's print-friendly page."""
+    return f"/prikborden/{slug}"
+
+
+def board_sheet_pdf_url(slug: str) -> str:
+    """A board's current sheet as A4 PDF (a stable address)."""
+    return f"/api/boards/{slug}/sheet.pdf"

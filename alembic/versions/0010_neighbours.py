@@ -8,7 +8,7 @@ On SQLite the post table is rebuilt to add its foreign keys, which drops the ful
 triggers with the old table: they are recreated (and the index rebuilt) afterwards.
 
 Revision ID: 0010
-Revises: 0008 (the lead re-chains this onto the boards revision 0009 at merge)
+Revises: 0009
 Create Date: 2026-11-28
 """
 
@@ -22,7 +22,7 @@ from alembic import op
 from buuv_app.services import search
 
 revision: str = '0010'
-down_revision: str | None = '0008'
+down_revision: str | None = '0009'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

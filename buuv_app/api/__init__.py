@@ -7,6 +7,7 @@ services/permissions.py itself (tests/security/test_handler_inventory.py holds t
 from starlette.applications import Starlette
 from starlette.routing import Route
 
+from buuv_app.api.boards import board_sheet_pdf, list_boards
 from buuv_app.api.health import health
 from buuv_app.api.photos import photo
 
@@ -14,6 +15,8 @@ from buuv_app.api.photos import photo
 def create_api() -> Starlette:
     return Starlette(routes=[
         Route("/api/health", health, methods=["GET"]),
+        Route("/api/boards", list_boards, methods=["GET"]),
+        Route("/api/boards/{slug}/sheet.pdf", board_sheet_pdf, methods=["GET"]),
         Route("/api/photos/{key}", photo, methods=["GET"]),
         Route("/api/photos/{key}/{size:str}", photo, methods=["GET"]),
     ])

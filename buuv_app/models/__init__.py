@@ -14,6 +14,17 @@ SQLModel.metadata.naming_convention = {
 # ruff: noqa: E402 (the convention must be set before any table is defined)
 
 from buuv_app.models.account import AuthAttempt, AuthSession, TokenPurpose, UserToken
+from buuv_app.models.board import (
+    BOARD_ADDRESS_MAX,
+    BOARD_NAME_MAX,
+    BOARD_PHONE_MAX,
+    BOARD_TEXT_MAX,
+    PAPER_NOTE_MAX,
+    BoardAmbassador,
+    BoardLocation,
+    BoardNeighbourhood,
+    PaperReaction,
+)
 from buuv_app.models.category import Category
 from buuv_app.models.mail import OutboxMail
 from buuv_app.models.messaging import (
@@ -43,6 +54,15 @@ from buuv_app.models.types import UTCDateTime, utcnow
 from buuv_app.models.user import Role, User
 
 __all__ = [
+    "BOARD_ADDRESS_MAX",
+    "BOARD_NAME_MAX",
+    "BOARD_PHONE_MAX",
+    "BOARD_TEXT_MAX",
+    "PAPER_NOTE_MAX",
+    "BoardAmbassador",
+    "BoardLocation",
+    "BoardNeighbourhood",
+    "PaperReaction",
     "MESSAGE_MAX",
     "REPORT_MAX",
     "Block",

@@ -4,6 +4,7 @@ from buuv_app.pages import (
     account,
     ambassador,
     auth,
+    boards,
     browse,
     home,
     invitation,
@@ -16,4 +17,5 @@ from buuv_app.pages import (
     post,
 )
 
-__all__ = ["account", "ambassador", "auth", "browse", "home", "invitation", "legal", "manage", "messages", "neighbourhood", "new_post", "not_found", "post"]
+__all__ = ["account", "ambassador", "auth", "boards", "browse", "home", "invitation", "legal", "manage", "messages",
+           "neighbourhood", "new_post", "not_found", "post"]

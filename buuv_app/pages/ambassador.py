@@ -166,10 +166,12 @@ def _list(items, render, empty: str) -> rx.Component:
 
 
 def board_posts_section() -> rx.Component:
-    """The posts of the board locations this ambassador keeps: a hook for the boards table
-    (services.neighbours.list_board_location_posts), wired at merge."""
+    """The open posts on the board locations this ambassador keeps, and where to record a
+    reaction that came in on paper."""
     return _section(
         "sectie-prikborden", N_("Berichten van mijn prikborden"),
+        rx.link(rx.icon("clipboard-pen", size=18, aria_hidden="true"), " ",
+                t("Reactie via een prikbord vastleggen"), href=routes.PAPER_REACTIONS, size="3"),
         post_list(A.board_posts, _empty(N_("Er zijn nog geen prikborden aan jou gekoppeld."))),
     )
 

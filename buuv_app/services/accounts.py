@@ -24,6 +24,7 @@ from buuv_app.errors import (
 from buuv_app.i18n import N_, gettext
 from buuv_app.models import (
     AuthSession,
+    BoardAmbassador,
     Conversation,
     LiveView,
     Municipality,
@@ -411,6 +412,7 @@ def delete_account(*, session: Session, user: User, password: str) -> None:
     session.exec(delete(UserToken).where(UserToken.user_id == user.id))
     session.exec(delete(AuthSession).where(AuthSession.user_id == user.id))
     session.exec(delete(LiveView).where(LiveView.user_id == user.id))
+    session.exec(delete(BoardAmbassador).where(BoardAmbassador.user_id == user.id))
     if user.email:
         session.exec(delete(OutboxMail).where(OutboxMail.to_address == user.email))
     now = utcnow()

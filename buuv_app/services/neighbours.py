@@ -34,7 +34,7 @@ from buuv_app.models import (
     utcnow,
 )
 from buuv_app.models.neighbour import BOARD_LOCATION_MAX, FIRST_NAME_MAX, PHONE_MAX
-from buuv_app.services import accounts, mail, passwords, permissions, posts, sessions
+from buuv_app.services import accounts, boards, mail, passwords, permissions, posts, sessions
 from buuv_app.services.places import get_neighbourhood_by_slug
 from buuv_app.services.posts import PostSummary
 from buuv_app.settings import get_settings
@@ -440,14 +440,10 @@ def list_waiting_conversations(*, session: Session, actor: User) -> list[Waiting
 
 
 def list_board_location_posts(*, session: Session, actor: User) -> list[PostSummary]:
-    """Open posts for the board locations `actor` keeps.
-
-    A hook: the boards table (issue 6, the board half) arrives at merge; the lead wires this to
-    it there. Until then no ambassador keeps a board, so there is nothing to list.
-    """
+    """Open posts hanging on the board locations `actor` keeps (services.boards)."""
     if not permissions.is_ambassador(actor):
         raise permissions.refuse(actor, "list_board_location_posts")
-    return []
+    return boards.list_posts_on_kept_boards(session=session, user=actor)
 
 
 def dashboard(*, session: Session, actor: User, now: datetime | None = None) -> Dashboard:

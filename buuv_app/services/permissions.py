@@ -14,7 +14,7 @@ from collections.abc import Callable
 from enum import StrEnum
 
 from buuv_app.errors import PermissionDenied
-from buuv_app.models import Neighbour, Neighbourhood, Post, Role, User
+from buuv_app.models import BoardLocation, Neighbour, Neighbourhood, Post, Role, User
 
 log = logging.getLogger("buuv.security")
 
@@ -41,7 +41,8 @@ class Action(StrEnum):
     USE_MESSAGES = "use_messages"                  # reply to posts, your own conversations
     MANAGE_AMBASSADORS = "manage_ambassadors"      # professional: grant/revoke ambassador
     MANAGE_PROFESSIONALS = "manage_professionals"  # admin: grant/revoke professional
-    ACT_AS_AMBASSADOR = "act_as_ambassador"        # register neighbours, post for them
+    ACT_AS_AMBASSADOR = "act_as_ambassador"        # neighbours, posting for them, paper reactions
+    MANAGE_BOARDS = "manage_boards"                # professional: board locations and their figures
 
 
 def is_member(user: User | None) -> bool:
@@ -57,7 +58,8 @@ def is_admin(user: User | None) -> bool:
 
 
 def is_ambassador(user: User | None) -> bool:
-    """Ambassadors, and professionals and admins, who may do what an ambassador does."""
+    """Ambassadors, and the professionals and admins above them, may do ambassador work; which
+    neighbours or boards is checked per object by the services."""
     return is_member(user) and user.role in (Role.AMBASSADOR.value, Role.PROFESSIONAL.value, Role.ADMIN.value)
 
 
@@ -68,6 +70,7 @@ RULES: dict[Action, Callable[[User | None], bool]] = {
     Action.MANAGE_AMBASSADORS: is_professional,
     Action.MANAGE_PROFESSIONALS: is_admin,
     Action.ACT_AS_AMBASSADOR: is_ambassador,
+    Action.MANAGE_BOARDS: is_professional,
 }
 
 
@@ -133,3 +136,23 @@ def can_see_neighbour(user: User | None, neighbour: Neighbour, municipality_id: 
 def check_can_see_neighbour(user: User | None, neighbour: Neighbour, municipality_id: int | None) -> None:
     if not can_see_neighbour(user, neighbour, municipality_id):
         raise refuse(user, "see_neighbour", f"neighbour={neighbour.id}")
+
+
+def can_manage_board(user: User | None, board: BoardLocation) -> bool:
+    """Professionals edit the boards of their own municipality."""
+    return is_professional(user) and board.municipality_id == user.municipality_id
+
+
+def check_can_manage_board(user: User | None, board: BoardLocation) -> None:
+    if not can_manage_board(user, board):
+        raise refuse(user, "manage_board", f"board={board.id}")
+
+
+def can_record_paper_reaction(user: User | None, board: BoardLocation, keeper_ids: set[int]) -> bool:
+    """A reaction that came in through a board is recorded by an ambassador who keeps that board,
+    or by a professional of its municipality (who coaches them and stands in for them)."""
+    if not is_member(user):
+        return False
+    if user.role == Role.AMBASSADOR.value:
+        return user.id in keeper_ids
+    return can_manage_board(user, board)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, delete, select
 
 from buuv_app.errors import NotFound, ValidationError
 from buuv_app.i18n import N_
-from buuv_app.models import Municipality, Neighbourhood, Role, User, utcnow
+from buuv_app.models import BoardAmbassador, Municipality, Neighbourhood, Role, User, utcnow
 from buuv_app.services import permissions
 from buuv_app.services.accounts import get_user_by_email, normalize_email
 
@@ -79,6 +79,9 @@ def set_role(
         target.municipality_id = municipality.id
     else:
         target.municipality_id = None
+    if role != Role.AMBASSADOR.value:
+        # No longer an ambassador: no longer keeps any board either.
+        session.exec(delete(BoardAmbassador).where(BoardAmbassador.user_id == target.id))
     target.role = role
     target.updated_at = utcnow()
     session.add(target)

@@ -1,4 +1,5 @@
-"""Reference data (towns, wijken, categories) and the demo posts, from buuv_app/seed/*.toml."""
+"""Reference data (towns, wijken, categories), the sample board locations and the demo posts,
+from buuv_app/seed/*.toml."""
 
 from __future__ import annotations
 
@@ -12,7 +13,16 @@ from pathlib import Path
 from sqlmodel import Session, func, select
 
 from buuv_app.errors import PermissionDenied
-from buuv_app.models import Category, Municipality, Neighbourhood, Post, User, utcnow
+from buuv_app.models import (
+    BoardLocation,
+    BoardNeighbourhood,
+    Category,
+    Municipality,
+    Neighbourhood,
+    Post,
+    User,
+    utcnow,
+)
 from buuv_app.services.posts import create_post
 
 SEED_DIR = Path(__file__).resolve().parent.parent / "seed"
@@ -35,6 +45,7 @@ class SeedReport:
     municipalities: int = 0
     neighbourhoods: int = 0
     categories: int = 0
+    sample_boards: int = 0  # board locations added this time (existing ones are left as they are)
     demo_users: int = 0
     demo_posts: int = 0
 
@@ -77,7 +88,35 @@ def load_reference_data(*, session: Session) -> SeedReport:
         session.add(category)
         report.categories += 1
     session.commit()
+    report.sample_boards = load_sample_boards(session=session)
     return report
+
+
+def load_sample_boards(*, session: Session) -> int:
+    """Add the sample board locations whose slug is not there yet; returns how many were added.
+
+    Unlike towns and categories, boards belong to the professionals once seeded: an existing
+    board is never changed here, so their edits (and a sample made real) survive every start.
+    """
+    towns = {m.slug: m.id for m in session.exec(select(Municipality)).all()}
+    wijken = {n.slug: n.id for n in session.exec(select(Neighbourhood)).all()}
+    existing = set(session.exec(select(BoardLocation.slug)).all())
+    added = 0
+    for data in _read("boards.toml")["board"]:
+        if data["slug"] in existing:
+            continue
+        board = BoardLocation(
+            slug=data["slug"], name=data["name"], address=data["address"],
+            municipality_id=towns[data["municipality"]], opening_hours=data.get("opening_hours", ""),
+            desk_text=data.get("desk_text", ""), phone=data.get("phone", ""), is_sample=True,
+        )
+        session.add(board)
+        session.flush()
+        for name in dict.fromkeys(data["wijken"]):
+            session.add(BoardNeighbourhood(board_id=board.id, neighbourhood_id=wijken[slugify(name)]))
+        added += 1
+    session.commit()
+    return added
 
 
 def load_demo_data(*, session: Session, environment: str) -> SeedReport:

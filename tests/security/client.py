@@ -41,17 +41,19 @@ class HostileClient:
             f"{ws_url}/_event/?EIO=4&transport=websocket&token={self.token}",
             headers={"X-Forwarded-For": self.forwarded_for},
         )
-        # Join the namespace without waiting for the server's opening frame: simple_websocket's
-        # client leaves a frame that arrived with the handshake unread until more data comes (the
-        # next ping, 25 s later), so waiting for it first timed out now and then.
+        # Ask for the namespace at once, before the server's open packet ("0{...}") is read:
+        # simple_websocket's client takes only the upgrade response from its first read, so an
+        # open packet that arrived in the same TCP segment waits, unseen, for the next bytes
+        # from the server, which sends nothing more until we speak (a 10 s stall that came and
+        # went with the machine's load). The answer to this request brings both.
         self.ws.send(f"40{NAMESPACE},")
-        deadline = time.monotonic() + 10
         opened = False
+        deadline = time.monotonic() + 10
         while time.monotonic() < deadline:
-            frame = self._receive(10)
+            frame = self._receive(max(0.1, deadline - time.monotonic()))
             opened = opened or frame.startswith("0")
             if frame.startswith(f"40{NAMESPACE}"):
-                assert opened, "the namespace connected before the Engine.IO opening frame"
+                assert opened, "the namespace connected before the Engine.IO connection opened"
                 return
         raise AssertionError("the namespace did not connect")
 

@@ -280,6 +280,24 @@ def test_the_dashboard_lists_open_and_expiring_posts_for_my_neighbours(session, 
     assert len(neighbours.dashboard(session=session, actor=people["professional"]).municipality_neighbours) == 2
 
 
+def test_the_dashboard_shows_the_open_posts_on_the_boards_i_keep(session, people, place):
+    from buuv_app.models import BoardAmbassador, BoardLocation, BoardNeighbourhood
+
+    board = BoardLocation(slug="bieb-merenwijk", name="Bibliotheek Merenwijk", address="Kaarsenmakerstraat 1",
+                          municipality_id=place["leiden"].id)
+    session.add(board)
+    session.commit()
+    session.add_all([BoardNeighbourhood(board_id=board.id, neighbourhood_id=place["merenwijk"].id),
+                     BoardAmbassador(board_id=board.id, user_id=people["anna"].id)])
+    session.commit()
+    on_board = posts.create_post(session=session, author=people["resident"], kind="offer", title="Ik lees voor",
+                                 body="Op dinsdag.", category_slug="boodschappen", neighbourhood_slug="merenwijk")
+    posts.create_post(session=session, author=people["resident"], kind="offer", title="Elders",
+                      body="In Leiderdorp.", category_slug="boodschappen", neighbourhood_slug="oude-dorp")
+    assert [p.id for p in neighbours.dashboard(session=session, actor=people["anna"]).board_posts] == [on_board.id]
+    assert neighbours.dashboard(session=session, actor=people["bert"]).board_posts == []  # keeps no board
+
+
 # --- an account of their own ----------------------------------------------------------------
 
 def _invitation_token(session, to: str) -> str:

@@ -1,0 +1,63 @@
+"""GET /api/boards and /api/boards/<slug>/sheet.pdf: the board locations and their current sheets.
+
+Stable addresses for printing and for other sites: public, and only public data (a sheet holds
+posts visible to everyone, never members-only ones; no ambassador is named).
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from buuv_app import routes
+from buuv_app.db import session_scope
+from buuv_app.i18n import normalize_locale
+from buuv_app.printing.sheet import render_sheet_pdf, sheet_filename
+from buuv_app.services import boards
+from buuv_app.services.permissions import public
+
+
+def _listing() -> list[dict]:
+    with session_scope() as session:
+        infos = boards.list_boards(session=session)
+    return [
+        {
+            "slug": board.slug,
+            "name": board.name,
+            "municipality": board.municipality_name,
+            "address": board.address,
+            "opening_hours": board.opening_hours,
+            "is_sample": board.is_sample,
+            "neighbourhoods": [{"slug": n.slug, "name": n.name} for n in board.neighbourhoods],
+            "sheet_pdf": routes.board_sheet_pdf_url(board.slug),
+            "sheet_page": routes.board_url(board.slug),
+        }
+        for board in infos
+    ]
+
+
+@public
+async def list_boards(_request: Request) -> JSONResponse:
+    return JSONResponse(await asyncio.to_thread(_listing), headers={"Cache-Control": "no-cache"})
+
+
+def _pdf(slug: str, locale: str) -> bytes | None:
+    with session_scope() as session:
+        sheet = boards.get_sheet(session=session, slug=slug)
+    return render_sheet_pdf(sheet, locale) if sheet is not None else None
+
+
+@public
+async def board_sheet_pdf(request: Request) -> Response:
+    """The sheet as it is now. `?lang=en` prints it in English."""
+    slug = request.path_params["slug"]
+    data = await asyncio.to_thread(_pdf, slug, normalize_locale(request.query_params.get("lang")))
+    if data is None:
+        return JSONResponse({"error": "unknown board"}, status_code=404)
+    return Response(data, media_type="application/pdf", headers={
+        "Content-Disposition": f'inline; filename="{sheet_filename(slug)}"',
+        "Cache-Control": "no-cache",
+        "X-Content-Type-Options": "nosniff",
+    })

@@ -1,0 +1,1 @@
+"""Printable output: the A4 sheets for the paper boards (prikborden)."""

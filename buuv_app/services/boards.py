@@ -1,0 +1,434 @@
+"""Board locations (prikborden): the public list, each board's sheet of open posts, editing by
+professionals, reactions that came in on paper, and the figures per board.
+
+Who may do what (checked here, whatever the caller):
+- everyone reads the list of boards and their sheets (only posts visible to everyone);
+- professionals edit the boards of their own municipality and assign its ambassadors to them,
+  and see the figures of those boards;
+- a paper reaction is recorded by an ambassador who keeps that board, or by a professional of
+  the board's municipality (they coach the ambassadors and stand in for them).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlmodel import Session, col, delete, func, select
+
+from buuv_app import routes
+from buuv_app.errors import NotFound, ValidationError
+from buuv_app.i18n import N_
+from buuv_app.models import (
+    BOARD_ADDRESS_MAX,
+    BOARD_NAME_MAX,
+    BOARD_TEXT_MAX,
+    PAPER_NOTE_MAX,
+    BoardAmbassador,
+    BoardLocation,
+    BoardNeighbourhood,
+    Municipality,
+    Neighbourhood,
+    PaperReaction,
+    Post,
+    PostStatus,
+    Role,
+    User,
+    Visibility,
+    utcnow,
+)
+from buuv_app.services import codes, permissions, posts
+from buuv_app.services.posts import PostFilter, PostSummary
+from buuv_app.settings import get_settings
+
+# A sheet lists at most this many posts; the rest is online (the sheet says how many).
+MAX_SHEET_POSTS = 300
+SLUG_MAX = 80
+PHONE = re.compile(r"^\+?[0-9 ()\-]{10,20}$")
+
+
+@dataclass(frozen=True)
+class NeighbourhoodRef:
+    slug: str
+    name: str
+
+
+@dataclass(frozen=True)
+class BoardInfo:
+    """What anyone may know about a board: where it is and how to answer without internet."""
+
+    id: int
+    slug: str
+    name: str
+    address: str
+    municipality_slug: str
+    municipality_name: str
+    opening_hours: str
+    desk_text: str
+    phone: str
+    is_sample: bool
+    neighbourhoods: tuple[NeighbourhoodRef, ...] = ()
+
+
+@dataclass(frozen=True)
+class SheetPost:
+    """One card on a printed sheet: only what a post's public page shows."""
+
+    id: int
+    kind: str
+    title: str
+    excerpt: str
+    category_slug: str
+    category_name_nl: str
+    category_name_en: str
+    category_icon: str
+    neighbourhood_name: str
+    code: str  # as printed: BUUV-7K3FQ
+    url: str  # the post's public page, for the QR code
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class BoardSheet:
+    board: BoardInfo
+    posts: list[SheetPost]
+    more: int  # open posts beyond the sheet's limit (to be found online)
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class AmbassadorRef:
+    id: int
+    display_name: str
+
+
+@dataclass(frozen=True)
+class BoardStats:
+    posts_on_sheet: int  # open posts the sheet shows right now
+    paper_reactions: int  # reactions recorded through this board, ever
+    matches_after_paper: int  # posts with a paper reaction here that were matched after it
+
+
+@dataclass(frozen=True)
+class ManagedBoard:
+    """A board as its professionals see it: with its ambassadors and figures."""
+
+    info: BoardInfo
+    ambassadors: tuple[AmbassadorRef, ...] = ()
+    stats: BoardStats = field(default_factory=lambda: BoardStats(0, 0, 0))
+
+
+# --- reading (public) ------------------------------------------------------------------------
+
+def _infos(session: Session, boards: list[BoardLocation]) -> list[BoardInfo]:
+    ids = [b.id for b in boards]
+    links: dict[int, list[NeighbourhoodRef]] = {board_id: [] for board_id in ids}
+    if ids:
+        rows = session.exec(
+            select(BoardNeighbourhood.board_id, Neighbourhood.slug, Neighbourhood.name)
+            .join(Neighbourhood, BoardNeighbourhood.neighbourhood_id == Neighbourhood.id)
+            .where(col(BoardNeighbourhood.board_id).in_(ids))
+            .order_by(Neighbourhood.sort_order, Neighbourhood.id)
+        ).all()
+        for board_id, slug, name in rows:
+            links[board_id].append(NeighbourhoodRef(slug=slug, name=name))
+    towns = {m.id: m for m in session.exec(select(Municipality)).all()}
+    return [
+        BoardInfo(
+            id=b.id, slug=b.slug, name=b.name, address=b.address,
+            municipality_slug=towns[b.municipality_id].slug, municipality_name=towns[b.municipality_id].name,
+            opening_hours=b.opening_hours, desk_text=b.desk_text, phone=b.phone, is_sample=b.is_sample,
+            neighbourhoods=tuple(links[b.id]),
+        )
+        for b in boards
+    ]
+
+
+def _ordered(query):
+    return query.order_by(BoardLocation.municipality_id, BoardLocation.name, BoardLocation.id)
+
+
+def list_boards(*, session: Session) -> list[BoardInfo]:
+    """Every board, by town and name."""
+    return _infos(session, list(session.exec(_ordered(select(BoardLocation))).all()))
+
+
+def _board_by_slug(session: Session, slug: object) -> BoardLocation | None:
+    if not isinstance(slug, str) or not slug or len(slug) > SLUG_MAX:
+        return None
+    return session.exec(select(BoardLocation).where(BoardLocation.slug == slug)).first()
+
+
+def get_board(*, session: Session, slug: str) -> BoardInfo | None:
+    board = _board_by_slug(session, slug)
+    return _infos(session, [board])[0] if board else None
+
+
+def _neighbourhood_ids(session: Session, board_id: int) -> list[int]:
+    return list(session.exec(select(BoardNeighbourhood.neighbourhood_id)
+                             .where(BoardNeighbourhood.board_id == board_id)).all())
+
+
+def post_public_url(post_id: int) -> str:
+    """The address a QR code on paper leads to: the post's own page."""
+    return f"{get_settings().public_url.rstrip('/')}{routes.post_url(post_id)}"
+
+
+def _sheet_post(summary: PostSummary) -> SheetPost:
+    return SheetPost(
+        id=summary.id, kind=summary.kind, title=summary.title, excerpt=summary.excerpt,
+        category_slug=summary.category_slug, category_name_nl=summary.category_name_nl,
+        category_name_en=summary.category_name_en, category_icon=summary.category_icon,
+        neighbourhood_name=summary.neighbourhood_name, code=codes.display(summary.short_code),
+        url=post_public_url(summary.id), created_at=summary.created_at,
+    )
+
+
+def get_sheet(
+    *, session: Session, slug: str, now: datetime | None = None, limit: int = MAX_SHEET_POSTS,
+) -> BoardSheet | None:
+    """The board and the open posts of the wijken it covers, newest first (ties by id: the same
+    database gives the same sheet). Only posts visible to everyone: paper is public."""
+    board = _board_by_slug(session, slug)
+    if board is None:
+        return None
+    now = now or utcnow()
+    ids = tuple(_neighbourhood_ids(session, board.id))
+    items: list[PostSummary] = []
+    more = 0
+    if ids:  # no wijken means no posts (an empty filter would mean all of them)
+        filters = PostFilter(neighbourhood_ids=ids)
+        page = posts.browse(session=session, viewer=None, filters=filters, limit=limit, now=now)
+        items = page.items
+        if page.next_cursor is not None:
+            more = posts.count(session=session, viewer=None, filters=filters, now=now).total - len(items)
+    return BoardSheet(board=_infos(session, [board])[0], posts=[_sheet_post(p) for p in items], more=more,
+                      updated_at=now)
+
+
+# --- professionals: edit boards, see their figures -------------------------------------------
+
+def _require_professional(actor: User | None, what: str) -> User:
+    if not permissions.is_professional(actor):
+        raise permissions.refuse(actor, what)
+    return actor
+
+
+def list_assignable_ambassadors(*, session: Session, actor: User) -> list[AmbassadorRef]:
+    """The active ambassadors living in the professional's municipality (as on /beheer/ambassadeurs)."""
+    _require_professional(actor, "list_board_ambassadors")
+    users = session.exec(
+        select(User).join(Neighbourhood, User.home_neighbourhood_id == Neighbourhood.id)
+        .where(User.role == Role.AMBASSADOR.value, Neighbourhood.municipality_id == actor.municipality_id)
+        .order_by(col(User.display_name), col(User.id))
+    ).all()
+    return [AmbassadorRef(id=u.id, display_name=u.display_name) for u in users if u.is_active]
+
+
+def list_board_wijken(*, session: Session, actor: User) -> list[NeighbourhoodRef]:
+    """The wijken of the professional's municipality, in the usual order: what a board may cover."""
+    _require_professional(actor, "list_board_wijken")
+    rows = session.exec(select(Neighbourhood.slug, Neighbourhood.name)
+                        .where(Neighbourhood.municipality_id == actor.municipality_id)
+                        .order_by(Neighbourhood.sort_order, Neighbourhood.id)).all()
+    return [NeighbourhoodRef(slug=slug, name=name) for slug, name in rows]
+
+
+def _keepers(session: Session, board_ids: list[int]) -> dict[int, list[AmbassadorRef]]:
+    keepers: dict[int, list[AmbassadorRef]] = {board_id: [] for board_id in board_ids}
+    if board_ids:
+        rows = session.exec(
+            select(BoardAmbassador.board_id, User)
+            .join(User, BoardAmbassador.user_id == User.id)
+            .where(col(BoardAmbassador.board_id).in_(board_ids), User.role == Role.AMBASSADOR.value)
+            .order_by(col(User.display_name), col(User.id))
+        ).all()
+        for board_id, user in rows:
+            if user.is_active:
+                keepers[board_id].append(AmbassadorRef(id=user.id, display_name=user.display_name))
+    return keepers
+
+
+def board_stats(*, session: Session, board_id: int, now: datetime | None = None) -> BoardStats:
+    """The figures of one board (callers check who may see them)."""
+    now = now or utcnow()
+    ids = _neighbourhood_ids(session, board_id)
+    on_sheet = session.exec(
+        select(func.count()).select_from(Post).where(
+            col(Post.neighbourhood_id).in_(ids or [-1]), col(Post.status).in_(posts.VISIBLE_STATUSES),
+            Post.visibility == Visibility.EVERYONE.value, Post.expires_at > now)
+    ).one()
+    reactions = session.exec(
+        select(func.count()).select_from(PaperReaction).where(PaperReaction.board_id == board_id)).one()
+    matches = session.exec(
+        select(func.count(sa.distinct(Post.id))).select_from(PaperReaction)
+        .join(Post, PaperReaction.post_id == Post.id)
+        .where(PaperReaction.board_id == board_id, Post.status == PostStatus.MATCHED.value,
+               Post.matched_at >= PaperReaction.created_at)
+    ).one()
+    return BoardStats(posts_on_sheet=on_sheet, paper_reactions=reactions, matches_after_paper=matches)
+
+
+def list_managed_boards(*, session: Session, actor: User, now: datetime | None = None) -> list[ManagedBoard]:
+    """The boards of the professional's municipality, with their ambassadors and figures."""
+    _require_professional(actor, "list_managed_boards")
+    boards = list(session.exec(_ordered(
+        select(BoardLocation).where(BoardLocation.municipality_id == actor.municipality_id))).all())
+    keepers = _keepers(session, [b.id for b in boards])
+    return [
+        ManagedBoard(info=info, ambassadors=tuple(keepers[info.id]),
+                     stats=board_stats(session=session, board_id=info.id, now=now))
+        for info in _infos(session, boards)
+    ]
+
+
+def _clean_text(raw: object, field_name: str, max_length: int, *, required: bool = False,
+                missing: str = "") -> str:
+    text = " ".join(raw.split()) if isinstance(raw, str) else ""
+    if required and not text:
+        raise ValidationError(field_name, missing)
+    if len(text) > max_length:
+        raise ValidationError(field_name, N_("Dit veld mag hoogstens {max} tekens lang zijn."), max=max_length)
+    return text
+
+
+def _clean_phone(raw: object) -> str:
+    phone = " ".join(raw.split()) if isinstance(raw, str) else ""
+    if phone and (not PHONE.match(phone) or sum(ch.isdigit() for ch in phone) < 10):
+        raise ValidationError("phone", N_("Vul een telefoonnummer in zoals 071 123 45 67, of laat het leeg."))
+    return phone
+
+
+def _unique_slug(session: Session, name: str) -> str:
+    from buuv_app.services.seed import slugify
+
+    base = (slugify(name) or "prikbord")[: SLUG_MAX - 4].strip("-")
+    slug, n = base, 2
+    while session.exec(select(BoardLocation.id).where(BoardLocation.slug == slug)).first() is not None:
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def save_board(
+    *, session: Session, actor: User, slug: str | None, name: str, address: str, opening_hours: str = "",
+    desk_text: str = "", phone: str = "", is_sample: bool = False,
+    neighbourhood_slugs: list[str] | tuple[str, ...] = (), ambassador_ids: list[int] | tuple[int, ...] = (),
+) -> BoardLocation:
+    """Change a board of your municipality (`slug` given) or add one (`slug` None), with the wijken
+    it covers and the ambassadors who keep it. All or nothing: a refusal changes nothing."""
+    if slug is None:
+        _require_professional(actor, "create_board")
+        board = BoardLocation(slug="", name="", address="", municipality_id=actor.municipality_id)
+    else:
+        board = _board_by_slug(session, slug)
+        if board is None:
+            raise NotFound("board")
+        permissions.check_can_manage_board(actor, board)
+    clean_name = _clean_text(name, "name", BOARD_NAME_MAX, required=True,
+                             missing=N_("Geef het prikbord een naam."))
+    clean_address = _clean_text(address, "address", BOARD_ADDRESS_MAX, required=True,
+                                missing=N_("Vul het adres in, zodat buren het prikbord kunnen vinden."))
+    hours = _clean_text(opening_hours, "opening_hours", BOARD_TEXT_MAX)
+    desk = _clean_text(desk_text, "desk_text", BOARD_TEXT_MAX)
+    clean_phone = _clean_phone(phone)
+    if not desk and not clean_phone:
+        raise ValidationError("desk_text", N_("Vertel hoe buren zonder internet kunnen reageren: aan de balie, "
+                                              "of via een telefoonnummer."))
+
+    wanted_slugs = {s for s in neighbourhood_slugs if isinstance(s, str)}
+    wijken = session.exec(select(Neighbourhood).where(col(Neighbourhood.slug).in_(wanted_slugs or [""]))).all()
+    if not wijken:
+        raise ValidationError("neighbourhoods", N_("Kies minstens één wijk waarvan de berichten op dit prikbord komen."))
+    if len(wijken) != len(wanted_slugs) or any(n.municipality_id != actor.municipality_id for n in wijken):
+        raise ValidationError("neighbourhoods", N_("Kies alleen wijken uit je eigen gemeente."))
+
+    assignable = {a.id for a in list_assignable_ambassadors(session=session, actor=actor)}
+    wanted_keepers = {i for i in ambassador_ids if isinstance(i, int) and not isinstance(i, bool)}
+    if len(wanted_keepers) != len(ambassador_ids) or not wanted_keepers <= assignable:
+        raise ValidationError("ambassadors", N_("Kies alleen ambassadeurs uit je eigen gemeente."))
+
+    now = utcnow()
+    if slug is None:
+        board.slug = _unique_slug(session, clean_name)
+        board.created_at = now
+    board.name, board.address, board.opening_hours = clean_name, clean_address, hours
+    board.desk_text, board.phone, board.is_sample = desk, clean_phone, bool(is_sample)
+    board.updated_at = now
+    session.add(board)
+    session.flush()
+    session.exec(delete(BoardNeighbourhood).where(BoardNeighbourhood.board_id == board.id))
+    session.exec(delete(BoardAmbassador).where(BoardAmbassador.board_id == board.id))
+    session.add_all([BoardNeighbourhood(board_id=board.id, neighbourhood_id=n.id) for n in wijken])
+    session.add_all([BoardAmbassador(board_id=board.id, user_id=i) for i in sorted(wanted_keepers)])
+    session.commit()
+    session.refresh(board)
+    return board
+
+
+# --- ambassadors: paper back online ----------------------------------------------------------
+
+def _keeper_ids(session: Session, board_id: int) -> set[int]:
+    return set(session.exec(select(BoardAmbassador.user_id).where(BoardAmbassador.board_id == board_id)).all())
+
+
+def list_boards_kept_by(*, session: Session, user: User) -> list[BoardInfo]:
+    """The boards an ambassador keeps (for the ambassador dashboard as well)."""
+    if not permissions.is_member(user) or user.role != Role.AMBASSADOR.value:
+        return []
+    boards = session.exec(_ordered(
+        select(BoardLocation).join(BoardAmbassador, BoardAmbassador.board_id == BoardLocation.id)
+        .where(BoardAmbassador.user_id == user.id))).all()
+    return _infos(session, list(boards))
+
+
+def list_reaction_boards(*, session: Session, actor: User) -> list[BoardInfo]:
+    """The boards `actor` may record paper reactions for: the ones they keep (ambassadors), or
+    every board of their municipality (professionals)."""
+    if permissions.is_professional(actor):
+        return _infos(session, list(session.exec(_ordered(
+            select(BoardLocation).where(BoardLocation.municipality_id == actor.municipality_id))).all()))
+    return list_boards_kept_by(session=session, user=actor)
+
+
+def record_paper_reaction(
+    *, session: Session, actor: User, board_slug: str, code: str, note: str = "",
+) -> PaperReaction:
+    """"Reactie via prikbord <locatie>": someone answered the post with `code` on paper or by
+    phone. Stored with who recorded it; an open post moves on to "in contact"."""
+    board = _board_by_slug(session, board_slug)
+    if board is None:
+        raise NotFound("board")
+    if not permissions.can_record_paper_reaction(actor, board, _keeper_ids(session, board.id)):
+        raise permissions.refuse(actor, "record_paper_reaction", f"board={board.id}")
+    parsed = codes.parse(code if isinstance(code, str) else "")
+    post = session.exec(select(Post).where(Post.short_code == parsed)).first() if parsed else None
+    if post is None:
+        raise ValidationError("code", N_("Deze code kennen we niet. Kijk of je hem goed hebt overgenomen, zoals BUUV-7K3FQ."))
+    if post.visibility != Visibility.EVERYONE.value or post.neighbourhood_id not in _neighbourhood_ids(session, board.id):
+        raise ValidationError("code", N_("Dit bericht hangt niet op dit prikbord."))
+    if post.status not in posts.VISIBLE_STATUSES or post.expires_at <= utcnow():
+        raise ValidationError("code", N_("Dit bericht is afgerond of verlopen; een reactie kan niet meer."))
+    text = (note if isinstance(note, str) else "").strip()
+    if len(text) > PAPER_NOTE_MAX:
+        raise ValidationError("note", N_("De notitie mag hoogstens {max} tekens lang zijn."), max=PAPER_NOTE_MAX)
+    reaction = PaperReaction(post_id=post.id, board_id=board.id, recorded_by_id=actor.id, note=text or None)
+    session.add(reaction)
+    if post.status == PostStatus.OPEN.value:
+        post.status = PostStatus.IN_CONTACT.value
+        session.add(post)
+    session.commit()
+    session.refresh(reaction)
+    return reaction
+
+
+def list_posts_on_kept_boards(*, session: Session, user: User, limit: int = 20) -> list[PostSummary]:
+    """Open posts hanging on the boards an ambassador keeps, newest first (dashboard hook)."""
+    ids: set[int] = set()
+    for board in list_boards_kept_by(session=session, user=user):
+        ids.update(_neighbourhood_ids(session, board.id))
+    if not ids:
+        return []
+    return posts.browse(session=session, viewer=None, filters=PostFilter(neighbourhood_ids=tuple(sorted(ids))),
+                        limit=limit).items
