@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 
 import reflex as rx
@@ -212,8 +213,10 @@ def page(route: str, title: str, on_load=None) -> Callable[[Callable[[], rx.Comp
         def wrapped() -> rx.Component:
             return shell(content())
 
-        wrapped.__name__ = content.__name__
-        wrapped.__doc__ = content.__doc__
+        # The page's own module, not this one: Reflex writes a page's compiled components beside
+        # the module its function comes from, so each page gets its own JavaScript chunk instead
+        # of every page sharing one big layout chunk that the first visit must load.
+        functools.update_wrapper(wrapped, content)
         # Every page first refreshes who is logged in (for the header), then loads its own data.
         loads = on_load if isinstance(on_load, list) else [on_load] if on_load is not None else []
         return rx.page(
