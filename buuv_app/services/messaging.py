@@ -303,6 +303,44 @@ def open_conversation(*, session: Session, user: User, conversation_id: int, aft
     )
 
 
+def new_messages(*, session: Session, user: User, conversation_id: int, after_id: int) -> list[MessageView]:
+    """Only the messages after `after_id` (marked read for `user`): what an open conversation needs
+    when a message arrives or was sent, without the rest of open_conversation's view."""
+    conversation = _participant(session, user, conversation_id)
+    rows = session.exec(select(Message).where(
+        Message.conversation_id == conversation.id, Message.id > after_id).order_by(col(Message.id))).all()
+    if not rows:
+        return []
+    other_id = _other(conversation, user)
+    names = {user.id: user.display_name}
+    if any(m.sender_id == other_id for m in rows):
+        names[other_id] = _display_name(session.get(User, other_id))
+    _mark_read(session, conversation.id, user.id, rows[-1].id)
+    return [MessageView(id=m.id, mine=m.sender_id == user.id, sender_name=names.get(m.sender_id, DELETED_NAME),
+                        body=m.body, created_at=m.created_at) for m in rows]
+
+
+def unread_messages(*, session: Session, user: User, conversation_id: int, limit: int = 50) -> list[MessageView]:
+    """The messages of a conversation after the last one `user` read (at most `limit`, the newest)."""
+    conversation = _participant(session, user, conversation_id)
+    read = session.get(ConversationRead, (conversation.id, user.id))
+    rows = list(reversed(session.exec(select(Message).where(
+        Message.conversation_id == conversation.id,
+        Message.id > (read.last_read_message_id if read else 0)).order_by(col(Message.id).desc()).limit(limit)).all()))
+    other_id = _other(conversation, user)
+    names = {user.id: user.display_name}
+    if any(m.sender_id == other_id for m in rows):
+        names[other_id] = _display_name(session.get(User, other_id))
+    return [MessageView(id=m.id, mine=m.sender_id == user.id, sender_name=names.get(m.sender_id, DELETED_NAME),
+                        body=m.body, created_at=m.created_at) for m in rows]
+
+
+def mark_read(*, session: Session, user: User, conversation_id: int, message_id: int) -> None:
+    """`user` has seen the conversation up to `message_id`."""
+    conversation = _participant(session, user, conversation_id)
+    _mark_read(session, conversation.id, user.id, message_id)
+
+
 def _unread_counts(session: Session, user_id: int):
     last_read = (select(ConversationRead.last_read_message_id)
                  .where(ConversationRead.conversation_id == Message.conversation_id,

@@ -99,45 +99,52 @@ class InboxState(AppState):
         self.loaded = True
 
 
-def _news_for(recipient: User, conversation_id: int, after_id: int | None):
-    """Blocking: the messages after `after_id` (none when the conversation is not open, marked read
-    when it is) and the recipient's unread total."""
+def _news_for(recipient_id: int, conversation_id: int, exclude: str):
+    """Blocking, one trip to the database for a push: the recipient's open tabs, the messages of
+    this conversation they have not read yet, and their unread total."""
     with session_scope() as session:
-        shown = [] if after_id is None else messaging.open_conversation(
-            session=session, user=recipient, conversation_id=conversation_id, after_id=after_id).messages
-        return shown, messaging.unread_total(session=session, user=recipient)
+        recipient = session.get(User, recipient_id)
+        if recipient is None:
+            return None, [], [], 0
+        views = [(t, c) for t, c in messaging.live_views(session=session, user_id=recipient_id) if t != exclude]
+        if not views:
+            return recipient, [], [], 0
+        news = messaging.unread_messages(session=session, user=recipient, conversation_id=conversation_id)
+        return recipient, views, news, messaging.unread_total(session=session, user=recipient)
+
+
+def _mark_read(recipient: User, conversation_id: int, message_id: int) -> None:
+    with session_scope() as session:
+        messaging.mark_read(session=session, user=recipient, conversation_id=conversation_id, message_id=message_id)
 
 
 async def push_new_messages(recipient_id: int, conversation_id: int, exclude: str = "") -> None:
     """Deliver at once to the recipient's open tabs: the conversation if it is open there, and the
     badge everywhere. Reflex routes each update to whichever worker holds that tab's connection
-    (over Redis when there are several); the watchers' polling only catches what this misses."""
-    def load():
-        with session_scope() as session:
-            recipient = session.get(User, recipient_id)
-            views = messaging.live_views(session=session, user_id=recipient_id) if recipient else []
-            return recipient, views
-
-    recipient, views = await asyncio.to_thread(load)
+    (over Redis when there are several); the watchers' polling only catches what this misses.
+    The database is read before any tab's state is locked, so a push holds each lock only briefly."""
+    recipient, views, news, unread = await asyncio.to_thread(_news_for, recipient_id, conversation_id, exclude)
     if recipient is None or not views:
         return
+    unread_elsewhere = unread - sum(1 for m in news if not m.mine)
     app = RegistrationContext.get().app
+    seen = False
     for token, open_conversation in views:
-        if token == exclude:
-            continue
         try:
             async with app.modify_state(rx.BaseStateToken(ident=token, cls=ConversationState)) as root:
                 conversation = await root.get_state(ConversationState)
                 showing = open_conversation == conversation_id and conversation.conversation_id == conversation_id
-                shown, unread = await asyncio.to_thread(
-                    _news_for, recipient, conversation_id, conversation._last_id if showing else None)
-                if shown:
-                    conversation._append(shown)
+                if showing and news:
+                    conversation._append(news)
+                    seen = True
                 app_state = await root.get_state(AppState)
-                if app_state.unread_count != unread:
-                    app_state.unread_count = unread
+                count = unread_elsewhere if showing else unread
+                if app_state.unread_count != count:
+                    app_state.unread_count = count
         except Exception:  # noqa: BLE001 (a closed tab or a stale token: the next one still gets it)
             log.warning("push to tab %s failed", token[:8], exc_info=True)
+    if seen:  # shown in an open conversation: read (after the tabs had it, off the delivery path)
+        await asyncio.to_thread(_mark_read, recipient, conversation_id, news[-1].id)
 
 
 @dataclass
@@ -168,8 +175,8 @@ def _store_messages(user: User, items: list[dict], open_id: int, last_id: int) -
                 outcome.error = error
             outcomes.append(outcome)
         if open_id and any(o.error is None and o.conversation_id == open_id for o in outcomes):
-            view = messaging.open_conversation(session=session, user=user, conversation_id=open_id, after_id=last_id)
-            outcomes[-1].shown = view.messages
+            outcomes[-1].shown = messaging.new_messages(session=session, user=user, conversation_id=open_id,
+                                                        after_id=last_id)
     return outcomes
 
 

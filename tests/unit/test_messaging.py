@@ -63,6 +63,24 @@ def test_both_sides_see_the_messages_and_unread_counts_follow_reading(session, t
     assert messaging.unread_total(session=session, user=talk["author"]) == 0
 
 
+def test_what_a_push_delivers_is_what_the_recipient_has_not_read_and_reading_it_clears_the_badge(session, talk):
+    conversation_id = talk["conversation"].id
+    send(session, talk, text="Ik kan vrijdag!", client_id="device-00000001")
+    messaging.open_conversation(session=session, user=talk["author"], conversation_id=conversation_id)  # read
+    send(session, talk, text="Om tien uur?", client_id="device-00000002")
+    send(session, talk, text="Of later?", client_id="device-00000003")
+    news = messaging.unread_messages(session=session, user=talk["author"], conversation_id=conversation_id)
+    assert [(m.body, m.mine, m.sender_name) for m in news] == [("Om tien uur?", False, "Henk"), ("Of later?", False, "Henk")]
+    assert messaging.unread_total(session=session, user=talk["author"]) == 2
+    messaging.mark_read(session=session, user=talk["author"], conversation_id=conversation_id, message_id=news[-1].id)
+    assert messaging.unread_total(session=session, user=talk["author"]) == 0
+    assert messaging.unread_messages(session=session, user=talk["author"], conversation_id=conversation_id) == []
+    with pytest.raises(PermissionDenied):
+        messaging.unread_messages(session=session, user=talk["stranger"], conversation_id=conversation_id)
+    with pytest.raises(PermissionDenied):
+        messaging.mark_read(session=session, user=talk["stranger"], conversation_id=conversation_id, message_id=1)
+
+
 def test_cannot_read_or_write_a_conversation_you_are_not_in(session, talk):
     with pytest.raises(PermissionDenied):
         messaging.open_conversation(session=session, user=talk["stranger"], conversation_id=talk["conversation"].id)
