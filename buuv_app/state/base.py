@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import random
 import time
 
 import reflex as rx
@@ -112,7 +113,8 @@ class AppState(rx.State):
             token = self.auth_token  # read under the lock: a background task's vars live there
             client_token = self.router.session.client_token
         while True:
-            await asyncio.sleep(UNREAD_POLL_SECONDS)
+            # Spread over time: tabs opened together (say after a restart) must not all ask at once.
+            await asyncio.sleep(UNREAD_POLL_SECONDS * random.uniform(0.75, 1.25))
             async with self:
                 # Stop when a newer page started its own watcher, or the visitor went quiet,
                 # logged out or became someone else.

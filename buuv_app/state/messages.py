@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import random
 from dataclasses import dataclass, field
 
 import reflex as rx
@@ -297,7 +298,8 @@ class ConversationState(FormState):
         Reflex reconnects and runs load_conversation again, which shows everything missed."""
         user = self._user()
         for _ in range(int(WATCH_LIMIT_SECONDS / POLL_SECONDS)):
-            await asyncio.sleep(POLL_SECONDS)
+            # Spread over time: tabs opened together (say after a restart) must not all ask at once.
+            await asyncio.sleep(POLL_SECONDS * random.uniform(0.75, 1.25))
             async with self:
                 on_page = self.router.url.path.rstrip("/") == routes.conversation_url(self.conversation_id)
                 if generation != self._watch_generation or not on_page:
