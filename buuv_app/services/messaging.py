@@ -38,7 +38,6 @@ from buuv_app.services.accounts import DELETED_NAME
 from buuv_app.services.posts import excerpt
 from buuv_app.settings import get_settings
 
-CLIENT_ID = codes.DEVICE_ID
 NEW_ACCOUNT_AGE = timedelta(days=1)
 AWAY_AFTER = timedelta(seconds=90)  # no page of the app has checked in for this long: not online
 MAIL_INTERVAL = timedelta(hours=1)  # at most one "new messages" mail per conversation per hour
@@ -178,7 +177,7 @@ def send_message(
 ) -> Message:
     """Store a message once. Sending the same `client_id` again returns the stored message."""
     conversation = _participant(session, user, conversation_id)
-    if not isinstance(client_id, str) or not CLIENT_ID.match(client_id):
+    if not isinstance(client_id, str) or not codes.DEVICE_ID.match(client_id):
         _check_body(body)  # the reason a device gives no id: nothing (or too much) was typed
         raise ValidationError("message", N_("Dit bericht kon niet worden verstuurd. Probeer het opnieuw."))
     existing = session.exec(select(Message).where(
@@ -282,22 +281,34 @@ def _mark_read(session: Session, conversation_id: int, user_id: int, message_id:
         session.commit()
 
 
+def _message_views(session: Session, conversation: Conversation, user: User, rows: list[Message],
+                   other_name: str | None = None) -> list[MessageView]:
+    """Messages as `user` sees them; the other person's name is looked up only when needed."""
+    other_id = _other(conversation, user)
+    names = {user.id: user.display_name}
+    if other_name is not None:
+        names[other_id] = other_name
+    elif any(m.sender_id == other_id for m in rows):
+        names[other_id] = _display_name(session.get(User, other_id))
+    return [MessageView(id=m.id, mine=m.sender_id == user.id, sender_name=names.get(m.sender_id, DELETED_NAME),
+                        body=m.body, created_at=m.created_at) for m in rows]
+
+
 def open_conversation(*, session: Session, user: User, conversation_id: int, after_id: int = 0) -> ConversationView:
     """The conversation with its messages after `after_id`; marks them read for `user`."""
     conversation = _participant(session, user, conversation_id)
     post = session.get(Post, conversation.post_id)
     other_id = _other(conversation, user)
-    names = {user.id: user.display_name, other_id: _display_name(session.get(User, other_id))}
+    other_name = _display_name(session.get(User, other_id))
     rows = session.exec(select(Message).where(
         Message.conversation_id == conversation.id, Message.id > after_id).order_by(col(Message.id))).all()
-    messages = [MessageView(id=m.id, mine=m.sender_id == user.id, sender_name=names.get(m.sender_id, DELETED_NAME),
-                            body=m.body, created_at=m.created_at) for m in rows]
+    messages = _message_views(session, conversation, user, rows, other_name=other_name)
     if messages:
         _mark_read(session, conversation.id, user.id, messages[-1].id)
     return ConversationView(
         id=conversation.id, post_id=conversation.post_id, post_title=post.title if post else "",
         post_open=post is not None and post.status != PostStatus.CLOSED.value,
-        other_id=other_id, other_name=names[other_id], messages=messages,
+        other_id=other_id, other_name=other_name, messages=messages,
         blocked=is_blocked_between(session, user.id, other_id),
         neighbour_name=_neighbour_labels(session, user, [post] if post else []).get(conversation.post_id, ""),
     )
@@ -311,13 +322,8 @@ def new_messages(*, session: Session, user: User, conversation_id: int, after_id
         Message.conversation_id == conversation.id, Message.id > after_id).order_by(col(Message.id))).all()
     if not rows:
         return []
-    other_id = _other(conversation, user)
-    names = {user.id: user.display_name}
-    if any(m.sender_id == other_id for m in rows):
-        names[other_id] = _display_name(session.get(User, other_id))
     _mark_read(session, conversation.id, user.id, rows[-1].id)
-    return [MessageView(id=m.id, mine=m.sender_id == user.id, sender_name=names.get(m.sender_id, DELETED_NAME),
-                        body=m.body, created_at=m.created_at) for m in rows]
+    return _message_views(session, conversation, user, rows)
 
 
 def unread_messages(*, session: Session, user: User, conversation_id: int, limit: int = 50) -> list[MessageView]:
@@ -327,12 +333,7 @@ def unread_messages(*, session: Session, user: User, conversation_id: int, limit
     rows = list(reversed(session.exec(select(Message).where(
         Message.conversation_id == conversation.id,
         Message.id > (read.last_read_message_id if read else 0)).order_by(col(Message.id).desc()).limit(limit)).all()))
-    other_id = _other(conversation, user)
-    names = {user.id: user.display_name}
-    if any(m.sender_id == other_id for m in rows):
-        names[other_id] = _display_name(session.get(User, other_id))
-    return [MessageView(id=m.id, mine=m.sender_id == user.id, sender_name=names.get(m.sender_id, DELETED_NAME),
-                        body=m.body, created_at=m.created_at) for m in rows]
+    return _message_views(session, conversation, user, rows)
 
 
 def mark_read(*, session: Session, user: User, conversation_id: int, message_id: int) -> None:
