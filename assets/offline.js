@@ -24,6 +24,10 @@
     return path + location.search;
   }
 
+  // An index of the kept pages ({key: {title, saved_at, size}}) in one small entry, and each
+  // page's HTML in an entry of its own: saving a page rewrites that page only.
+  var PAGE = "buuv:page:";
+
   function loadPages() {
     try {
       var pages = JSON.parse(localStorage.getItem(PAGES) || "{}");
@@ -33,15 +37,27 @@
     }
   }
 
-  function storePages(pages) {
+  function pageHtml(k) {
+    return localStorage.getItem(PAGE + k);
+  }
+
+  function savePage(k, html, title) {
+    var pages = loadPages();
+    pages[k] = { title: title, saved_at: Date.now(), size: html.length };
     // Newest first; drop the oldest until it fits.
-    var keys = Object.keys(pages).sort(function (a, b) { return pages[b].saved_at - pages[a].saved_at; });
     var kept = {}, size = 0;
-    keys.slice(0, MAX_PAGES).forEach(function (k) {
-      var length = (pages[k].html || "").length;
-      if (size + length <= MAX_CHARS) { kept[k] = pages[k]; size += length; }
-    });
+    Object.keys(pages)
+      .sort(function (a, b) { return pages[b].saved_at - pages[a].saved_at; })
+      .forEach(function (name, i) {
+        if (i < MAX_PAGES && size + pages[name].size <= MAX_CHARS) {
+          kept[name] = pages[name];
+          size += pages[name].size;
+        } else {
+          localStorage.removeItem(PAGE + name);
+        }
+      });
     try {
+      if (kept[k]) localStorage.setItem(PAGE + k, html);
       localStorage.setItem(PAGES, JSON.stringify(kept));
     } catch (e) {
       /* storage full: keep what was there */
@@ -69,10 +85,7 @@
     });
     if (/^\/hulp\/nieuw/.test(location.pathname)) saveChoices(main);
     var heading = main.querySelector("h1");
-    var pages = loadPages();
-    pages[key()] = { html: copy.innerHTML, title: heading ? heading.textContent : document.title,
-                     saved_at: Date.now() };
-    storePages(pages);
+    savePage(key(), copy.innerHTML, heading ? heading.textContent : document.title);
   }
 
   // The new-post form's choices (categories, neighbourhoods), for writing a post offline.
@@ -230,7 +243,8 @@
     root.classList.add("buuv-offline");
     var old = document.getElementById("offline-view");
     if (old) old.remove();
-    var pages = loadPages(), page = pages[key()];
+    var pages = loadPages(), page = pages[key()], html = page ? pageHtml(key()) : null;
+    if (html === null) page = null;
     var view = el("div", { id: "offline-view" });
     var inner = el("div", { "class": "offline-inner" });
     var banner = el("p", { "class": "offline-banner", role: "status" });
@@ -246,7 +260,7 @@
       inner.appendChild(banner);
       inner.appendChild(status);
       var body = el("div", { "class": "offline-page" });
-      body.innerHTML = page.html; // our own page, as the app rendered it on this device
+      body.innerHTML = html; // our own page, as the app rendered it on this device
       inner.appendChild(body);
       var conversation = conversationId();
       if (conversation !== null) {

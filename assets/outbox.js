@@ -19,22 +19,45 @@
     return (document.documentElement.lang || "nl").slice(0, 2) === "en";
   }
 
-  function load() {
+  // A list kept in localStorage under `key` (the messages' outbox, the posts' outbox, notices).
+  function loadKey(key) {
     try {
-      var items = JSON.parse(localStorage.getItem(OUTBOX) || "[]");
+      var items = JSON.parse(localStorage.getItem(key) || "[]");
       return Array.isArray(items) ? items : [];
     } catch (e) {
       return [];
     }
   }
 
-  function store(items) {
+  function storeKey(key, items) {
     try {
-      localStorage.setItem(OUTBOX, JSON.stringify(items));
+      localStorage.setItem(key, JSON.stringify(items));
     } catch (e) {
-      /* storage full or off: the message still goes out from memory */
+      /* storage full or off: what is queued still goes out from this page */
     }
     render();
+  }
+
+  function load() { return loadKey(OUTBOX); }
+  function store(items) { storeKey(OUTBOX, items); }
+
+  function overdue(item, now) { return now - (item.tried_at || 0) >= RETRY_MS - 500; }
+
+  // Up to `limit` items of `key` whose answer is overdue, marked as tried now; `fields` are what
+  // the server gets of each.
+  function takeDue(key, limit, fields) {
+    var now = Date.now(), picked = [];
+    var items = loadKey(key).map(function (item) {
+      if (picked.length < limit && overdue(item, now)) {
+        item.tried_at = now;
+        var sent = {};
+        fields.forEach(function (f) { sent[f] = item[f]; });
+        picked.push(sent);
+      }
+      return item;
+    });
+    if (picked.length) storeKey(key, items);
+    return picked;
   }
 
   function newId() {
@@ -126,26 +149,17 @@
 
   // The messages whose answer is overdue, marked as tried now.
   function due() {
-    var now = Date.now(), picked = [];
-    var items = load().map(function (item) {
-      if (picked.length < 20 && now - (item.tried_at || 0) >= RETRY_MS - 500) {
-        item.tried_at = now;
-        picked.push({ client_id: item.client_id, conversation_id: item.conversation_id, message: item.message });
-      }
-      return item;
-    });
-    if (picked.length) store(items);
-    return picked;
+    return takeDue(OUTBOX, 20, ["client_id", "conversation_id", "message"]);
   }
 
   function retry() {
     if (!navigator.onLine) return;
     var now = Date.now();
-    function overdue(item) { return now - (item.tried_at || 0) >= RETRY_MS - 500; }
+    function late(item) { return overdue(item, now); }
     var button = document.getElementById("outbox-retry");
-    if (button && load().some(overdue)) button.click();
+    if (button && load().some(late)) button.click();
     var posts = document.getElementById("outbox-posts-retry");
-    if (posts && loadKey(POSTS).some(overdue)) posts.click();
+    if (posts && loadKey(POSTS).some(late)) posts.click();
   }
 
   // --- requests and offers written offline ----------------------------------------------------
@@ -153,20 +167,6 @@
   var POSTS = "buuv:outbox:posts";
   var NOTICES = "buuv:outbox:notices";
   var POST_DRAFT = "buuv:draft:post";
-
-  function loadKey(key) {
-    try {
-      var items = JSON.parse(localStorage.getItem(key) || "[]");
-      return Array.isArray(items) ? items : [];
-    } catch (e) {
-      return [];
-    }
-  }
-
-  function storeKey(key, items) {
-    try { localStorage.setItem(key, JSON.stringify(items)); } catch (e) { /* ignore */ }
-    render();
-  }
 
   // Called by the offline form for a new post (/offline.js).
   function queuePost(fields) {
@@ -179,17 +179,7 @@
   }
 
   function duePosts() {
-    var now = Date.now(), picked = [];
-    var items = loadKey(POSTS).map(function (item) {
-      if (picked.length < 5 && now - (item.tried_at || 0) >= RETRY_MS - 500) {
-        item.tried_at = now;
-        picked.push({ client_id: item.client_id, kind: item.kind, title: item.title, body: item.body,
-                      category: item.category, neighbourhood: item.neighbourhood, visibility: item.visibility });
-      }
-      return item;
-    });
-    if (picked.length) storeKey(POSTS, items);
-    return picked;
+    return takeDue(POSTS, 5, ["client_id", "kind", "title", "body", "category", "neighbourhood", "visibility"]);
   }
 
   function notice(entry) {

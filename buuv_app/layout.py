@@ -165,6 +165,12 @@ def update_prompt() -> rx.Component:
     )
 
 
+def _hidden_trigger(element_id: str, on_click) -> rx.Component:
+    """A button only scripts click: how assets/outbox.js hands the device's outbox to the server."""
+    return rx.el.button(id=element_id, type="button", hidden=True, tab_index=-1, aria_hidden="true",
+                        on_click=on_click)
+
+
 def shell(content: rx.Component) -> rx.Component:
     return rx.box(
         rx.el.a(
@@ -191,14 +197,12 @@ def shell(content: rx.Component) -> rx.Component:
         footer(),
         rx.cond(
             AppState.logged_in,
-            # Clicked by /outbox.js when messages on the device got no answer: sends them again.
-            rx.el.button(id="outbox-retry", type="button", hidden=True, tab_index=-1, aria_hidden="true",
-                         on_click=rx.call_script("buuvOutbox.due()", callback=ConversationState.resend)),
-        ),
-        rx.cond(
-            AppState.logged_in,
-            rx.el.button(id="outbox-posts-retry", type="button", hidden=True, tab_index=-1, aria_hidden="true",
-                         on_click=rx.call_script("buuvOutbox.duePosts()", callback=PostOutboxState.place)),
+            # Clicked by /outbox.js when messages or posts written on the device got no answer yet.
+            rx.fragment(
+                _hidden_trigger("outbox-retry", rx.call_script("buuvOutbox.due()", callback=ConversationState.resend)),
+                _hidden_trigger("outbox-posts-retry",
+                                rx.call_script("buuvOutbox.duePosts()", callback=PostOutboxState.place)),
+            ),
         ),
         update_prompt(),
         min_height="100vh",
