@@ -27,6 +27,22 @@ def create_member(db: Session, *, email: str | None = None, password: str = PASS
     return make_member(db, merenwijk, email=email or unique_email(), password=password, **overrides)
 
 
+def start_talk(db: Session, *, kind: str, title: str, body: str, category: str):
+    """Truus and Henk, members for a month (past the new-account limits), and a conversation: Henk
+    replied to Truus's post in the Merenwijk. Returns (author, helper, post, conversation)."""
+    from datetime import timedelta
+
+    from buuv_app.models import utcnow
+    from buuv_app.services import messaging, posts
+
+    old = utcnow() - timedelta(days=30)
+    author = create_member(db, display_name="Truus", created_at=old)
+    helper = create_member(db, display_name="Henk", created_at=old)
+    post = posts.create_post(session=db, author=author, kind=kind, title=title, body=body, category_slug=category,
+                             neighbourhood_slug="merenwijk")
+    return author, helper, post, messaging.start_conversation(session=db, user=helper, post_id=post.id)
+
+
 def log_in(page: Page, email: str, password: str = PASSWORD, a11y=None) -> None:
     page.goto("/inloggen")
     if a11y is not None:

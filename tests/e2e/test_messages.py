@@ -10,7 +10,7 @@ from sqlmodel import select
 
 from buuv_app.models import Message
 from buuv_app.services import posts
-from tests.e2e.auth import create_member, log_in
+from tests.e2e.auth import create_member, log_in, start_talk
 
 pytestmark = pytest.mark.e2e
 
@@ -81,21 +81,14 @@ def test_someone_elses_conversation_is_not_found(page: Page, a11y, app_db):
 def test_a_message_resent_after_the_connection_dropped_arrives_exactly_once(app_url, app_db):
     """The sender's connection drops right after sending; the device resends the same message
     (same device id) on a new connection. The server stores it once."""
-    from datetime import timedelta
-
-    from buuv_app.models import utcnow
-    from buuv_app.services import messaging
     from buuv_app.state.account import LoginState
     from buuv_app.state.messages import ConversationState
     from tests.e2e.auth import PASSWORD
     from tests.security.client import HostileClient
 
-    old = utcnow() - timedelta(days=30)
-    author = create_member(app_db, created_at=old)
-    helper = create_member(app_db, created_at=old)
-    post = posts.create_post(session=app_db, author=author, kind="offer", title="Hulp bij de DigiD-app",
-                             body="Ik help graag.", category_slug="computer", neighbourhood_slug="merenwijk")
-    conversation = messaging.start_conversation(session=app_db, user=helper, post_id=post.id)
+    author, helper, post, conversation = start_talk(
+        app_db, kind="offer", title="Hulp bij de DigiD-app", body="Ik help graag.",
+        category="computer")
     path, query = f"/berichten/{conversation.id}", {"conversation_id": str(conversation.id)}
     send = f"{ConversationState.get_full_name()}.send"
     form = {"form": {"client_id": "tunnel-device-0001", "message": "Ik rijd net de tunnel in!"}}
@@ -124,17 +117,9 @@ def test_a_message_resent_after_the_connection_dropped_arrives_exactly_once(app_
 def test_an_unanswered_message_shows_as_sending_and_is_retried_once_the_line_is_back(page: Page, a11y, app_db):
     """The device keeps the message until the server has it: while the server's answers are lost
     it stays "wordt verstuurd", survives a reload, and goes out once (same device id) after."""
-    from datetime import timedelta
-
-    from buuv_app.models import utcnow
-    from buuv_app.services import messaging
-
-    old = utcnow() - timedelta(days=30)
-    author = create_member(app_db, display_name="Truus", created_at=old)
-    helper = create_member(app_db, display_name="Henk", created_at=old)
-    post = posts.create_post(session=app_db, author=author, kind="request", title="Boodschappen op zaterdag",
-                             body="Een kleine lijst.", category_slug="boodschappen", neighbourhood_slug="merenwijk")
-    conversation = messaging.start_conversation(session=app_db, user=helper, post_id=post.id)
+    author, helper, post, conversation = start_talk(
+        app_db, kind="request", title="Boodschappen op zaterdag", body="Een kleine lijst.",
+        category="boodschappen")
     log_in(page, helper.email, a11y=a11y)
     page.goto(f"/berichten/{conversation.id}")
     expect(page.get_by_role("heading", name="Truus")).to_be_visible()
@@ -184,18 +169,11 @@ def test_an_unanswered_message_shows_as_sending_and_is_retried_once_the_line_is_
 def test_after_a_network_blip_the_conversation_shows_everything_missed(page: Page, a11y, app_db):
     """The connection drops while the other person writes; when it is back the open conversation
     catches up on its own, without a reload."""
-    from datetime import timedelta
-
-    from buuv_app.models import utcnow
     from buuv_app.services import messaging
 
-    old = utcnow() - timedelta(days=30)
-    author = create_member(app_db, display_name="Truus", created_at=old)
-    helper = create_member(app_db, display_name="Henk", created_at=old)
-    post = posts.create_post(session=app_db, author=author, kind="request", title="Hulp met de thermostaat",
-                             body="Hij staat steeds op 15 graden.", category_slug="computer",
-                             neighbourhood_slug="merenwijk")
-    conversation = messaging.start_conversation(session=app_db, user=helper, post_id=post.id)
+    author, helper, post, conversation = start_talk(
+        app_db, kind="request", title="Hulp met de thermostaat", body="Hij staat steeds op 15 graden.",
+        category="computer")
 
     # A tunnel: the connection stalls (nothing gets through either way) until the phone notices
     # it is dead and reconnects, out of the tunnel.

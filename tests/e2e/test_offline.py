@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import re
-from datetime import timedelta
 
 import pytest
 from playwright.sync_api import Page, expect
 from sqlmodel import select
 
-from buuv_app.models import Message, utcnow
-from buuv_app.services import messaging, posts
-from tests.e2e.auth import create_member, log_in
+from buuv_app.models import Message
+from buuv_app.services import messaging
+from tests.e2e.auth import create_member, log_in, start_talk
 from tests.e2e.test_pwa import CONTROLLED
 
 pytestmark = pytest.mark.e2e
@@ -19,13 +18,9 @@ pytestmark = pytest.mark.e2e
 
 def test_what_was_seen_stays_readable_offline_and_a_message_written_offline_goes_out_once(
         page: Page, a11y, app_db):
-    old = utcnow() - timedelta(days=30)
-    author = create_member(app_db, display_name="Truus", created_at=old)
-    helper = create_member(app_db, display_name="Henk", created_at=old)
-    post = posts.create_post(session=app_db, author=author, kind="request", title="Wie loopt er mee naar de markt?",
-                             body="Zaterdagochtend, rustig tempo.", category_slug="gezelschap",
-                             neighbourhood_slug="merenwijk")
-    conversation = messaging.start_conversation(session=app_db, user=helper, post_id=post.id)
+    author, helper, post, conversation = start_talk(
+        app_db, kind="request", title="Wie loopt er mee naar de markt?", body="Zaterdagochtend, rustig tempo.",
+        category="gezelschap")
     messaging.send_message(session=app_db, user=author, conversation_id=conversation.id,
                            client_id="truus-device-0001", body="Graag! Om tien uur bij de bakker?")
 
@@ -81,12 +76,9 @@ def test_what_was_seen_stays_readable_offline_and_a_message_written_offline_goes
 
 
 def test_a_message_written_offline_goes_out_once_after_the_app_was_closed(page: Page, a11y, app_db):
-    old = utcnow() - timedelta(days=30)
-    author = create_member(app_db, display_name="Truus", created_at=old)
-    helper = create_member(app_db, display_name="Henk", created_at=old)
-    post = posts.create_post(session=app_db, author=author, kind="offer", title="Ik help met de tuin",
-                             body="Op maandag.", category_slug="tuin", neighbourhood_slug="merenwijk")
-    conversation = messaging.start_conversation(session=app_db, user=helper, post_id=post.id)
+    author, helper, post, conversation = start_talk(
+        app_db, kind="offer", title="Ik help met de tuin", body="Op maandag.",
+        category="tuin")
     log_in(page, helper.email, a11y=a11y)
     page.goto(f"/berichten/{conversation.id}")
     expect(page.get_by_role("heading", name="Truus")).to_be_visible()
