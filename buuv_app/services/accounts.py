@@ -66,15 +66,23 @@ def normalize_email(raw: str, field: str = "email") -> str:
     return email
 
 
-def clean_display_name(raw: str) -> str:
+def clean_name(raw: str, *, field: str, max_length: int, empty: str, too_long: str) -> str:
+    """A person's name as typed: spaces collapsed, not empty, not too long (`too_long` gets
+    {max}), no markup or control characters."""
     name = " ".join(unicodedata.normalize("NFC", raw or "").split())
     if not name:
-        raise ValidationError("display_name", N_("Vul je naam in, zoals buren je mogen noemen."))
-    if len(name) > NAME_MAX:
-        raise ValidationError("display_name", N_("Je naam mag hoogstens {max} tekens lang zijn."), max=NAME_MAX)
+        raise ValidationError(field, empty)
+    if len(name) > max_length:
+        raise ValidationError(field, too_long, max=max_length)
     if any(ch in name for ch in "<>{}") or any(unicodedata.category(ch).startswith("C") for ch in name):
-        raise ValidationError("display_name", N_("Gebruik in je naam alleen letters, cijfers en gewone leestekens."))
+        raise ValidationError(field, N_("Gebruik in je naam alleen letters, cijfers en gewone leestekens."))
     return name
+
+
+def clean_display_name(raw: str) -> str:
+    return clean_name(raw, field="display_name", max_length=NAME_MAX,
+                      empty=N_("Vul je naam in, zoals buren je mogen noemen."),
+                      too_long=N_("Je naam mag hoogstens {max} tekens lang zijn."))
 
 
 def _neighbourhood(session: Session, slug: str) -> Neighbourhood:

@@ -10,7 +10,6 @@ consent; only their own ambassador acts for them.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -137,14 +136,9 @@ class InvitationInfo:
 # --- validation -----------------------------------------------------------------------------
 
 def clean_first_name(raw: str) -> str:
-    name = " ".join(unicodedata.normalize("NFC", raw or "").split())
-    if not name:
-        raise ValidationError("first_name", N_("Vul de voornaam van je buur in."))
-    if len(name) > FIRST_NAME_MAX:
-        raise ValidationError("first_name", N_("De voornaam mag hoogstens {max} tekens lang zijn."), max=FIRST_NAME_MAX)
-    if any(ch in name for ch in "<>{}") or any(unicodedata.category(ch).startswith("C") for ch in name):
-        raise ValidationError("first_name", N_("Gebruik in je naam alleen letters, cijfers en gewone leestekens."))
-    return name
+    return accounts.clean_name(raw, field="first_name", max_length=FIRST_NAME_MAX,
+                               empty=N_("Vul de voornaam van je buur in."),
+                               too_long=N_("De voornaam mag hoogstens {max} tekens lang zijn."))
 
 
 def clean_phone(raw: str) -> str:
