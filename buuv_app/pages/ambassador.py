@@ -170,8 +170,9 @@ def board_posts_section() -> rx.Component:
     reaction that came in on paper."""
     return _section(
         "sectie-prikborden", N_("Berichten van mijn prikborden"),
-        rx.link(rx.icon("clipboard-pen", size=18, aria_hidden="true"), " ",
-                t("Reactie via een prikbord vastleggen"), href=routes.PAPER_REACTIONS, size="3"),
+        rx.link(rx.hstack(rx.icon("clipboard-pen", size=18, aria_hidden="true"),
+                          rx.text(t("Reactie via een prikbord vastleggen"), as_="span"), spacing="2", align="center"),
+                href=routes.PAPER_REACTIONS, size="3"),
         post_list(A.board_posts, _empty(N_("Er zijn nog geen prikborden aan jou gekoppeld."))),
     )
 
