@@ -27,7 +27,7 @@ from buuv_app.db import make_engine
 from buuv_app.models import Category, Neighbourhood, Post, User, utcnow
 from buuv_app.services import messaging, sessions
 from buuv_app.state.base import AppState
-from buuv_app.state.messages import ConversationState
+from buuv_app.state.messaging import ConversationState
 from tests.security.client import HostileClient, parse_update
 
 MARK = "bench:"

@@ -10,7 +10,7 @@ import reflex as rx
 from buuv_app import routes, styles
 from buuv_app.components.i18n import t, t_client
 from buuv_app.state.base import AppState
-from buuv_app.state.messages import ConversationState
+from buuv_app.state.messaging import ConversationState
 from buuv_app.state.outbox import PostOutboxState
 
 SITE_NAME = "BUUV"

@@ -10,12 +10,12 @@ from buuv_app.pages import (
     invitation,
     legal,
     manage,
-    messages,
+    messaging,
     neighbourhood,
     new_post,
     not_found,
     post,
 )
 
-__all__ = ["account", "ambassador", "auth", "boards", "browse", "home", "invitation", "legal", "manage", "messages",
+__all__ = ["account", "ambassador", "auth", "boards", "browse", "home", "invitation", "legal", "manage", "messaging",
            "neighbourhood", "new_post", "not_found", "post"]

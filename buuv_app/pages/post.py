@@ -23,7 +23,7 @@ from buuv_app.i18n import N_
 from buuv_app.layout import page
 from buuv_app.models import THANK_YOU_MAX
 from buuv_app.state.base import AppState
-from buuv_app.state.messages import ReplyState
+from buuv_app.state.messaging import ReplyState
 from buuv_app.state.post import PostState
 
 P = PostState.post

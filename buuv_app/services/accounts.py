@@ -99,7 +99,7 @@ def get_user_by_email(*, session: Session, email: str) -> User | None:
 # --- mailed links ---------------------------------------------------------------------------
 
 def issue_token(session: Session, user: User, purpose: TokenPurpose, valid_for: timedelta) -> str:
-    """A new single-use link token for `user` (the raw one, for the mail); also used by neighbours.py."""
+    """A new single-use link token for `user` (the raw one, for the mail); also used by ambassador.py."""
     # A new link makes older unused links of the same kind worthless.
     session.exec(delete(UserToken).where(
         UserToken.user_id == user.id, UserToken.purpose == purpose.value, col(UserToken.used_at).is_(None)))

@@ -18,8 +18,8 @@ from buuv_app.db import session_scope
 from buuv_app.errors import InvalidToken, NotFound, PermissionDenied, ValidationError
 from buuv_app.i18n import N_, format_ago, format_date, gettext
 from buuv_app.models import ContactMethod, utcnow
-from buuv_app.services import neighbours, places
-from buuv_app.services.neighbours import NeighbourDetails, NeighbourPost, WaitingConversation
+from buuv_app.services import ambassador, places
+from buuv_app.services.ambassador import NeighbourDetails, NeighbourPost, WaitingConversation
 from buuv_app.services.permissions import Action
 from buuv_app.state.access import guarded, public
 from buuv_app.state.account import FormState, checked, text
@@ -146,7 +146,7 @@ class AmbassadorState(FormState):
 
         def load():
             with session_scope() as session:
-                board = neighbours.dashboard(session=session, actor=user)
+                board = ambassador.dashboard(session=session, actor=user)
             return (
                 [neighbour_row(n) for n in board.neighbours],
                 [post_row(p) for p in board.open_posts],
@@ -230,7 +230,7 @@ class NeighbourFormState(FormState):
                 home = places.home_slug(session=session, user=user)
                 if neighbour_id is None:
                     return None, home
-                details = neighbours.get_neighbour(session=session, actor=user, neighbour_id=neighbour_id)
+                details = ambassador.get_neighbour(session=session, actor=user, neighbour_id=neighbour_id)
                 if details.ambassador_id != user.id:
                     # A professional may read, but only the ambassador changes a neighbour here.
                     raise NotFound("neighbour")
@@ -266,8 +266,8 @@ class NeighbourFormState(FormState):
         def run():
             with session_scope() as session:
                 if neighbour_id:
-                    return neighbours.update_neighbour(session=session, actor=user, neighbour_id=neighbour_id, **values)
-                return neighbours.create_neighbour(session=session, actor=user, **values)
+                    return ambassador.update_neighbour(session=session, actor=user, neighbour_id=neighbour_id, **values)
+                return ambassador.create_neighbour(session=session, actor=user, **values)
 
         try:
             saved = await asyncio.to_thread(run)
@@ -289,7 +289,7 @@ class NeighbourFormState(FormState):
 
         def run():
             with session_scope() as session:
-                neighbours.invite_neighbour(session=session, actor=user, neighbour_id=neighbour_id or -1, email=email)
+                ambassador.invite_neighbour(session=session, actor=user, neighbour_id=neighbour_id or -1, email=email)
 
         try:
             await asyncio.to_thread(run)
@@ -298,7 +298,7 @@ class NeighbourFormState(FormState):
         except NotFound:
             return rx.toast.error(self._t(N_("Deze buur bestaat niet (meer).")))
         self.errors = {}
-        self.account_status = neighbours.AccountStatus.INVITED
+        self.account_status = ambassador.AccountStatus.INVITED
         self.invited_to = email.strip().lower()
         return rx.toast.success(self._t(N_("De uitnodiging is verstuurd.")))
 
@@ -322,7 +322,7 @@ class InvitationState(FormState):
 
         def run():
             with session_scope() as session:
-                return neighbours.check_invitation(session=session, token=token)
+                return ambassador.check_invitation(session=session, token=token)
 
         self.errors, self.loaded = {}, False
         try:
@@ -340,7 +340,7 @@ class InvitationState(FormState):
 
         def run():
             with session_scope() as session:
-                return neighbours.accept_invitation(
+                return ambassador.accept_invitation(
                     session=session, token=token, password=text(form, "password"),
                     accepted_terms=checked(form, "accepted_terms"), confirmed_16_plus=checked(form, "confirmed_16_plus"),
                     ip=ip)

@@ -19,7 +19,7 @@ from buuv_app.state.access import current_user, guarded_background, public
 from buuv_app.state.db import run_service
 
 ONE_YEAR = 365 * 24 * 3600
-UNREAD_POLL_SECONDS = 20.0  # a safety net: new messages are pushed (state/messages.py)
+UNREAD_POLL_SECONDS = 20.0  # a safety net: new messages are pushed (state/messaging.py)
 UNREAD_WATCH_IDLE = 10 * 60
 SESSION_COOKIE_AGE = int(sessions.ABSOLUTE_TIMEOUT.total_seconds())
 CLEAR_DEVICE_SCRIPT = "window.buuvPwa && window.buuvPwa.clearPrivate()"

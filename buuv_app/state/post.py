@@ -13,7 +13,7 @@ from buuv_app.db import session_scope
 from buuv_app.errors import NotFound, ValidationError
 from buuv_app.i18n import N_
 from buuv_app.models import PostKind, Visibility, WhenKind
-from buuv_app.services import neighbours, photos, places, posts
+from buuv_app.services import ambassador, photos, places, posts
 from buuv_app.services.permissions import Action, allowed
 from buuv_app.state.access import guarded, public
 from buuv_app.state.account import FormState, text
@@ -154,7 +154,7 @@ class NewPostState(FormState):
 
         def load():
             with session_scope() as session:
-                choices = (neighbours.neighbour_choices(session=session, actor=user)
+                choices = (ambassador.neighbour_choices(session=session, actor=user)
                            if allowed(user, Action.ACT_AS_AMBASSADOR) else [])
                 return places.home_slug(session=session, user=user), choices
 
@@ -236,7 +236,7 @@ class NewPostState(FormState):
             with session_scope() as session:
                 if for_whom:
                     # Checked there: my own neighbour, with recorded consent.
-                    return neighbours.create_post_for_neighbour(session=session, actor=user, neighbour_id=for_whom,
+                    return ambassador.create_post_for_neighbour(session=session, actor=user, neighbour_id=for_whom,
                                                                 **fields).id
                 return posts.create_post(session=session, author=user, **fields).id
 

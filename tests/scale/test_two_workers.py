@@ -19,7 +19,7 @@ from buuv_app.db import make_engine
 from buuv_app.models import utcnow
 from buuv_app.state.account import LoginState
 from buuv_app.state.base import AppState
-from buuv_app.state.messages import ConversationState, ReplyState
+from buuv_app.state.messaging import ConversationState, ReplyState
 from tests.appserver import app_environment, free_port, prepare_database, serving
 from tests.conftest import postgres_required
 from tests.factories import make_member

@@ -14,7 +14,7 @@ from buuv_app.state.account import AccountState, LoginState
 from buuv_app.state.base import AppState
 from buuv_app.state.feed import FeedState
 from buuv_app.state.manage import AmbassadorsState, ProfessionalsState
-from buuv_app.state.messages import ConversationState, InboxState, ReplyState
+from buuv_app.state.messaging import ConversationState, InboxState, ReplyState
 from buuv_app.state.outbox import PostOutboxState
 from buuv_app.state.post import NewPostState, PostState
 from tests.e2e.auth import PASSWORD, create_member, unique_email

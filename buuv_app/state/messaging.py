@@ -1,4 +1,4 @@
-"""Messages: "Reageer" on a post, the inbox, and one conversation that updates itself live."""
+"""Messaging: "Reageer" on a post, the inbox, and one conversation that updates itself live."""
 
 from __future__ import annotations
 

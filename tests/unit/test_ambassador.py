@@ -13,7 +13,7 @@ from sqlmodel import select
 
 from buuv_app.errors import InvalidToken, NotFound, PermissionDenied, ValidationError
 from buuv_app.models import Neighbour, Post, User, utcnow
-from buuv_app.services import accounts, mail, messaging, neighbours, posts
+from buuv_app.services import accounts, ambassador, mail, messaging, posts
 from buuv_app.services.permissions import Action, allowed
 from tests.factories import count_rows, make_category, make_member, make_municipality, make_neighbourhood
 
@@ -53,13 +53,13 @@ def people(session, place):
 def register(session, actor, **overrides) -> int:
     values = dict(first_name="Truus", neighbourhood_slug="merenwijk", contact_method="phone",
                   phone=" 071  512 34 56 ", consent_method="verbal")
-    return neighbours.create_neighbour(session=session, actor=actor, **(values | overrides)).neighbour_id
+    return ambassador.create_neighbour(session=session, actor=actor, **(values | overrides)).neighbour_id
 
 
 def post_for(session, actor, neighbour_id, **overrides) -> Post:
     values = dict(kind="request", title="Wie doet boodschappen voor Truus?", body="Op vrijdag, graag.",
                   category_slug="boodschappen", neighbourhood_slug="merenwijk")
-    return neighbours.create_post_for_neighbour(session=session, actor=actor, neighbour_id=neighbour_id,
+    return ambassador.create_post_for_neighbour(session=session, actor=actor, neighbour_id=neighbour_id,
                                                 **(values | overrides))
 
 
@@ -128,9 +128,9 @@ def test_a_resident_cannot_register_or_list_neighbours(session, people, caplog):
         with pytest.raises(PermissionDenied):
             register(session, people["resident"])
         with pytest.raises(PermissionDenied):
-            neighbours.list_my_neighbours(session=session, actor=people["resident"])
+            ambassador.list_my_neighbours(session=session, actor=people["resident"])
         with pytest.raises(PermissionDenied):
-            neighbours.dashboard(session=session, actor=people["resident"])
+            ambassador.dashboard(session=session, actor=people["resident"])
     assert count_rows(session, Neighbour) == 0
     assert f"user={people['resident'].id}" in caplog.text
 
@@ -138,7 +138,7 @@ def test_a_resident_cannot_register_or_list_neighbours(session, people, caplog):
 def test_withdrawn_consent_closes_the_neighbours_open_posts(session, people):
     neighbour_id = register(session, people["anna"])
     post = post_for(session, people["anna"], neighbour_id)
-    saved = neighbours.update_neighbour(session=session, actor=people["anna"], neighbour_id=neighbour_id,
+    saved = ambassador.update_neighbour(session=session, actor=people["anna"], neighbour_id=neighbour_id,
                                         first_name="Truus", neighbourhood_slug="merenwijk",
                                         contact_method="ambassador", consent_method="")
     assert saved.closed_posts == 1
@@ -156,42 +156,42 @@ def test_an_ambassador_cannot_act_on_another_ambassadors_neighbour(session, peop
     bert = people["bert"]
     with caplog.at_level(logging.WARNING, logger="buuv.security"):
         with pytest.raises(PermissionDenied):
-            neighbours.get_neighbour(session=session, actor=bert, neighbour_id=neighbour_id)
+            ambassador.get_neighbour(session=session, actor=bert, neighbour_id=neighbour_id)
         with pytest.raises(PermissionDenied):
-            neighbours.update_neighbour(session=session, actor=bert, neighbour_id=neighbour_id, first_name="Gekaapt",
+            ambassador.update_neighbour(session=session, actor=bert, neighbour_id=neighbour_id, first_name="Gekaapt",
                                         neighbourhood_slug="merenwijk", contact_method="ambassador")
         with pytest.raises(PermissionDenied):
             post_for(session, bert, neighbour_id)
         with pytest.raises(PermissionDenied):
-            neighbours.invite_neighbour(session=session, actor=bert, neighbour_id=neighbour_id, email="t@example.org")
+            ambassador.invite_neighbour(session=session, actor=bert, neighbour_id=neighbour_id, email="t@example.org")
         with pytest.raises(PermissionDenied):
             posts.mark_matched(session=session, actor=bert, post_id=post.id)
         with pytest.raises(PermissionDenied):
             posts.close_post(session=session, actor=bert, post_id=post.id)
     assert snapshot(session) == before
-    assert neighbours.list_my_neighbours(session=session, actor=bert) == []
+    assert ambassador.list_my_neighbours(session=session, actor=bert) == []
     assert f"neighbour={neighbour_id}" in caplog.text
 
 
 def test_a_neighbour_that_does_not_exist_is_not_found(session, people):
     with pytest.raises(NotFound):
-        neighbours.get_neighbour(session=session, actor=people["anna"], neighbour_id=424242)
+        ambassador.get_neighbour(session=session, actor=people["anna"], neighbour_id=424242)
     with pytest.raises(NotFound):
         post_for(session, people["anna"], 424242)
 
 
 def test_contact_details_are_for_the_ambassador_and_the_municipalitys_professionals_only(session, people):
     neighbour_id = register(session, people["anna"])
-    assert neighbours.get_neighbour(session=session, actor=people["anna"], neighbour_id=neighbour_id).phone == PHONE
-    seen = neighbours.get_neighbour(session=session, actor=people["professional"], neighbour_id=neighbour_id)
+    assert ambassador.get_neighbour(session=session, actor=people["anna"], neighbour_id=neighbour_id).phone == PHONE
+    seen = ambassador.get_neighbour(session=session, actor=people["professional"], neighbour_id=neighbour_id)
     assert (seen.phone, seen.ambassador_name) == (PHONE, "Anna")
-    assert [n.phone for n in neighbours.list_municipality_neighbours(session=session, actor=people["professional"])] == [PHONE]
+    assert [n.phone for n in ambassador.list_municipality_neighbours(session=session, actor=people["professional"])] == [PHONE]
     for outsider in ("far_professional", "admin", "bert", "resident"):
         with pytest.raises(PermissionDenied):
-            neighbours.get_neighbour(session=session, actor=people[outsider], neighbour_id=neighbour_id)
-    assert neighbours.list_municipality_neighbours(session=session, actor=people["far_professional"]) == []
+            ambassador.get_neighbour(session=session, actor=people[outsider], neighbour_id=neighbour_id)
+    assert ambassador.list_municipality_neighbours(session=session, actor=people["far_professional"]) == []
     with pytest.raises(PermissionDenied):
-        neighbours.list_municipality_neighbours(session=session, actor=people["anna"])
+        ambassador.list_municipality_neighbours(session=session, actor=people["anna"])
 
 
 # --- posting for a neighbour ----------------------------------------------------------------
@@ -220,7 +220,7 @@ def test_posting_for_a_neighbour_without_recorded_consent_is_refused(session, pe
         post_for(session, people["anna"], neighbour_id)
     assert error.value.field == "for_whom" and "toestemming" in error.value.message
     assert count_rows(session, Post) == 0
-    assert neighbours.neighbour_choices(session=session, actor=people["anna"]) == []
+    assert ambassador.neighbour_choices(session=session, actor=people["anna"]) == []
 
 
 def test_a_resident_cannot_post_for_a_neighbour(session, people):
@@ -228,14 +228,14 @@ def test_a_resident_cannot_post_for_a_neighbour(session, people):
     with pytest.raises(PermissionDenied):
         post_for(session, people["resident"], neighbour_id)
     assert count_rows(session, Post) == 0
-    assert neighbours.neighbour_choices(session=session, actor=people["resident"]) == []
+    assert ambassador.neighbour_choices(session=session, actor=people["resident"]) == []
 
 
 def test_the_choices_hold_consenting_neighbours_without_contact_details(session, people):
     register(session, people["anna"], first_name="Truus")
     register(session, people["anna"], first_name="Wim", consent_method="")
     register(session, people["bert"], first_name="Greet")
-    [choice] = neighbours.neighbour_choices(session=session, actor=people["anna"])
+    [choice] = ambassador.neighbour_choices(session=session, actor=people["anna"])
     assert (choice.first_name, choice.neighbourhood_slug) == ("Truus", "merenwijk")
     assert not hasattr(choice, "phone")
 
@@ -252,12 +252,12 @@ def test_replies_reach_the_ambassador_labelled_with_the_neighbour_who_records_th
     assert messaging.open_conversation(session=session, user=anna, conversation_id=conversation.id).neighbour_name == "Truus"
     # The responder is not shown the label (nor anything else about the neighbour).
     assert messaging.list_inbox(session=session, user=henk)[0].neighbour_name == ""
-    [waiting] = neighbours.list_waiting_conversations(session=session, actor=anna)
+    [waiting] = ambassador.list_waiting_conversations(session=session, actor=anna)
     assert (waiting.neighbour_name, waiting.other_name, waiting.last_message) == (
         "Truus", "Henk", "Ik kan vrijdag voor Truus gaan.")
     messaging.send_message(session=session, user=anna, conversation_id=conversation.id, client_id="anna-device-0001",
                            body="Fijn, ik laat het Truus weten.")
-    assert neighbours.list_waiting_conversations(session=session, actor=anna) == []
+    assert ambassador.list_waiting_conversations(session=session, actor=anna) == []
     posts.mark_matched(session=session, actor=anna, post_id=post.id, helped_by="Henk")
     assert session.get(Post, post.id).status == "matched"
 
@@ -271,13 +271,13 @@ def test_the_dashboard_lists_open_and_expiring_posts_for_my_neighbours(session, 
     session.add(old)
     session.commit()
     post_for(session, people["bert"], register(session, people["bert"], first_name="Greet"), title="Van Bert")
-    board = neighbours.dashboard(session=session, actor=anna)
+    board = ambassador.dashboard(session=session, actor=anna)
     assert [p.title for p in board.open_posts] == ["Bijna weg", "Vers"]
     assert [p.title for p in board.expiring] == ["Bijna weg"]
     assert [(n.first_name, n.open_posts) for n in board.neighbours] == [("Truus", 2)]
     assert board.board_posts == [] and board.municipality_neighbours == []
     assert fresh.id in {p.id for p in board.open_posts}
-    assert len(neighbours.dashboard(session=session, actor=people["professional"]).municipality_neighbours) == 2
+    assert len(ambassador.dashboard(session=session, actor=people["professional"]).municipality_neighbours) == 2
 
 
 def test_the_dashboard_shows_the_open_posts_on_the_boards_i_keep(session, people, place):
@@ -294,8 +294,8 @@ def test_the_dashboard_shows_the_open_posts_on_the_boards_i_keep(session, people
                                  body="Op dinsdag.", category_slug="boodschappen", neighbourhood_slug="merenwijk")
     posts.create_post(session=session, author=people["resident"], kind="offer", title="Elders",
                       body="In Leiderdorp.", category_slug="boodschappen", neighbourhood_slug="oude-dorp")
-    assert [p.id for p in neighbours.dashboard(session=session, actor=people["anna"]).board_posts] == [on_board.id]
-    assert neighbours.dashboard(session=session, actor=people["bert"]).board_posts == []  # keeps no board
+    assert [p.id for p in ambassador.dashboard(session=session, actor=people["anna"]).board_posts] == [on_board.id]
+    assert ambassador.dashboard(session=session, actor=people["bert"]).board_posts == []  # keeps no board
 
 
 # --- an account of their own ----------------------------------------------------------------
@@ -310,17 +310,17 @@ def test_a_neighbour_gets_an_account_and_keeps_their_posts(session, people):
     anna = people["anna"]
     neighbour_id = register(session, anna)
     post = post_for(session, anna, neighbour_id)
-    neighbours.invite_neighbour(session=session, actor=anna, neighbour_id=neighbour_id, email="Truus@Example.org")
-    assert neighbours.get_neighbour(session=session, actor=anna, neighbour_id=neighbour_id).account_status == "invited"
+    ambassador.invite_neighbour(session=session, actor=anna, neighbour_id=neighbour_id, email="Truus@Example.org")
+    assert ambassador.get_neighbour(session=session, actor=anna, neighbour_id=neighbour_id).account_status == "invited"
     token = _invitation_token(session, "truus@example.org")
-    info = neighbours.check_invitation(session=session, token=token)
+    info = ambassador.check_invitation(session=session, token=token)
     assert (info.first_name, info.ambassador_name, info.has_account) == ("Truus", "Anna", False)
 
     with pytest.raises(ValidationError) as error:
-        neighbours.accept_invitation(session=session, token=token, password=PASSWORD, accepted_terms=False,
+        ambassador.accept_invitation(session=session, token=token, password=PASSWORD, accepted_terms=False,
                                      confirmed_16_plus=True)
     assert error.value.field == "accepted_terms"
-    result = neighbours.accept_invitation(session=session, token=token, password=PASSWORD, accepted_terms=True,
+    result = ambassador.accept_invitation(session=session, token=token, password=PASSWORD, accepted_terms=True,
                                           confirmed_16_plus=True)
     truus = result.user
     assert truus.is_active and truus.email == "truus@example.org" and truus.display_name == "Truus"
@@ -331,10 +331,10 @@ def test_a_neighbour_gets_an_account_and_keeps_their_posts(session, people):
     assert accounts.log_in(session=session, email="truus@example.org", password=PASSWORD, ip=None).user.id == truus.id
     # The link works once; the ambassador no longer posts for her.
     with pytest.raises(InvalidToken):
-        neighbours.check_invitation(session=session, token=token)
+        ambassador.check_invitation(session=session, token=token)
     with pytest.raises(ValidationError):
         post_for(session, anna, neighbour_id)
-    assert neighbours.get_neighbour(session=session, actor=anna, neighbour_id=neighbour_id).account_status == "joined"
+    assert ambassador.get_neighbour(session=session, actor=anna, neighbour_id=neighbour_id).account_status == "joined"
     # Her own export holds what the ambassador recorded about her.
     export = accounts.export_data(session=session, user=session.get(User, truus.id))
     [record] = export["registered_by_an_ambassador"]
@@ -346,13 +346,13 @@ def test_an_existing_member_takes_the_posts_over_with_their_own_password(session
     member = make_member(session, place["merenwijk"], email="truus@example.org", display_name="Truus B.")
     neighbour_id = register(session, anna)
     post = post_for(session, anna, neighbour_id)
-    neighbours.invite_neighbour(session=session, actor=anna, neighbour_id=neighbour_id, email="truus@example.org")
+    ambassador.invite_neighbour(session=session, actor=anna, neighbour_id=neighbour_id, email="truus@example.org")
     token = _invitation_token(session, "truus@example.org")
-    assert neighbours.check_invitation(session=session, token=token).has_account
+    assert ambassador.check_invitation(session=session, token=token).has_account
     with pytest.raises(ValidationError):
-        neighbours.accept_invitation(session=session, token=token, password="verkeerd wachtwoord")
+        ambassador.accept_invitation(session=session, token=token, password="verkeerd wachtwoord")
     assert session.get(Post, post.id).author_id == anna.id
-    neighbours.accept_invitation(session=session, token=token, password=PASSWORD)
+    ambassador.accept_invitation(session=session, token=token, password=PASSWORD)
     session.expire_all()
     assert session.get(Post, post.id).author_id == member.id
     assert count_rows(session, User) == len(people) + 1  # nobody new
@@ -362,27 +362,27 @@ def test_an_invitation_needs_consent_a_real_address_and_not_your_own(session, pe
     anna = people["anna"]
     without = register(session, anna, consent_method="")
     with pytest.raises(ValidationError):
-        neighbours.invite_neighbour(session=session, actor=anna, neighbour_id=without, email="t@example.org")
+        ambassador.invite_neighbour(session=session, actor=anna, neighbour_id=without, email="t@example.org")
     with_consent = register(session, anna)
     for address in ("geen-adres", anna.email):
         with pytest.raises(ValidationError):
-            neighbours.invite_neighbour(session=session, actor=anna, neighbour_id=with_consent, email=address)
+            ambassador.invite_neighbour(session=session, actor=anna, neighbour_id=with_consent, email=address)
     assert mail.list_outbox(session=session) == []
     with pytest.raises(PermissionDenied):
-        neighbours.invite_neighbour(session=session, actor=people["resident"], neighbour_id=with_consent,
+        ambassador.invite_neighbour(session=session, actor=people["resident"], neighbour_id=with_consent,
                                     email="t@example.org")
 
 
 def test_a_forged_or_withdrawn_invitation_is_refused(session, people):
     anna = people["anna"]
     neighbour_id = register(session, anna)
-    neighbours.invite_neighbour(session=session, actor=anna, neighbour_id=neighbour_id, email="oud@example.org")
+    ambassador.invite_neighbour(session=session, actor=anna, neighbour_id=neighbour_id, email="oud@example.org")
     old_token = _invitation_token(session, "oud@example.org")
     # A second invitation to another address: the first link no longer takes anything over.
-    neighbours.invite_neighbour(session=session, actor=anna, neighbour_id=neighbour_id, email="nieuw@example.org")
+    ambassador.invite_neighbour(session=session, actor=anna, neighbour_id=neighbour_id, email="nieuw@example.org")
     for token in (old_token, "verzonnen", ""):
         with pytest.raises(InvalidToken):
-            neighbours.accept_invitation(session=session, token=token, password=PASSWORD, accepted_terms=True,
+            ambassador.accept_invitation(session=session, token=token, password=PASSWORD, accepted_terms=True,
                                          confirmed_16_plus=True)
 
 
@@ -406,8 +406,8 @@ def test_leaving_buuv_erases_what_the_ambassador_recorded(session, people):
     anna = people["anna"]
     neighbour_id = register(session, anna)
     post_for(session, anna, neighbour_id)
-    neighbours.invite_neighbour(session=session, actor=anna, neighbour_id=neighbour_id, email="truus@example.org")
-    result = neighbours.accept_invitation(session=session, token=_invitation_token(session, "truus@example.org"),
+    ambassador.invite_neighbour(session=session, actor=anna, neighbour_id=neighbour_id, email="truus@example.org")
+    result = ambassador.accept_invitation(session=session, token=_invitation_token(session, "truus@example.org"),
                                           password=PASSWORD, accepted_terms=True, confirmed_16_plus=True)
     accounts.delete_account(session=session, user=session.get(User, result.user.id), password=PASSWORD)
     session.expire_all()

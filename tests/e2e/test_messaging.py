@@ -82,7 +82,7 @@ def test_a_message_resent_after_the_connection_dropped_arrives_exactly_once(app_
     """The sender's connection drops right after sending; the device resends the same message
     (same device id) on a new connection. The server stores it once."""
     from buuv_app.state.account import LoginState
-    from buuv_app.state.messages import ConversationState
+    from buuv_app.state.messaging import ConversationState
     from tests.e2e.auth import PASSWORD
     from tests.security.client import HostileClient
 

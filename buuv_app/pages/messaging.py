@@ -16,7 +16,7 @@ from buuv_app.components.notices import found_or_not, loading_notice
 from buuv_app.i18n import N_
 from buuv_app.layout import page
 from buuv_app.models import MESSAGE_MAX, REPORT_MAX
-from buuv_app.state.messages import (
+from buuv_app.state.messaging import (
     ConversationState,
     InboxRow,
     InboxState,

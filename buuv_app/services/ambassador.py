@@ -1,4 +1,5 @@
-"""Neighbours without an account: ambassadors register them, post for them, and later hand them an account.
+"""Ambassadors and the neighbours without an account they help: register them, post for them, their
+dashboard, and later hand them an account.
 
 Who sees what: a neighbour's contact details (phone, board location) and consent reach only their
 own ambassador and the professionals of the municipality they live in

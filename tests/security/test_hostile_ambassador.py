@@ -16,12 +16,12 @@ import pytest
 from sqlmodel import Session, select
 
 from buuv_app.models import Neighbour, OutboxMail, Post, User, UserToken
-from buuv_app.services import codes, messaging, neighbours
+from buuv_app.services import ambassador, codes, messaging
 from buuv_app.state.account import AccountState, LoginState
 from buuv_app.state.ambassador import AmbassadorState, InvitationState, NeighbourFormState
 from buuv_app.state.browse import HomeState
 from buuv_app.state.feed import FeedState
-from buuv_app.state.messages import ConversationState, InboxState, ReplyState
+from buuv_app.state.messaging import ConversationState, InboxState, ReplyState
 from buuv_app.state.post import NewPostState, PostState
 from tests.e2e.auth import PASSWORD, create_member, unique_email
 from tests.security.client import HostileClient, delta_value
@@ -65,10 +65,10 @@ def ward(app_db):
     anna = create_member(app_db, email=unique_email("anna"), display_name="Anna", role="ambassador")
     bert = create_member(app_db, email=unique_email("bert"), display_name="Bert", role="ambassador")
     mallory = create_member(app_db, email=unique_email("mallory"), display_name="Mallory")
-    truus = neighbours.create_neighbour(
+    truus = ambassador.create_neighbour(
         session=app_db, actor=anna, first_name="Truus", neighbourhood_slug="merenwijk", contact_method="phone",
         phone=PHONE, consent_method="verbal").neighbour_id
-    post = neighbours.create_post_for_neighbour(
+    post = ambassador.create_post_for_neighbour(
         session=app_db, actor=anna, neighbour_id=truus, kind="request", title=TITLE,
         body="Elke dinsdag naar de container.", category_slug="klussen", neighbourhood_slug="merenwijk")
     conversation = messaging.start_conversation(session=app_db, user=mallory, post_id=post.id)

@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from buuv_app.models import Post
-from buuv_app.services import neighbours
+from buuv_app.services import ambassador
 from tests.e2e.auth import create_member, log_in, mailed_link, unique_email
 
 pytestmark = pytest.mark.e2e
@@ -122,10 +122,10 @@ def test_an_ambassador_posts_for_a_neighbour_a_resident_replies_and_it_ends_as_a
 
 def test_a_neighbour_takes_their_posts_over_with_an_account_of_their_own(page: Page, a11y, app_db):
     anna = create_member(app_db, display_name="Anna", role="ambassador")
-    neighbour_id = neighbours.create_neighbour(
+    neighbour_id = ambassador.create_neighbour(
         session=app_db, actor=anna, first_name="Greet", neighbourhood_slug="merenwijk", contact_method="board",
         board_location="Bibliotheek Merenwijk", consent_method="paper").neighbour_id
-    neighbours.create_post_for_neighbour(
+    ambassador.create_post_for_neighbour(
         session=app_db, actor=anna, neighbour_id=neighbour_id, kind="offer", title="Greet breit sokken voor wie wil",
         body="Wol heeft ze genoeg.", category_slug="gezelschap", neighbourhood_slug="merenwijk")
     email = unique_email("greet")
