@@ -9,7 +9,8 @@ from sqlmodel import Session, select
 
 from buuv_app.models import BoardAmbassador, BoardLocation, BoardNeighbourhood, PaperReaction, Post
 from buuv_app.services import codes
-from buuv_app.state.boards import ManageBoardsState, PaperReactionState
+from buuv_app.state.boards import PaperReactionState
+from buuv_app.state.manage.boards import ManageBoardsState
 from buuv_app.state.account import LoginState
 from tests.e2e.auth import PASSWORD, create_member, unique_email
 from tests.factories import make_post

@@ -13,7 +13,7 @@ from buuv_app.models import AuthSession, Municipality, Post, User
 from buuv_app.state.account import AccountState, LoginState
 from buuv_app.state.base import AppState
 from buuv_app.state.feed import FeedState
-from buuv_app.state.manage import AmbassadorsState, ProfessionalsState
+from buuv_app.state.manage.roles import AmbassadorsState, ProfessionalsState
 from buuv_app.state.messaging import ConversationState, InboxState, ReplyState
 from buuv_app.state.outbox import PostOutboxState
 from buuv_app.state.post import NewPostState, PostState

@@ -17,7 +17,7 @@ from buuv_app.i18n import N_
 from buuv_app.layout import page
 from buuv_app.services.roles import Member
 from buuv_app.state.browse import PlacesState
-from buuv_app.state.manage import AmbassadorsState, ManageRolesState, ProfessionalsState
+from buuv_app.state.manage.roles import AmbassadorsState, ManageRolesState, ProfessionalsState
 
 
 def _forbidden() -> rx.Component:

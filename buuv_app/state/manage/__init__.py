@@ -1,0 +1,1 @@
+"""The back office (/beheer): one substate per page, for professionals and admins."""
