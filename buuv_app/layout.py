@@ -1,4 +1,5 @@
-"""The page decorator: registers a route and wraps its content in the shared shell."""
+"""The page decorator: registers a route, wraps its content in the shared shell and, for a
+role-limited page, shows it only to the accounts it is for."""
 
 from __future__ import annotations
 
@@ -9,9 +10,13 @@ import reflex as rx
 
 from buuv_app import routes, styles
 from buuv_app.components.i18n import t, t_client
+from buuv_app.components.notices import loading_notice
+from buuv_app.i18n import N_
+from buuv_app.services.permissions import Action
 from buuv_app.state.base import AppState
 from buuv_app.state.messaging import ConversationState
 from buuv_app.state.outbox import PostOutboxState
+from buuv_app.state.page import PageAccessState
 
 SITE_NAME = "BUUV"
 
@@ -210,12 +215,41 @@ def shell(content: rx.Component) -> rx.Component:
     )
 
 
-def page(route: str, title: str, on_load=None) -> Callable[[Callable[[], rx.Component]], Callable]:
-    """`@page(route, title, on_load)`: an rx.page whose content sits inside the shell."""
+# Who a role-limited page is for, said to anyone else who opens it (their handlers refuse as well).
+REFUSED_TEXTS: dict[Action, str] = {
+    Action.ACT_AS_AMBASSADOR: N_("Deze pagina is voor ambassadeurs. Wil je buren helpen die geen smartphone hebben? "
+                                "Vraag het de wijkprofessional in je gemeente."),
+    Action.MANAGE_AMBASSADORS: N_("Deze pagina is alleen voor wijkprofessionals."),
+    Action.MANAGE_BOARDS: N_("Deze pagina is alleen voor wijkprofessionals."),
+    Action.MANAGE_PROFESSIONALS: N_("Deze pagina is alleen voor beheerders."),
+}
+REFUSED_DEFAULT = N_("Deze pagina is niet voor jouw account.")
+
+
+def refused_notice(action: Action) -> rx.Component:
+    return rx.callout(t(REFUSED_TEXTS.get(action, REFUSED_DEFAULT)), icon="lock", color_scheme="orange",
+                      high_contrast=True, role="alert", width="100%")
+
+
+def _guard(route: str, action: Action, content: rx.Component) -> rx.Component:
+    """The content once the visitor may see it and its data has loaded; until then a spinner."""
+    return rx.cond(
+        PageAccessState.refused_route == route,
+        refused_notice(action),
+        rx.cond(PageAccessState.ready_route == route, content, loading_notice()),
+    )
+
+
+def page(route: str, title: str, on_load=None, requires: Action | None = None
+         ) -> Callable[[Callable[[], rx.Component]], Callable]:
+    """`@page(route, title, on_load, requires=Action.X)`: an rx.page whose content sits inside the
+    shell. With `requires`, the page is shown only to accounts allowed to do that action (others
+    read who it is for) and only once its on_load events have all run."""
 
     def decorator(content: Callable[[], rx.Component]) -> Callable[[], rx.Component]:
         def wrapped() -> rx.Component:
-            return shell(content())
+            inner = content()
+            return shell(_guard(route, requires, inner) if requires is not None else inner)
 
         # The page's own module, not this one: Reflex writes a page's compiled components beside
         # the module its function comes from, so each page gets its own JavaScript chunk instead
@@ -223,10 +257,14 @@ def page(route: str, title: str, on_load=None) -> Callable[[Callable[[], rx.Comp
         functools.update_wrapper(wrapped, content)
         # Every page first refreshes who is logged in (for the header), then loads its own data.
         loads = on_load if isinstance(on_load, list) else [on_load] if on_load is not None else []
+        events = [AppState.load_viewer, *loads]
+        if requires is not None:
+            events = [PageAccessState.open_page(route, requires.value), *events,
+                      PageAccessState.page_loaded(route)]
         return rx.page(
             route=route,
             title=f"{title} · {SITE_NAME}" if title else SITE_NAME,
-            on_load=[AppState.load_viewer, *loads],
+            on_load=events,
         )(wrapped)
 
     return decorator

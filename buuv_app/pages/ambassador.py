@@ -14,11 +14,12 @@ from buuv_app.components.forms import (
     text_field,
 )
 from buuv_app.components.i18n import localized, t
-from buuv_app.components.notices import loading_notice, not_found_notice
+from buuv_app.components.notices import not_found_notice
 from buuv_app.components.posts import kind_badge, post_list
 from buuv_app.i18n import N_
 from buuv_app.layout import page
 from buuv_app.models.neighbour import BOARD_LOCATION_MAX, FIRST_NAME_MAX
+from buuv_app.services.permissions import Action
 from buuv_app.state.ambassador import (
     AmbassadorState,
     NeighbourFormState,
@@ -34,11 +35,6 @@ F = NeighbourFormState
 
 LIST_STYLE = {"display": "flex", "flex_direction": "column", "gap": "0.6rem", "padding": "0", "margin": "0",
               "width": "100%"}
-
-
-def _forbidden() -> rx.Component:
-    return rx.callout(t("Deze pagina is voor ambassadeurs. Wil je buren helpen die geen smartphone hebben? Vraag het de wijkprofessional in je gemeente."),
-                      icon="lock", color_scheme="orange", high_contrast=True, role="alert", width="100%")
 
 
 def _section(section_id: str, title: str, *children) -> rx.Component:
@@ -207,9 +203,9 @@ def _dashboard() -> rx.Component:
     )
 
 
-@page(routes.AMBASSADOR, title="Ambassadeur", on_load=AmbassadorState.load_dashboard)
+@page(routes.AMBASSADOR, title="Ambassadeur", on_load=AmbassadorState.load_dashboard, requires=Action.ACT_AS_AMBASSADOR)
 def ambassador() -> rx.Component:
-    return rx.cond(A.loaded, rx.cond(A.forbidden, _forbidden(), _dashboard()), loading_notice())
+    return _dashboard()
 
 
 # --- registering or changing a neighbour -------------------------------------------------------
@@ -338,34 +334,27 @@ def _own_account() -> rx.Component:
 def _neighbour_page(is_new: bool) -> rx.Component:
     heading = t("Buur toevoegen") if is_new else t("Gegevens van") + " " + F.first_name
     return rx.cond(
-        F.loaded,
-        rx.cond(
-            F.forbidden,
-            _forbidden(),
-            rx.cond(
-                F.found,
-                rx.vstack(
-                    rx.link(t("← Terug naar Ambassadeur"), href=routes.AMBASSADOR, size="3"),
-                    rx.heading(heading, as_="h1", size="7"),
-                    rx.text(t("Vul alleen in wat nodig is. Het telefoonnummer en het prikbord zie jij, en de wijkprofessional van de gemeente; andere buren nooit."),
-                            size="3"),
-                    _neighbour_form(),
-                    rx.fragment() if is_new else _own_account(),
-                    spacing="4", width="100%",
-                ),
-                not_found_notice(N_("Deze buur bestaat niet, of je bent niet de ambassadeur van deze buur.")),
-            ),
+        F.found,
+        rx.vstack(
+            rx.link(t("← Terug naar Ambassadeur"), href=routes.AMBASSADOR, size="3"),
+            rx.heading(heading, as_="h1", size="7"),
+            rx.text(t("Vul alleen in wat nodig is. Het telefoonnummer en het prikbord zie jij, en de wijkprofessional van de gemeente; andere buren nooit."),
+                    size="3"),
+            _neighbour_form(),
+            rx.fragment() if is_new else _own_account(),
+            spacing="4", width="100%",
         ),
-        loading_notice(),
+        not_found_notice(N_("Deze buur bestaat niet, of je bent niet de ambassadeur van deze buur.")),
     )
 
 
 @page(routes.NEW_NEIGHBOUR, title="Buur toevoegen",
-      on_load=[PlacesState.load_places, NeighbourFormState.load_neighbour_form])
+      on_load=[PlacesState.load_places, NeighbourFormState.load_neighbour_form], requires=Action.ACT_AS_AMBASSADOR)
 def new_neighbour() -> rx.Component:
     return _neighbour_page(is_new=True)
 
 
-@page(routes.NEIGHBOUR, title="Buur", on_load=[PlacesState.load_places, NeighbourFormState.load_neighbour_form])
+@page(routes.NEIGHBOUR, title="Buur", on_load=[PlacesState.load_places, NeighbourFormState.load_neighbour_form],
+      requires=Action.ACT_AS_AMBASSADOR)
 def neighbour() -> rx.Component:
     return _neighbour_page(is_new=False)

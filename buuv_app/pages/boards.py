@@ -21,6 +21,7 @@ from buuv_app.components.notices import empty_notice, found_or_not, loading_noti
 from buuv_app.components.posts import kind_badge
 from buuv_app.i18n import N_
 from buuv_app.layout import page
+from buuv_app.services.permissions import Action
 from buuv_app.models import PAPER_NOTE_MAX
 from buuv_app.state.base import AppState
 from buuv_app.state.boards import (
@@ -170,64 +171,53 @@ def board_sheet() -> rx.Component:
                         N_("Dit prikbord kennen we niet. Kijk bij Prikborden welke er zijn."))
 
 
-def _forbidden(message: str) -> rx.Component:
-    return rx.callout(t(message), icon="lock", color_scheme="orange", high_contrast=True, role="alert", width="100%")
-
-
 # --- /ambassadeur/prikborden -------------------------------------------------------------------------
 
-@page(routes.PAPER_REACTIONS, title="Reactie via prikbord", on_load=PaperReactionState.load_reaction_boards)
+@page(routes.PAPER_REACTIONS, title="Reactie via prikbord", on_load=PaperReactionState.load_reaction_boards,
+      requires=Action.ACT_AS_AMBASSADOR)
 def paper_reactions() -> rx.Component:
     s = PaperReactionState
     errors = s.errors
-    return rx.cond(
-        s.loaded,
+    return rx.vstack(
+        rx.heading(t("Reactie via prikbord"), as_="h1", size="7"),
+        rx.text(t("Kwam er een reactie binnen op papier of via de telefoon? Leg hem hier vast, met de "
+                  "code van het bericht. Het bericht komt dan op ‘in contact’ te staan."), size="3"),
         rx.cond(
-            s.forbidden,
-            _forbidden(N_("Deze pagina is alleen voor ambassadeurs en wijkprofessionals.")),
-            rx.vstack(
-                rx.heading(t("Reactie via prikbord"), as_="h1", size="7"),
-                rx.text(t("Kwam er een reactie binnen op papier of via de telefoon? Leg hem hier vast, met de "
-                          "code van het bericht. Het bericht komt dan op ‘in contact’ te staan."), size="3"),
-                rx.cond(
-                    s.board_choices.length() > 0,
-                    rx.card(
-                        simple_form(
-                            rx.vstack(
-                                rx.el.label(t("Prikbord"), html_for="paper-board", font_weight="600"),
-                                rx.el.select(
-                                    rx.foreach(s.board_choices, lambda b: rx.el.option(b.name, value=b.slug)),
-                                    id="paper-board", name="board", font_size="1rem", padding="0.6rem",
-                                    border_radius="8px", width="100%", min_height="2.75rem", background="white",
-                                    border=f"1px solid {rx.color('gray', 7)}",
-                                    aria_describedby="paper-board-error",
-                                ),
-                                field_error("paper-board", errors.get("board", "")),
-                                spacing="1", width="100%",
-                            ),
-                            text_field("paper", "code", N_("Code van het bericht"), errors.get("code", ""),
-                                       hint=N_("Zoals BUUV-7K3FQ. Hoofd- of kleine letters maakt niet uit."),
-                                       max_length=20, autocomplete="off"),
-                            textarea_field("paper", "note", N_("Notitie (mag leeg blijven)"), errors.get("note", ""),
-                                           max_length=PAPER_NOTE_MAX),
-                            on_submit=s.record_reaction,
-                            submit=N_("Reactie vastleggen"),
-                            spacing="3",
+            s.board_choices.length() > 0,
+            rx.card(
+                simple_form(
+                    rx.vstack(
+                        rx.el.label(t("Prikbord"), html_for="paper-board", font_weight="600"),
+                        rx.el.select(
+                            rx.foreach(s.board_choices, lambda b: rx.el.option(b.name, value=b.slug)),
+                            id="paper-board", name="board", font_size="1rem", padding="0.6rem",
+                            border_radius="8px", width="100%", min_height="2.75rem", background="white",
+                            border=f"1px solid {rx.color('gray', 7)}",
+                            aria_describedby="paper-board-error",
                         ),
-                        width="100%",
+                        field_error("paper-board", errors.get("board", "")),
+                        spacing="1", width="100%",
                     ),
-                    empty_notice(N_("Je houdt nog geen prikbord bij. Vraag je wijkprofessional om je aan een prikbord te koppelen.")),
+                    text_field("paper", "code", N_("Code van het bericht"), errors.get("code", ""),
+                               hint=N_("Zoals BUUV-7K3FQ. Hoofd- of kleine letters maakt niet uit."),
+                               max_length=20, autocomplete="off"),
+                    textarea_field("paper", "note", N_("Notitie (mag leeg blijven)"), errors.get("note", ""),
+                                   max_length=PAPER_NOTE_MAX),
+                    on_submit=s.record_reaction,
+                    submit=N_("Reactie vastleggen"),
+                    spacing="3",
                 ),
-                rx.cond(
-                    s.recorded_title != "",
-                    rx.callout(
-                        rx.text(t("Vastgelegd:"), " ", rx.link(s.recorded_title, href=s.recorded_url)),
-                        icon="circle-check", color_scheme="grass", high_contrast=True, role="status", width="100%",
-                    ),
-                ),
-                rx.link(t("Alle prikborden"), href=routes.BOARDS, size="3"),
-                spacing="4", width="100%",
+                width="100%",
+            ),
+            empty_notice(N_("Je houdt nog geen prikbord bij. Vraag je wijkprofessional om je aan een prikbord te koppelen.")),
+        ),
+        rx.cond(
+            s.recorded_title != "",
+            rx.callout(
+                rx.text(t("Vastgelegd:"), " ", rx.link(s.recorded_title, href=s.recorded_url)),
+                icon="circle-check", color_scheme="grass", high_contrast=True, role="status", width="100%",
             ),
         ),
-        loading_notice(),
+        rx.link(t("Alle prikborden"), href=routes.BOARDS, size="3"),
+        spacing="4", width="100%",
     )

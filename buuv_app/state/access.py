@@ -4,7 +4,9 @@ Every event handler in buuv_app is either `@public` (anyone may call it: it read
 data or is itself the way in, like logging in) or `@guarded(Action.X)`, which loads the caller
 from their session token in the database and runs the handler only when
 `permissions.allowed(user, Action.X)`. tests/security/test_handler_inventory.py fails for a handler
-with neither marker. Inside a guarded handler, `self._user()` is the caller (a fresh User row).
+with neither marker. Inside a guarded handler, `self._user()` is the caller (a fresh User row); a
+refused caller finds the handler's state emptied (`_forget`), so nothing another account loaded in
+this tab lingers. Pages for one role say so once: `layout.page(..., requires=Action.X)`.
 """
 
 from __future__ import annotations
@@ -76,6 +78,7 @@ def guarded(action: Action) -> Callable[[Callable], Callable]:
                 user = await self._load_user()
                 if not allowed(user, action):
                     refuse(user, action, f"handler={fn.__qualname__}")
+                    self._forget()
                     yield self._on_refused(user, action)
                     return
                 reset = current_user.set(user)
@@ -94,6 +97,7 @@ def guarded(action: Action) -> Callable[[Callable], Callable]:
                 user = await self._load_user()
                 if not allowed(user, action):
                     refuse(user, action, f"handler={fn.__qualname__}")
+                    self._forget()
                     return self._on_refused(user, action)
                 reset = current_user.set(user)
                 try:

@@ -127,17 +127,6 @@ class AmbassadorState(FormState):
     expiring: list[NeighbourPostRow] = []
     board_posts: list[PostCardView] = []
     municipality_neighbours: list[NeighbourRow] = []
-    forbidden: bool = False
-    loaded: bool = False
-
-    def _clear(self) -> None:
-        self.neighbours, self.open_posts, self.waiting, self.expiring = [], [], [], []
-        self.board_posts, self.municipality_neighbours = [], []
-
-    def _on_refused(self, user, action):
-        self._clear()
-        self.forbidden, self.loaded = True, True
-        return super()._on_refused(user, action)
 
     @rx.event
     @guarded(Action.ACT_AS_AMBASSADOR)
@@ -158,7 +147,6 @@ class AmbassadorState(FormState):
 
         (self.neighbours, self.open_posts, self.waiting, self.expiring, self.board_posts,
          self.municipality_neighbours) = await asyncio.to_thread(load)
-        self.forbidden, self.loaded = False, True
 
 
 def _route_neighbour_id(state: rx.State) -> int | None:
@@ -195,8 +183,6 @@ class NeighbourFormState(FormState):
     invited_to: str = ""
     form_key: str = ""  # changes when other data is loaded, so the form's defaults are refilled
     found: bool = True
-    forbidden: bool = False
-    loaded: bool = False
 
     def _fill(self, details: NeighbourDetails | None, home_slug: str) -> None:
         today = utcnow().date().isoformat()
@@ -215,11 +201,6 @@ class NeighbourFormState(FormState):
         self.account_status = details.account_status if details else ""
         self.form_key = f"{self.neighbour_id}-{utcnow().timestamp()}"
 
-    def _on_refused(self, user, action):
-        self._fill(None, "")
-        self.forbidden, self.loaded = True, True
-        return super()._on_refused(user, action)
-
     @rx.event
     @guarded(Action.ACT_AS_AMBASSADOR)
     async def load_neighbour_form(self):
@@ -236,17 +217,17 @@ class NeighbourFormState(FormState):
                     raise NotFound("neighbour")
                 return details, home
 
-        self.errors, self.invited_to, self.loaded = {}, "", False
+        self.errors, self.invited_to = {}, ""
         try:
             details, home = await asyncio.to_thread(load)
         except (NotFound, PermissionDenied):
             # Another ambassador's neighbour looks exactly like one that does not exist (the
             # refusal itself is logged by the service).
             self._fill(None, "")
-            self.found, self.forbidden, self.loaded = False, False, True
+            self.found = False
             return
         self._fill(details, home)
-        self.found, self.forbidden, self.loaded = True, False, True
+        self.found = True
 
     @rx.event
     @guarded(Action.ACT_AS_AMBASSADOR)

@@ -192,6 +192,12 @@ class AppState(rx.State):
             raise RuntimeError("_user() outside a @guarded handler")
         return user
 
+    def _forget(self) -> None:
+        """A caller refused by @guarded keeps nothing of this feature's state (it may hold what another
+        account loaded in this tab). The root keeps who is logged in."""
+        if type(self) is not AppState:
+            self.reset()
+
     def _on_refused(self, user: User | None, action: Action):
         if user is None:
             return [

@@ -152,14 +152,6 @@ class PaperReactionState(FormState):
     board_choices: list[BoardChoice] = []
     recorded_title: str = ""  # the post the last reaction was recorded for
     recorded_url: str = ""
-    forbidden: bool = False
-    loaded: bool = False
-
-    def _on_refused(self, user, action):
-        self.forbidden = True
-        self.loaded = True
-        return super()._on_refused(user, action)
-
     @rx.event
     @guarded(Action.ACT_AS_AMBASSADOR)
     async def load_reaction_boards(self):
@@ -167,8 +159,6 @@ class PaperReactionState(FormState):
         infos = await run_service(boards.list_reaction_boards, actor=actor)
         self.board_choices = [BoardChoice(slug=i.slug, name=i.name) for i in infos]
         self.recorded_title, self.recorded_url, self.errors = "", "", {}
-        self.forbidden = False
-        self.loaded = True
 
     @rx.event
     @guarded(Action.ACT_AS_AMBASSADOR)

@@ -193,7 +193,7 @@ def test_professional_appoints_an_ambassador_and_a_resident_cannot(page: Page, a
 
     log_in(page, resident.email, a11y=a11y)
     page.goto("/beheer/ambassadeurs")
-    expect(page.get_by_text("Deze pagina is alleen voor wijkprofessionals en beheerders.")).to_be_visible()
+    expect(page.get_by_text("Deze pagina is alleen voor wijkprofessionals.")).to_be_visible()
     a11y.check()
     page.goto("/account")
     page.get_by_role("button", name="Uitloggen").click()

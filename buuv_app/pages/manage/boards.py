@@ -16,9 +16,10 @@ from buuv_app.components.forms import (
     textarea_field,
 )
 from buuv_app.components.i18n import t
-from buuv_app.components.notices import empty_notice, loading_notice
+from buuv_app.components.notices import empty_notice
 from buuv_app.i18n import N_
 from buuv_app.layout import page
+from buuv_app.services.permissions import Action
 from buuv_app.models import BOARD_ADDRESS_MAX, BOARD_NAME_MAX, BOARD_PHONE_MAX, BOARD_TEXT_MAX
 from buuv_app.state.manage.boards import (
     AMBASSADOR_PREFIX,
@@ -28,10 +29,6 @@ from buuv_app.state.manage.boards import (
     ManagedBoardView,
     Option,
 )
-
-
-def _forbidden(message: str) -> rx.Component:
-    return rx.callout(t(message), icon="lock", color_scheme="orange", high_contrast=True, role="alert", width="100%")
 
 
 def _figure(label: str, value: Var) -> rx.Component:
@@ -151,39 +148,32 @@ def _board_form() -> rx.Component:
     )
 
 
-@page(routes.MANAGE_BOARDS, title="Prikborden beheren", on_load=ManageBoardsState.load_boards)
+@page(routes.MANAGE_BOARDS, title="Prikborden beheren", on_load=ManageBoardsState.load_boards,
+      requires=Action.MANAGE_BOARDS)
 def manage_boards() -> rx.Component:
     s = ManageBoardsState
-    return rx.cond(
-        s.loaded,
-        rx.cond(
-            s.forbidden,
-            _forbidden(N_("Deze pagina is alleen voor wijkprofessionals.")),
-            rx.vstack(
-                rx.heading(t("Prikborden beheren"), as_="h1", size="7"),
-                rx.text(t("De prikborden in jouw gemeente: waar ze hangen, welke wijken erop staan en welke "
-                          "ambassadeurs ze bijhouden. De cijfers tellen de reacties die op papier binnenkwamen."),
-                        size="3"),
-                rx.hstack(
-                    rx.link(t("Ambassadeurs"), href=routes.MANAGE_AMBASSADORS, size="3"),
-                    rx.link(t("Reactie op papier vastleggen"), href=routes.PAPER_REACTIONS, size="3"),
-                    spacing="4", wrap="wrap",
-                ),
-                rx.cond(
-                    s.editing != "",
-                    _board_form(),
-                    rx.button(rx.icon("plus", size=18, aria_hidden="true"), t("Nieuw prikbord"),
-                              on_click=s.new_board, size="3", variant="soft", high_contrast=True),
-                ),
-                rx.heading(t("Prikborden en cijfers"), as_="h2", size="5"),
-                rx.cond(
-                    s.boards.length() > 0,
-                    rx.el.ul(rx.foreach(s.boards, _managed_card), display="flex", flex_direction="column",
-                             gap="0.75rem", padding="0", margin="0", width="100%"),
-                    empty_notice(N_("Er zijn nog geen prikborden in jouw gemeente.")),
-                ),
-                spacing="4", width="100%",
-            ),
+    return rx.vstack(
+        rx.heading(t("Prikborden beheren"), as_="h1", size="7"),
+        rx.text(t("De prikborden in jouw gemeente: waar ze hangen, welke wijken erop staan en welke "
+                  "ambassadeurs ze bijhouden. De cijfers tellen de reacties die op papier binnenkwamen."),
+                size="3"),
+        rx.hstack(
+            rx.link(t("Ambassadeurs"), href=routes.MANAGE_AMBASSADORS, size="3"),
+            rx.link(t("Reactie op papier vastleggen"), href=routes.PAPER_REACTIONS, size="3"),
+            spacing="4", wrap="wrap",
         ),
-        loading_notice(),
+        rx.cond(
+            s.editing != "",
+            _board_form(),
+            rx.button(rx.icon("plus", size=18, aria_hidden="true"), t("Nieuw prikbord"),
+                      on_click=s.new_board, size="3", variant="soft", high_contrast=True),
+        ),
+        rx.heading(t("Prikborden en cijfers"), as_="h2", size="5"),
+        rx.cond(
+            s.boards.length() > 0,
+            rx.el.ul(rx.foreach(s.boards, _managed_card), display="flex", flex_direction="column",
+                     gap="0.75rem", padding="0", margin="0", width="100%"),
+            empty_notice(N_("Er zijn nog geen prikborden in jouw gemeente.")),
+        ),
+        spacing="4", width="100%",
     )

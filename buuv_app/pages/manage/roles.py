@@ -12,17 +12,12 @@ from buuv_app.components.forms import (
     text_field,
 )
 from buuv_app.components.i18n import t
-from buuv_app.components.notices import loading_notice
 from buuv_app.i18n import N_
 from buuv_app.layout import page
+from buuv_app.services.permissions import Action
 from buuv_app.services.roles import Member
 from buuv_app.state.browse import PlacesState
 from buuv_app.state.manage.roles import AmbassadorsState, ManageRolesState, ProfessionalsState
-
-
-def _forbidden() -> rx.Component:
-    return rx.callout(t("Deze pagina is alleen voor wijkprofessionals en beheerders."), icon="lock",
-                      color_scheme="orange", high_contrast=True, role="alert", width="100%")
 
 
 def _member_line(member: rx.Var[Member], *actions: rx.Component) -> rx.Component:
@@ -67,28 +62,21 @@ def _list(state: type[ManageRolesState], empty: str, action) -> rx.Component:
 
 
 def _page(state, title: str, intro: str, current: str, empty: str, revoke, grant_block) -> rx.Component:
-    return rx.cond(
-        state.loaded,
-        rx.cond(
-            state.forbidden,
-            _forbidden(),
-            rx.vstack(
-                rx.heading(t(title), as_="h1", size="7"),
-                rx.text(t(intro), size="3"),
-                rx.heading(t(current), as_="h2", size="5"),
-                _list(state, empty, revoke),
-                rx.heading(t("Iemand toevoegen"), as_="h2", size="5"),
-                _find_form(state),
-                rx.cond(state.found, grant_block(state.found)),
-                spacing="4",
-                width="100%",
-            ),
-        ),
-        loading_notice(),
+    return rx.vstack(
+        rx.heading(t(title), as_="h1", size="7"),
+        rx.text(t(intro), size="3"),
+        rx.heading(t(current), as_="h2", size="5"),
+        _list(state, empty, revoke),
+        rx.heading(t("Iemand toevoegen"), as_="h2", size="5"),
+        _find_form(state),
+        rx.cond(state.found, grant_block(state.found)),
+        spacing="4",
+        width="100%",
     )
 
 
-@page(routes.MANAGE_AMBASSADORS, title="Ambassadeurs", on_load=AmbassadorsState.load_ambassadors)
+@page(routes.MANAGE_AMBASSADORS, title="Ambassadeurs", on_load=AmbassadorsState.load_ambassadors,
+      requires=Action.MANAGE_AMBASSADORS)
 def manage_ambassadors() -> rx.Component:
     s = AmbassadorsState
     return _page(
@@ -103,7 +91,7 @@ def manage_ambassadors() -> rx.Component:
 
 
 @page(routes.MANAGE_PROFESSIONALS, title="Wijkprofessionals",
-      on_load=[PlacesState.load_places, ProfessionalsState.load_professionals])
+      on_load=[PlacesState.load_places, ProfessionalsState.load_professionals], requires=Action.MANAGE_PROFESSIONALS)
 def manage_professionals() -> rx.Component:
     s = ProfessionalsState
 

@@ -80,20 +80,10 @@ class ManageBoardsState(FormState):
     form: BoardForm = BoardForm()
     wijk_options: list[Option] = []
     ambassador_options: list[Option] = []
-    forbidden: bool = False
-    loaded: bool = False
-
-    def _on_refused(self, user, action):
-        self.forbidden = True
-        self.loaded = True
-        return super()._on_refused(user, action)
-
     async def _refresh(self) -> None:
         actor = self._user()
         managed = await run_service(boards.list_managed_boards, actor=actor)
         self.boards = [_managed_view(board) for board in managed]
-        self.forbidden = False
-        self.loaded = True
 
     @rx.event
     @guarded(Action.MANAGE_BOARDS)

@@ -23,20 +23,9 @@ class ManageRolesState(FormState):
 
     members: list[Member] = []
     found: Member | None = None
-    forbidden: bool = False
-    loaded: bool = False
-
-    def _on_refused(self, user, action):
-        self.forbidden = True
-        self.loaded = True
-        return super()._on_refused(user, action)
 
     async def _refresh(self) -> None:
-        actor = self._user()
-
-        self.members = await run_service(roles.list_role_holders, actor=actor)
-        self.forbidden = False
-        self.loaded = True
+        self.members = await run_service(roles.list_role_holders, actor=self._user())
 
     async def _find(self, form: dict):
         actor = self._user()
