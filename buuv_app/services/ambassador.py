@@ -35,6 +35,7 @@ from buuv_app.models import (
 )
 from buuv_app.models.neighbour import BOARD_LOCATION_MAX, FIRST_NAME_MAX, PHONE_MAX
 from buuv_app.services import accounts, boards, mail, passwords, permissions, posts, sessions
+from buuv_app.services.permissions import Action
 from buuv_app.services.places import get_neighbourhood_by_slug
 from buuv_app.services.posts import PostSummary
 from buuv_app.settings import get_settings
@@ -199,8 +200,7 @@ def _get(session: Session, neighbour_id: int) -> Neighbour:
 
 def _own_neighbour(session: Session, actor: User, neighbour_id: int) -> Neighbour:
     """The neighbour, if `actor` is their ambassador; refused (and logged) otherwise."""
-    if not permissions.is_ambassador(actor):
-        raise permissions.refuse(actor, "act_for_neighbour", f"neighbour={neighbour_id}")
+    permissions.check(actor, Action.ACT_AS_AMBASSADOR, f"neighbour={neighbour_id}")
     neighbour = _get(session, neighbour_id)
     permissions.check_can_act_for_neighbour(actor, neighbour)
     return neighbour
@@ -256,8 +256,7 @@ def get_neighbour(*, session: Session, actor: User, neighbour_id: int) -> Neighb
 
 def list_my_neighbours(*, session: Session, actor: User) -> list[NeighbourDetails]:
     """The neighbours `actor` is the ambassador of, by first name."""
-    if not permissions.is_ambassador(actor):
-        raise permissions.refuse(actor, "list_neighbours")
+    permissions.check(actor, Action.ACT_AS_AMBASSADOR, "list_neighbours")
     rows = session.exec(select(Neighbour).where(Neighbour.ambassador_id == actor.id)
                         .order_by(col(Neighbour.first_name), col(Neighbour.id))).all()
     return _details(session, list(rows))
@@ -265,8 +264,8 @@ def list_my_neighbours(*, session: Session, actor: User) -> list[NeighbourDetail
 
 def list_municipality_neighbours(*, session: Session, actor: User) -> list[NeighbourDetails]:
     """Professionals: every neighbour living in their municipality, with their ambassador."""
-    if not permissions.is_professional(actor):
-        raise permissions.refuse(actor, "list_municipality_neighbours")
+    # The professionals who coach the municipality's ambassadors.
+    permissions.check(actor, Action.MANAGE_AMBASSADORS, "list_municipality_neighbours")
     rows = session.exec(
         select(Neighbour).join(Neighbourhood, Neighbour.neighbourhood_id == Neighbourhood.id)
         .where(Neighbourhood.municipality_id == actor.municipality_id)
@@ -295,8 +294,7 @@ def create_neighbour(
     now: datetime | None = None,
 ) -> Saved:
     """Register a neighbour with `actor` as their ambassador; consent may follow later."""
-    if not permissions.is_ambassador(actor):
-        raise permissions.refuse(actor, "create_neighbour")
+    permissions.check(actor, Action.ACT_AS_AMBASSADOR, "create_neighbour")
     now = now or utcnow()
     name = clean_first_name(first_name)
     neighbourhood = _neighbourhood(session, neighbourhood_slug)
@@ -391,8 +389,7 @@ def _neighbour_post(post: Post, first_name: str) -> NeighbourPost:
 
 
 def list_open_neighbour_posts(*, session: Session, actor: User, now: datetime | None = None) -> list[NeighbourPost]:
-    if not permissions.is_ambassador(actor):
-        raise permissions.refuse(actor, "list_neighbour_posts")
+    permissions.check(actor, Action.ACT_AS_AMBASSADOR, "list_neighbour_posts")
     now = now or utcnow()
     rows = session.exec(_neighbour_posts(session, actor).where(Post.expires_at > now)
                         .order_by(col(Post.created_at).desc(), col(Post.id).desc())).all()
@@ -401,8 +398,7 @@ def list_open_neighbour_posts(*, session: Session, actor: User, now: datetime | 
 
 def list_expiring_neighbour_posts(*, session: Session, actor: User, now: datetime | None = None) -> list[NeighbourPost]:
     """Open posts for my neighbours that expire within a few days, or have just expired (renew or close)."""
-    if not permissions.is_ambassador(actor):
-        raise permissions.refuse(actor, "list_neighbour_posts")
+    permissions.check(actor, Action.ACT_AS_AMBASSADOR, "list_neighbour_posts")
     now = now or utcnow()
     rows = session.exec(_neighbour_posts(session, actor).where(Post.expires_at <= now + posts.REMIND_BEFORE)
                         .order_by(col(Post.expires_at), col(Post.id))).all()
@@ -411,8 +407,7 @@ def list_expiring_neighbour_posts(*, session: Session, actor: User, now: datetim
 
 def list_waiting_conversations(*, session: Session, actor: User) -> list[WaitingConversation]:
     """Conversations about my neighbours' posts where the last word is not mine, oldest waiting first."""
-    if not permissions.is_ambassador(actor):
-        raise permissions.refuse(actor, "list_waiting_conversations")
+    permissions.check(actor, Action.ACT_AS_AMBASSADOR, "list_waiting_conversations")
     last_ids = (select(func.max(Message.id)).join(Conversation, Message.conversation_id == Conversation.id)
                 .where(Conversation.contact_id == actor.id).group_by(Message.conversation_id))
     rows = session.exec(
@@ -436,15 +431,13 @@ def list_waiting_conversations(*, session: Session, actor: User) -> list[Waiting
 
 def list_board_location_posts(*, session: Session, actor: User) -> list[PostSummary]:
     """Open posts hanging on the board locations `actor` keeps (services.boards)."""
-    if not permissions.is_ambassador(actor):
-        raise permissions.refuse(actor, "list_board_location_posts")
+    permissions.check(actor, Action.ACT_AS_AMBASSADOR, "list_board_location_posts")
     return boards.list_posts_on_kept_boards(session=session, user=actor)
 
 
 def dashboard(*, session: Session, actor: User, now: datetime | None = None) -> Dashboard:
     """Everything the ambassador page shows, in one go."""
-    if not permissions.is_ambassador(actor):
-        raise permissions.refuse(actor, "ambassador_dashboard")
+    permissions.check(actor, Action.ACT_AS_AMBASSADOR, "ambassador_dashboard")
     now = now or utcnow()
     return Dashboard(
         neighbours=list_my_neighbours(session=session, actor=actor),

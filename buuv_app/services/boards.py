@@ -40,6 +40,7 @@ from buuv_app.models import (
     utcnow,
 )
 from buuv_app.services import codes, permissions, posts
+from buuv_app.services.permissions import Action
 from buuv_app.services.posts import PostFilter, PostSummary
 from buuv_app.settings import get_settings
 
@@ -211,9 +212,7 @@ def get_sheet(
 # --- professionals: edit boards, see their figures -------------------------------------------
 
 def _require_professional(actor: User | None, what: str) -> User:
-    if not permissions.is_professional(actor):
-        raise permissions.refuse(actor, what)
-    return actor
+    return permissions.check(actor, Action.MANAGE_BOARDS, what)
 
 
 def list_assignable_ambassadors(*, session: Session, actor: User) -> list[AmbassadorRef]:
@@ -400,8 +399,7 @@ def record_paper_reaction(
     board = _board_by_slug(session, board_slug)
     if board is None:
         raise NotFound("board")
-    if not permissions.can_record_paper_reaction(actor, board, _keeper_ids(session, board.id)):
-        raise permissions.refuse(actor, "record_paper_reaction", f"board={board.id}")
+    permissions.check_can_record_paper_reaction(actor, board, _keeper_ids(session, board.id))
     parsed = codes.parse(code if isinstance(code, str) else "")
     post = session.exec(select(Post).where(Post.short_code == parsed)).first() if parsed else None
     if post is None:

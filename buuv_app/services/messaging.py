@@ -34,6 +34,7 @@ from buuv_app.models import (
     utcnow,
 )
 from buuv_app.services import codes, links, mail, permissions
+from buuv_app.services.permissions import Action
 from buuv_app.services.accounts import DELETED_NAME
 from buuv_app.services.posts import excerpt
 from buuv_app.settings import get_settings
@@ -108,8 +109,7 @@ def _participant(session: Session, user: User | None, conversation_id: int) -> C
     conversation = session.get(Conversation, conversation_id) if isinstance(conversation_id, int) else None
     if conversation is None:
         raise NotFound("conversation")
-    if not permissions.is_member(user) or user.id not in (conversation.responder_id, conversation.contact_id):
-        raise permissions.refuse(user, "read_conversation", f"conversation={conversation_id}")
+    permissions.check_can_read_conversation(user, conversation)
     return conversation
 
 
@@ -121,8 +121,7 @@ def _other(conversation: Conversation, user: User) -> int:
 
 def start_conversation(*, session: Session, user: User, post_id: int) -> Conversation:
     """"Reageer": open (or reopen) the conversation between `user` and the post's contact person."""
-    if not permissions.is_member(user):
-        raise permissions.refuse(user, "start_conversation", f"post={post_id}")
+    permissions.check(user, Action.USE_MESSAGES, f"start_conversation post={post_id}")
     post = session.get(Post, post_id) if isinstance(post_id, int) else None
     if post is None:
         raise NotFound("post")
@@ -183,8 +182,7 @@ def send_message(
     existing = session.exec(select(Message).where(
         Message.sender_id == user.id, Message.client_id == client_id)).first()
     if existing is not None:
-        if existing.conversation_id != conversation.id:
-            raise permissions.refuse(user, "reuse_client_id", f"conversation={conversation_id}")
+        permissions.check_same_conversation(user, existing.conversation_id, conversation)
         return existing
     text = _check_body(body)
     post = session.get(Post, conversation.post_id)
@@ -353,8 +351,7 @@ def _unread_counts(session: Session, user_id: int):
 
 def list_inbox(*, session: Session, user: User) -> list[InboxItem]:
     """The user's conversations, newest activity first, with the last message and unread count."""
-    if not permissions.is_member(user):
-        raise permissions.refuse(user, "list_inbox")
+    permissions.check(user, Action.USE_MESSAGES, "list_inbox")
     conversations = session.exec(select(Conversation).where(sa.or_(
         Conversation.responder_id == user.id, Conversation.contact_id == user.id))
         .order_by(col(Conversation.last_message_at).desc())).all()

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from enum import StrEnum
 
 from buuv_app.errors import PermissionDenied
-from buuv_app.models import BoardLocation, Neighbour, Neighbourhood, Post, Role, User
+from buuv_app.models import BoardLocation, Conversation, Neighbour, Neighbourhood, Post, Role, User
 
 log = logging.getLogger("buuv.security")
 
@@ -43,6 +43,7 @@ class Action(StrEnum):
     MANAGE_PROFESSIONALS = "manage_professionals"  # admin: grant/revoke professional
     ACT_AS_AMBASSADOR = "act_as_ambassador"        # neighbours, posting for them, paper reactions
     MANAGE_BOARDS = "manage_boards"                # professional: board locations and their figures
+    VIEW_STATS = "view_stats"                      # professional (own municipality), admin (all): /beheer
 
 
 def is_member(user: User | None) -> bool:
@@ -55,6 +56,10 @@ def is_professional(user: User | None) -> bool:
 
 def is_admin(user: User | None) -> bool:
     return is_member(user) and user.role == Role.ADMIN.value
+
+
+def is_professional_or_admin(user: User | None) -> bool:
+    return is_professional(user) or is_admin(user)
 
 
 def is_ambassador(user: User | None) -> bool:
@@ -71,6 +76,7 @@ RULES: dict[Action, Callable[[User | None], bool]] = {
     Action.MANAGE_PROFESSIONALS: is_admin,
     Action.ACT_AS_AMBASSADOR: is_ambassador,
     Action.MANAGE_BOARDS: is_professional,
+    Action.VIEW_STATS: is_professional_or_admin,
 }
 
 
@@ -85,9 +91,12 @@ def refuse(user: User | None, action: str, detail: str = "") -> PermissionDenied
     return PermissionDenied(action)
 
 
-def check(user: User | None, action: Action, detail: str = "") -> User:
-    if not allowed(user, action):
-        raise refuse(user, action, detail)
+def check(user: User | None, action: Action | tuple[Action, ...], detail: str = "") -> User:
+    """The service-side twin of @guarded: `user` if allowed to do `action` (or one of several),
+    otherwise the refusal is logged and raised. Object-level rules have check_* functions below."""
+    actions = action if isinstance(action, tuple) else (action,)
+    if not any(allowed(user, a) for a in actions):
+        raise refuse(user, "|".join(actions), detail)
     return user
 
 
@@ -113,6 +122,39 @@ def can_set_role(actor: User | None, target: User, role: str, target_home: Neigh
         return in_my_town and role in (Role.AMBASSADOR, Role.RESIDENT) and target.role in (
             Role.RESIDENT, Role.AMBASSADOR)
     return False
+
+
+def check_can_set_role(actor: User | None, target: User, role: str, target_home: Neighbourhood | None) -> None:
+    if role not in {r.value for r in Role} or not can_set_role(actor, target, role, target_home):
+        raise refuse(actor, f"set_role:{role}", f"target={target.id}")
+
+
+def can_read_conversation(user: User | None, conversation: Conversation) -> bool:
+    """Only its two participants read or write in a conversation."""
+    return is_member(user) and user.id in (conversation.responder_id, conversation.contact_id)
+
+
+def check_can_read_conversation(user: User | None, conversation: Conversation) -> None:
+    if not can_read_conversation(user, conversation):
+        raise refuse(user, "read_conversation", f"conversation={conversation.id}")
+
+
+def check_same_conversation(user: User | None, stored_in: int, conversation: Conversation) -> None:
+    """A message id made on a device names one message in one conversation: sending it again into
+    another conversation is refused."""
+    if stored_in != conversation.id:
+        raise refuse(user, "reuse_client_id", f"conversation={conversation.id}")
+
+
+def can_view_municipality(user: User | None, municipality_id: int | None) -> bool:
+    """The back office's figures: admins of every municipality (None: all together), professionals
+    of their own."""
+    return is_admin(user) or (is_professional(user) and municipality_id == user.municipality_id)
+
+
+def check_can_view_municipality(user: User | None, municipality_id: int | None) -> None:
+    if not can_view_municipality(user, municipality_id):
+        raise refuse(user, "view_stats", f"municipality={municipality_id}")
 
 
 def can_act_for_neighbour(user: User | None, neighbour: Neighbour) -> bool:
@@ -146,6 +188,11 @@ def can_manage_board(user: User | None, board: BoardLocation) -> bool:
 def check_can_manage_board(user: User | None, board: BoardLocation) -> None:
     if not can_manage_board(user, board):
         raise refuse(user, "manage_board", f"board={board.id}")
+
+
+def check_can_record_paper_reaction(user: User | None, board: BoardLocation, keeper_ids: set[int]) -> None:
+    if not can_record_paper_reaction(user, board, keeper_ids):
+        raise refuse(user, "record_paper_reaction", f"board={board.id}")
 
 
 def can_record_paper_reaction(user: User | None, board: BoardLocation, keeper_ids: set[int]) -> bool:

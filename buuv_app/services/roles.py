@@ -10,6 +10,7 @@ from buuv_app.errors import NotFound, ValidationError
 from buuv_app.i18n import N_
 from buuv_app.models import BoardAmbassador, Municipality, Neighbourhood, Role, User, utcnow
 from buuv_app.services import permissions
+from buuv_app.services.permissions import Action
 from buuv_app.services.accounts import get_user_by_email, normalize_email
 
 
@@ -37,8 +38,7 @@ def _member(session: Session, user: User) -> Member:
 
 def find_member(*, session: Session, actor: User, email: str) -> Member:
     """Look a member up by exact e-mail address (to grant them a role)."""
-    if not (permissions.is_admin(actor) or permissions.is_professional(actor)):
-        raise permissions.refuse(actor, "find_member")
+    permissions.check(actor, (Action.MANAGE_PROFESSIONALS, Action.MANAGE_AMBASSADORS), "find_member")
     user = get_user_by_email(session=session, email=normalize_email(email))
     if user is None or not user.is_active:
         raise NotFound("member")
@@ -47,17 +47,16 @@ def find_member(*, session: Session, actor: User, email: str) -> Member:
 
 def list_role_holders(*, session: Session, actor: User) -> list[Member]:
     """Admins: all professionals. Professionals: the ambassadors living in their municipality."""
+    permissions.check(actor, (Action.MANAGE_PROFESSIONALS, Action.MANAGE_AMBASSADORS), "list_role_holders")
     if permissions.is_admin(actor):
         users = session.exec(select(User).where(User.role == Role.PROFESSIONAL.value)
                              .order_by(col(User.display_name))).all()
-    elif permissions.is_professional(actor):
+    else:
         users = session.exec(
             select(User).join(Neighbourhood, User.home_neighbourhood_id == Neighbourhood.id)
             .where(User.role == Role.AMBASSADOR.value, Neighbourhood.municipality_id == actor.municipality_id)
             .order_by(col(User.display_name))
         ).all()
-    else:
-        raise permissions.refuse(actor, "list_role_holders")
     return [_member(session, user) for user in users if user.is_active]
 
 
@@ -69,8 +68,7 @@ def set_role(
     if target is None:
         raise NotFound("member")
     home = session.get(Neighbourhood, target.home_neighbourhood_id) if target.home_neighbourhood_id else None
-    if role not in {r.value for r in Role} or not permissions.can_set_role(actor, target, role, home):
-        raise permissions.refuse(actor, f"set_role:{role}", f"target={target_id}")
+    permissions.check_can_set_role(actor, target, role, home)
     if role == Role.PROFESSIONAL.value:
         municipality = session.exec(
             select(Municipality).where(Municipality.slug == (municipality_slug or ""))).first()
