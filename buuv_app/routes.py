@@ -74,6 +74,17 @@ def neighbour_url(neighbour_id: int) -> str:
 def new_post_for_url(neighbour_id: int, kind: str = "request") -> str:
     """The new-post form with the neighbour already chosen under "Voor wie?"."""
     return f"{NEW_POST}?{urlencode({'soort': KIND_WORDS.get(kind, 'vraag'), FOR_NEIGHBOUR_PARAM: neighbour_id})}"
+
+
+# /c/<code>?bord=<slug>: the QR code on a board's sheet names the board, so visits count for it.
+BOARD_PARAM = "bord"
+
+
+def short_code_url(code: str, board_slug: str | None = None) -> str:
+    """/c/BUUV-7K3FQ, the way to a post from paper (with the board it hangs on, for the QR code)."""
+    return f"/c/{code}" + (f"?{urlencode({BOARD_PARAM: board_slug})}" if board_slug else "")
+
+
 def board_url(slug: str) -> str:
     """A board's print-friendly page."""
     return f"/prikborden/{slug}"

@@ -115,3 +115,22 @@ def make_post(
         "expires_at": created + POST_LIFETIME,
     } | overrides
     return _save(session, Post(**values))
+
+
+def make_conversation(session: Session, post: Post, responder: User, *, created_at: datetime | None = None,
+                      **overrides):
+    """`responder` reacted to `post` at `created_at`: a conversation with the post's author."""
+    from buuv_app.models import Conversation
+
+    created = created_at or utcnow()
+    values = {"post_id": post.id, "responder_id": responder.id, "contact_id": post.author_id,
+              "created_at": created, "last_message_at": created} | overrides
+    return _save(session, Conversation(**values))
+
+
+def make_message(session: Session, conversation, sender: User, *, created_at: datetime | None = None, **overrides):
+    from buuv_app.models import Message
+
+    values = {"conversation_id": conversation.id, "sender_id": sender.id, "client_id": f"test-{_n()}",
+              "body": "Ik kan helpen!", "created_at": created_at or utcnow()} | overrides
+    return _save(session, Message(**values))

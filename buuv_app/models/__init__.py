@@ -23,6 +23,7 @@ from buuv_app.models.board import (
     BoardAmbassador,
     BoardLocation,
     BoardNeighbourhood,
+    BoardVisit,
     PaperReaction,
 )
 from buuv_app.models.category import Category
@@ -62,6 +63,7 @@ __all__ = [
     "BoardAmbassador",
     "BoardLocation",
     "BoardNeighbourhood",
+    "BoardVisit",
     "PaperReaction",
     "MESSAGE_MAX",
     "REPORT_MAX",

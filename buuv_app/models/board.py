@@ -3,7 +3,7 @@ reactions that came in on paper."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
@@ -74,3 +74,14 @@ class PaperReaction(SQLModel, table=True):
     recorded_by_id: int = Field(foreign_key="user.id", index=True, nullable=False)
     note: str | None = Field(default=None, max_length=PAPER_NOTE_MAX, nullable=True)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
+
+
+class BoardVisit(SQLModel, table=True):
+    """How many times the QR code or the code on a board's sheet led someone to a post (/c/<code>),
+    per board per day. A counter only: who visited is never stored."""
+
+    __tablename__ = "board_visit"
+
+    board_id: int = Field(foreign_key="board_location.id", ondelete="CASCADE", primary_key=True)
+    day: date = Field(primary_key=True)  # the local (Dutch) date
+    visits: int = Field(default=0, nullable=False)

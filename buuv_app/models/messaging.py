@@ -16,7 +16,11 @@ REPORT_MAX = 1000
 class Conversation(SQLModel, table=True):
     """One responder talking with a post's contact person (its author), about that post."""
 
-    __table_args__ = (sa.UniqueConstraint("post_id", "responder_id", name="uq_conversation_post_responder"),)
+    __table_args__ = (
+        sa.UniqueConstraint("post_id", "responder_id", name="uq_conversation_post_responder"),
+        # The back office's figures: reactions and new ties in a period (services/stats.py).
+        sa.Index("ix_conversation_created_at", "created_at"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     post_id: int = Field(foreign_key="post.id", index=True, nullable=False)
@@ -32,6 +36,8 @@ class Message(SQLModel, table=True):
     __table_args__ = (
         sa.UniqueConstraint("sender_id", "client_id", name="uq_message_sender_client_id"),
         sa.Index("ix_message_conversation", "conversation_id", "id"),
+        # The back office's figures: who was active in a period (services/stats.py).
+        sa.Index("ix_message_created_at", "created_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

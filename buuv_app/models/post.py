@@ -62,6 +62,8 @@ class Post(SQLModel, table=True):
         sa.Index("ix_post_browse", "neighbourhood_id", "kind", "category_id", "created_at", "id"),
         # A post written offline carries an id made on the device: a resend is placed once.
         sa.Index("ux_post_author_client", "author_id", "client_id", unique=True),
+        # The back office's figures: matches in a period (services/stats.py).
+        sa.Index("ix_post_matched_at", "matched_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

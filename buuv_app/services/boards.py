@@ -1,8 +1,10 @@
 """Board locations (prikborden): the public list, each board's sheet of open posts, editing by
-professionals, reactions that came in on paper, and the figures per board.
+professionals, reactions that came in on paper and visits through a sheet's code; the figures per
+board are in services/stats.py.
 
 Who may do what (checked here, whatever the caller):
-- everyone reads the list of boards and their sheets (only posts visible to everyone);
+- everyone reads the list of boards and their sheets (only posts visible to everyone), and every
+  visit through a sheet's code is counted for its board (how many, never who);
 - professionals edit the boards of their own municipality and assign its ambassadors to them,
   and see the figures of those boards;
 - a paper reaction is recorded by an ambassador who keeps that board, or by a professional of
@@ -12,11 +14,13 @@ Who may do what (checked here, whatever the caller):
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import date, datetime
 
 import sqlalchemy as sa
-from sqlmodel import Session, col, delete, func, select
+from sqlalchemy.exc import IntegrityError
+
+from sqlmodel import Session, col, delete, select
 
 from buuv_app import routes
 from buuv_app.errors import NotFound, ValidationError
@@ -29,6 +33,7 @@ from buuv_app.models import (
     BoardAmbassador,
     BoardLocation,
     BoardNeighbourhood,
+    BoardVisit,
     Municipality,
     Neighbourhood,
     PaperReaction,
@@ -39,9 +44,10 @@ from buuv_app.models import (
     Visibility,
     utcnow,
 )
-from buuv_app.services import codes, permissions, posts
+from buuv_app.services import codes, permissions, posts, stats
 from buuv_app.services.permissions import Action
 from buuv_app.services.posts import PostFilter, PostSummary
+from buuv_app.services.stats import BoardRow
 from buuv_app.settings import get_settings
 
 # A sheet lists at most this many posts; the rest is online (the sheet says how many).
@@ -87,7 +93,7 @@ class SheetPost:
     category_icon: str
     neighbourhood_name: str
     code: str  # as printed: BUUV-7K3FQ
-    url: str  # the post's public page, for the QR code
+    url: str  # the QR code's address: /c/<code>?bord=<slug> (counted as a visit through this board)
     created_at: datetime
 
 
@@ -106,19 +112,12 @@ class AmbassadorRef:
 
 
 @dataclass(frozen=True)
-class BoardStats:
-    posts_on_sheet: int  # open posts the sheet shows right now
-    paper_reactions: int  # reactions recorded through this board, ever
-    matches_after_paper: int  # posts with a paper reaction here that were matched after it
-
-
-@dataclass(frozen=True)
 class ManagedBoard:
     """A board as its professionals see it: with its ambassadors and figures."""
 
     info: BoardInfo
     ambassadors: tuple[AmbassadorRef, ...] = ()
-    stats: BoardStats = field(default_factory=lambda: BoardStats(0, 0, 0))
+    stats: BoardRow | None = None  # its figures since it was made (services/stats.py)
 
 
 # --- reading (public) ------------------------------------------------------------------------
@@ -173,17 +172,23 @@ def _neighbourhood_ids(session: Session, board_id: int) -> list[int]:
 
 
 def post_public_url(post_id: int) -> str:
-    """The address a QR code on paper leads to: the post's own page."""
+    """A post's own page, as a full address."""
     return f"{get_settings().public_url.rstrip('/')}{routes.post_url(post_id)}"
 
 
-def _sheet_post(summary: PostSummary) -> SheetPost:
+def sheet_qr_url(short_code: str, board_slug: str) -> str:
+    """The address a QR code on a board's sheet leads to: /c/<code> (which opens the post) naming
+    the board, so the visit counts for it (count_visit)."""
+    return f"{get_settings().public_url.rstrip('/')}{routes.short_code_url(codes.display(short_code), board_slug)}"
+
+
+def _sheet_post(summary: PostSummary, board_slug: str) -> SheetPost:
     return SheetPost(
         id=summary.id, kind=summary.kind, title=summary.title, excerpt=summary.excerpt,
         category_slug=summary.category_slug, category_name_nl=summary.category_name_nl,
         category_name_en=summary.category_name_en, category_icon=summary.category_icon,
         neighbourhood_name=summary.neighbourhood_name, code=codes.display(summary.short_code),
-        url=post_public_url(summary.id), created_at=summary.created_at,
+        url=sheet_qr_url(summary.short_code, board_slug), created_at=summary.created_at,
     )
 
 
@@ -205,7 +210,7 @@ def get_sheet(
         items = page.items
         if page.next_cursor is not None:
             more = posts.count(session=session, viewer=None, filters=filters, now=now).total - len(items)
-    return BoardSheet(board=_infos(session, [board])[0], posts=[_sheet_post(p) for p in items], more=more,
+    return BoardSheet(board=_infos(session, [board])[0], posts=[_sheet_post(p, board.slug) for p in items], more=more,
                       updated_at=now)
 
 
@@ -250,35 +255,15 @@ def _keepers(session: Session, board_ids: list[int]) -> dict[int, list[Ambassado
     return keepers
 
 
-def board_stats(*, session: Session, board_id: int, now: datetime | None = None) -> BoardStats:
-    """The figures of one board (callers check who may see them)."""
-    now = now or utcnow()
-    ids = _neighbourhood_ids(session, board_id)
-    on_sheet = session.exec(
-        select(func.count()).select_from(Post).where(
-            col(Post.neighbourhood_id).in_(ids or [-1]), col(Post.status).in_(posts.VISIBLE_STATUSES),
-            Post.visibility == Visibility.EVERYONE.value, Post.expires_at > now)
-    ).one()
-    reactions = session.exec(
-        select(func.count()).select_from(PaperReaction).where(PaperReaction.board_id == board_id)).one()
-    matches = session.exec(
-        select(func.count(sa.distinct(Post.id))).select_from(PaperReaction)
-        .join(Post, PaperReaction.post_id == Post.id)
-        .where(PaperReaction.board_id == board_id, Post.status == PostStatus.MATCHED.value,
-               Post.matched_at >= PaperReaction.created_at)
-    ).one()
-    return BoardStats(posts_on_sheet=on_sheet, paper_reactions=reactions, matches_after_paper=matches)
-
-
 def list_managed_boards(*, session: Session, actor: User, now: datetime | None = None) -> list[ManagedBoard]:
     """The boards of the professional's municipality, with their ambassadors and figures."""
     _require_professional(actor, "list_managed_boards")
     boards = list(session.exec(_ordered(
         select(BoardLocation).where(BoardLocation.municipality_id == actor.municipality_id))).all())
     keepers = _keepers(session, [b.id for b in boards])
+    figures = stats.board_stats(session=session, board_ids=[b.id for b in boards], now=now)
     return [
-        ManagedBoard(info=info, ambassadors=tuple(keepers[info.id]),
-                     stats=board_stats(session=session, board_id=info.id, now=now))
+        ManagedBoard(info=info, ambassadors=tuple(keepers[info.id]), stats=figures.get(info.id))
         for info in _infos(session, boards)
     ]
 
@@ -419,6 +404,37 @@ def record_paper_reaction(
     session.commit()
     session.refresh(reaction)
     return reaction
+
+
+def count_visit(*, session: Session, code: str, board_slug: str = "", today: date | None = None) -> bool:
+    """Someone opened a post through a board's sheet (/c/<code>): one more visit for that board
+    today. A counter only, never who. The sheet's QR code names the board; a code typed by hand
+    counts for the one board that shows the post's wijk, or for none when several do. True when
+    counted."""
+    parsed = codes.parse(code if isinstance(code, str) else "")
+    post = session.exec(select(Post.id, Post.neighbourhood_id).where(Post.short_code == parsed)).first() if parsed else None
+    if post is None:
+        return False
+    showing = select(BoardNeighbourhood.board_id).where(BoardNeighbourhood.neighbourhood_id == post.neighbourhood_id)
+    board = _board_by_slug(session, board_slug) if board_slug else None
+    if board is not None:
+        board_id = board.id if board.id in session.exec(showing).all() else None
+    else:
+        candidates = session.exec(showing.limit(2)).all()
+        board_id = candidates[0] if len(candidates) == 1 else None
+    if board_id is None:
+        return False
+    day = today or utcnow().astimezone(stats.LOCAL).date()
+    bump = (sa.update(BoardVisit).where(BoardVisit.board_id == board_id, BoardVisit.day == day)
+            .values(visits=BoardVisit.visits + 1))
+    if session.exec(bump).rowcount == 0:
+        try:
+            with session.begin_nested():
+                session.add(BoardVisit(board_id=board_id, day=day, visits=1))
+        except IntegrityError:  # the first visit of the day arrived twice at once
+            session.exec(bump)
+    session.commit()
+    return True
 
 
 def list_posts_on_kept_boards(*, session: Session, user: User, limit: int = 20) -> list[PostSummary]:

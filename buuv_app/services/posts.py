@@ -1,4 +1,5 @@
-"""Requests and offers: create, browse (filters, search, keyset pages), read, and their lifecycle.
+"""Requests and offers: create, browse (filters, search, keyset pages), read, and their lifecycle
+(figures about them: services/stats.py).
 
 Lifecycle: open -> in contact -> matched ("geholpen") -> closed. A post expires six weeks after it
 was placed or last renewed; its author gets a "nog nodig?" mail a few days before.
@@ -585,7 +586,7 @@ def delete_post(*, session: Session, actor: User, post_id: int) -> None:
     session.commit()
 
 
-# --- reminders and figures ------------------------------------------------------------------
+# --- reminders ------------------------------------------------------------------
 
 def posts_needing_reminder(*, session: Session, now: datetime | None = None, limit: int = 200) -> list[Post]:
     """Open posts that expire within REMIND_BEFORE and have not been reminded yet, soonest first;
@@ -597,23 +598,3 @@ def posts_needing_reminder(*, session: Session, now: datetime | None = None, lim
             Post.expires_at <= now + REMIND_BEFORE, col(Post.reminder_sent_at).is_(None),
         ).order_by(col(Post.expires_at)).limit(limit)
     ).all())
-
-
-def match_counts(*, session: Session) -> list[tuple[str, str, int]]:
-    """(neighbourhood, category, matches), most matches first: what BUUV counts as success."""
-    rows = session.exec(
-        select(Neighbourhood.name, Category.slug, func.count())
-        .select_from(Post)
-        .join(Neighbourhood, Post.neighbourhood_id == Neighbourhood.id)
-        .join(Category, Post.category_id == Category.id)
-        .where(Post.status == PostStatus.MATCHED.value)
-        .group_by(Neighbourhood.name, Category.slug)
-        .order_by(func.count().desc(), Neighbourhood.name)
-    ).all()
-    return [(name, slug, n) for name, slug, n in rows]
-
-
-def count_matches(*, session: Session, neighbourhood_id: int) -> int:
-    """How many times someone was helped in one neighbourhood."""
-    return session.exec(select(func.count()).select_from(Post).where(
-        Post.neighbourhood_id == neighbourhood_id, Post.status == PostStatus.MATCHED.value)).one()

@@ -15,7 +15,7 @@ import reflex as rx
 from buuv_app import routes
 from buuv_app.db import session_scope
 from buuv_app.models import PostKind
-from buuv_app.services import categories, places, posts
+from buuv_app.services import categories, places, posts, stats
 from buuv_app.services.posts import PostFilter
 from buuv_app.state.access import public
 from buuv_app.state.base import AppState
@@ -134,7 +134,7 @@ class FeedState(AppState):
                 if neighbourhood is None:
                     return None
                 town = places.get_municipality(session=session, municipality_id=neighbourhood.municipality_id)
-                matches = posts.count_matches(session=session, neighbourhood_id=neighbourhood.id)
+                matches = stats.count_matches(session=session, neighbourhood_id=neighbourhood.id)
                 return (neighbourhood.id, neighbourhood.slug, neighbourhood.name, neighbourhood.district or "",
                         town.name if town else "", matches)
 

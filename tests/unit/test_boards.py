@@ -26,7 +26,7 @@ from buuv_app.models import (
     utcnow,
 )
 from buuv_app.printing.sheet import render_sheet_pdf
-from buuv_app.services import accounts, boards, codes, permissions, posts, roles, seed
+from buuv_app.services import accounts, boards, codes, permissions, posts, roles, seed, stats
 from buuv_app.services.permissions import Action
 from tests.factories import count_rows, make_member, make_post
 
@@ -113,7 +113,8 @@ def test_sheet_shows_only_open_public_posts_of_its_wijken_newest_first(world, se
     assert not {p.id for p in hidden} & {p.id for p in sheet.posts}
     card = sheet.posts[0]
     assert card.code == codes.display(newer.short_code)
-    assert card.url.endswith(f"/hulp/{newer.id}")
+    # The QR code opens the post through its code and names the board, so the visit counts for it.
+    assert card.url.endswith(f"/c/{codes.display(newer.short_code)}?bord={MERENWIJK_BOARD}")
     assert sheet.more == 0
 
 
@@ -158,7 +159,7 @@ def test_the_pdf_holds_every_title_and_code_in_dutch_letters_and_qr_codes_to_the
     document = pypdfium2.PdfDocument(data)
     for page in document:
         found |= {r.text for r in zxingcpp.read_barcodes(page.render(scale=2).to_pil())}
-    assert found == {boards.post_public_url(p.id) for p in made}
+    assert found == {boards.sheet_qr_url(p.short_code, MERENWIJK_BOARD) for p in made}
 
 
 def test_an_empty_sheet_is_one_page_that_says_so(world, session):
@@ -259,12 +260,13 @@ def test_a_keeper_records_a_paper_reaction_which_moves_the_post_on_and_counts(wo
     session.expire_all()
     assert session.get(Post, post.id).status == "in_contact"
     assert (reaction.post_id, reaction.recorded_by_id, reaction.note) == (post.id, world["keeper"].id, "Belde om 10 uur")
-    stats = boards.board_stats(session=session, board_id=world["board"].id)
-    assert (stats.posts_on_sheet, stats.paper_reactions, stats.matches_after_paper) == (1, 1, 0)
+    board_id = world["board"].id
+    figures = stats.board_stats(session=session, board_ids=[board_id])[board_id]
+    assert (figures.posts_on_sheet, figures.paper_reactions.current, figures.matches.current) == (1, 1, 0)
 
     posts.mark_matched(session=session, actor=world["resident"], post_id=post.id)
-    stats = boards.board_stats(session=session, board_id=world["board"].id)
-    assert (stats.posts_on_sheet, stats.paper_reactions, stats.matches_after_paper) == (0, 1, 1)
+    figures = stats.board_stats(session=session, board_ids=[board_id])[board_id]
+    assert (figures.posts_on_sheet, figures.paper_reactions.current, figures.matches.current) == (0, 1, 1)
 
 
 def test_a_professional_of_the_town_may_record_for_any_of_its_boards(world, session):

@@ -8,7 +8,7 @@ import pytest
 
 from buuv_app.errors import PermissionDenied, ValidationError
 from buuv_app.models import Post, utcnow
-from buuv_app.services import posts
+from buuv_app.services import posts, stats
 from tests.factories import make_category, make_member, make_neighbourhood
 
 
@@ -27,7 +27,7 @@ def test_author_marks_matched_with_a_thank_you(session, setting):
                        helped_by="Henk", thank_you="Dank je wel, Henk!")
     stored = session.get(Post, setting["post"].id)
     assert (stored.status, stored.helped_by, stored.thank_you) == ("matched", "Henk", "Dank je wel, Henk!")
-    assert posts.match_counts(session=session) == [("Merenwijk", "tuin", 1)]
+    assert stats.match_counts(session=session) == [("Merenwijk", "tuin", 1)]
     assert posts.browse(session=session, viewer=None).items == []
 
 
@@ -113,9 +113,9 @@ def test_the_author_gets_one_nog_nodig_mail_before_expiry(session, setting):
 
 def test_matches_are_counted_per_neighbourhood(session, setting):
     item = session.get(Post, setting["post"].id)
-    assert posts.count_matches(session=session, neighbourhood_id=item.neighbourhood_id) == 0
+    assert stats.count_matches(session=session, neighbourhood_id=item.neighbourhood_id) == 0
     posts.mark_matched(session=session, actor=setting["author"], post_id=item.id)
-    assert posts.count_matches(session=session, neighbourhood_id=item.neighbourhood_id) == 1
+    assert stats.count_matches(session=session, neighbourhood_id=item.neighbourhood_id) == 1
 
 
 def test_a_reminder_already_claimed_by_another_worker_is_not_sent_again(session, setting):

@@ -58,6 +58,7 @@ def _managed_card(item: Var[ManagedBoardView]) -> rx.Component:
                     _figure(N_("nu op het prikbord"), item.posts_on_sheet),
                     _figure(N_("reacties via papier"), item.paper_reactions),
                     _figure(N_("geholpen na een papieren reactie"), item.matches_after_paper),
+                    _figure(N_("bezoeken via de code"), item.visits),
                     spacing="5", wrap="wrap",
                 ),
                 rx.hstack(

@@ -26,6 +26,7 @@ class ManagedBoardView:
     posts_on_sheet: int
     paper_reactions: int
     matches_after_paper: int
+    visits: int  # to a post through the code on its sheet
 
 
 @dataclass
@@ -53,10 +54,13 @@ AMBASSADOR_PREFIX = "ambassadeur-"
 
 
 def _managed_view(board: ManagedBoard) -> ManagedBoardView:
+    figures = board.stats
     return ManagedBoardView(
         board=board_view(board.info), ambassadors=", ".join(a.display_name for a in board.ambassadors),
-        posts_on_sheet=board.stats.posts_on_sheet, paper_reactions=board.stats.paper_reactions,
-        matches_after_paper=board.stats.matches_after_paper,
+        posts_on_sheet=figures.posts_on_sheet if figures else 0,
+        paper_reactions=int(figures.paper_reactions.current or 0) if figures else 0,
+        matches_after_paper=int(figures.matches.current or 0) if figures else 0,
+        visits=int(figures.visits.current or 0) if figures else 0,
     )
 
 

@@ -1,0 +1,28 @@
+"""Indexes for the back office's figures over a period: post.matched_at, conversation.created_at
+and message.created_at (plain CREATE INDEX: no table is rebuilt).
+
+Revision ID: 0021
+Revises: 0020
+Create Date: 2026-11-29
+"""
+
+from collections.abc import Sequence
+
+from alembic import op
+
+revision: str = '0021'
+down_revision: str | None = '0020'
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    op.create_index('ix_post_matched_at', 'post', ['matched_at'], unique=False)
+    op.create_index('ix_conversation_created_at', 'conversation', ['created_at'], unique=False)
+    op.create_index('ix_message_created_at', 'message', ['created_at'], unique=False)
+
+
+def downgrade() -> None:
+    op.drop_index('ix_message_created_at', table_name='message')
+    op.drop_index('ix_conversation_created_at', table_name='conversation')
+    op.drop_index('ix_post_matched_at', table_name='post')
