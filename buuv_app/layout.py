@@ -47,8 +47,7 @@ def account_links() -> rx.Component:
         ),
         rx.cond(
             (AppState.viewer_role == "professional") | (AppState.viewer_role == "admin"),
-            rx.link(t("Beheer"), href=rx.cond(AppState.viewer_role == "admin", routes.MANAGE_PROFESSIONALS,
-                                              routes.MANAGE_AMBASSADORS), **link_style),
+            rx.link(t("Beheer"), href=routes.MANAGE, **link_style),
         ),
         rx.cond(
             AppState.logged_in,
@@ -176,7 +175,7 @@ def _hidden_trigger(element_id: str, on_click) -> rx.Component:
                         on_click=on_click)
 
 
-def shell(content: rx.Component) -> rx.Component:
+def shell(content: rx.Component, max_width: str = styles.MAX_WIDTH) -> rx.Component:
     return rx.box(
         rx.el.a(
             t("Naar de inhoud"),
@@ -193,7 +192,7 @@ def shell(content: rx.Component) -> rx.Component:
         rx.el.main(
             content,
             id="inhoud",
-            max_width=styles.MAX_WIDTH,
+            max_width=max_width,
             margin_x="auto",
             padding_x="1rem",
             padding_top="1.25rem",
@@ -222,6 +221,7 @@ REFUSED_TEXTS: dict[Action, str] = {
     Action.MANAGE_AMBASSADORS: N_("Deze pagina is alleen voor wijkprofessionals."),
     Action.MANAGE_BOARDS: N_("Deze pagina is alleen voor wijkprofessionals."),
     Action.MANAGE_PROFESSIONALS: N_("Deze pagina is alleen voor beheerders."),
+    Action.VIEW_STATS: N_("Deze pagina is alleen voor wijkprofessionals en beheerders."),
 }
 REFUSED_DEFAULT = N_("Deze pagina is niet voor jouw account.")
 
@@ -240,16 +240,18 @@ def _guard(route: str, action: Action, content: rx.Component) -> rx.Component:
     )
 
 
-def page(route: str, title: str, on_load=None, requires: Action | None = None
+def page(route: str, title: str, on_load=None, requires: Action | None = None, wide: bool = False
          ) -> Callable[[Callable[[], rx.Component]], Callable]:
     """`@page(route, title, on_load, requires=Action.X)`: an rx.page whose content sits inside the
     shell. With `requires`, the page is shown only to accounts allowed to do that action (others
-    read who it is for) and only once its on_load events have all run."""
+    read who it is for) and only once its on_load events have all run. `wide` pages (tables and
+    charts for a laptop) get more room than the phone-sized column."""
 
     def decorator(content: Callable[[], rx.Component]) -> Callable[[], rx.Component]:
         def wrapped() -> rx.Component:
             inner = content()
-            return shell(_guard(route, requires, inner) if requires is not None else inner)
+            return shell(_guard(route, requires, inner) if requires is not None else inner,
+                         styles.WIDE_MAX_WIDTH if wide else styles.MAX_WIDTH)
 
         # The page's own module, not this one: Reflex writes a page's compiled components beside
         # the module its function comes from, so each page gets its own JavaScript chunk instead

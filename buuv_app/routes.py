@@ -24,6 +24,7 @@ RESET_PASSWORD = "/wachtwoord-herstellen"
 ACCOUNT = "/account"
 HOUSE_RULES = "/huisregels"
 PRIVACY = "/privacy"
+MANAGE = "/beheer"  # the overview: figures for professionals and admins
 MANAGE_AMBASSADORS = "/beheer/ambassadeurs"
 MANAGE_PROFESSIONALS = "/beheer/professionals"
 AMBASSADOR = "/ambassadeur"

@@ -3,6 +3,7 @@
 ACCENT = "grass"
 GRAY = "sand"
 MAX_WIDTH = "46rem"
+WIDE_MAX_WIDTH = "72rem"  # the back office's overview, read on a laptop
 REQUEST_COLOR = "orange"   # a vraag
 OFFER_COLOR = "grass"      # an aanbod
 # Plain colours for what is drawn outside the page (theme-color, the manifest, the app icons):

@@ -19,7 +19,7 @@ class Conversation(SQLModel, table=True):
     __table_args__ = (
         sa.UniqueConstraint("post_id", "responder_id", name="uq_conversation_post_responder"),
         # The back office's figures: reactions and new ties in a period (services/stats.py).
-        sa.Index("ix_conversation_created_at", "created_at"),
+        sa.Index("ix_conversation_created_at", "created_at", "responder_id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -37,7 +37,7 @@ class Message(SQLModel, table=True):
         sa.UniqueConstraint("sender_id", "client_id", name="uq_message_sender_client_id"),
         sa.Index("ix_message_conversation", "conversation_id", "id"),
         # The back office's figures: who was active in a period (services/stats.py).
-        sa.Index("ix_message_created_at", "created_at"),
+        sa.Index("ix_message_created_at", "created_at", "sender_id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

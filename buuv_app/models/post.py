@@ -62,8 +62,10 @@ class Post(SQLModel, table=True):
         sa.Index("ix_post_browse", "neighbourhood_id", "kind", "category_id", "created_at", "id"),
         # A post written offline carries an id made on the device: a resend is placed once.
         sa.Index("ux_post_author_client", "author_id", "client_id", unique=True),
-        # The back office's figures: matches in a period (services/stats.py).
+        # The back office's figures (services/stats.py): matches in a period; open posts and
+        # how they ran out (also the reminders' query).
         sa.Index("ix_post_matched_at", "matched_at"),
+        sa.Index("ix_post_status_expires", "status", "expires_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -14,6 +14,7 @@ Demo data (`is_demo`) is never counted.
 from __future__ import annotations
 
 from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
@@ -55,6 +56,7 @@ ACT_NOW_AFTER = (timedelta(days=3), timedelta(days=7))
 ACT_NOW_LIMIT = 500
 QUIET_AFTER_DAYS = 30  # an ambassador with nothing done for this long stands out
 REPEAT_WINDOW = timedelta(days=90)
+PARALLEL = 2  # sections of the overview read at the same time (the machine has two cores)
 SUPPRESS_BELOW = 5  # research export: a cell about fewer people than this is not given
 SUPPRESSED = "<5"
 OPEN_STATUSES = (PostStatus.OPEN.value, PostStatus.IN_CONTACT.value)
@@ -240,6 +242,11 @@ def _seconds(session: Session, column):
     return (sa.func.julianday(column) - 2440587.5) * 86400.0
 
 
+def _unindexed(session: Session, column):
+    """The same order as `column`, as an expression no index offers (to steer SQLite's planner)."""
+    return column if session.get_bind().dialect.name == "postgresql" else sa.func.julianday(column)
+
+
 def _least(session: Session, a, b):
     return sa.func.least(a, b) if session.get_bind().dialect.name == "postgresql" else sa.func.min(a, b)
 
@@ -327,7 +334,7 @@ def participation(*, session: Session, scope: Scope, period: Period, points: lis
                                                        _between(Post.matched_at, period)), Post.neighbour_id)))),
             sa.func.count(sa.distinct(sa.case((sa.and_(Post.status == PostStatus.MATCHED.value,
                                                        _between(Post.matched_at, previous)), Post.neighbour_id)))),
-        ).where(col(Post.neighbour_id).is_not(None), _real_posts(scope),
+        ).where(Post.neighbour_id > 0, _real_posts(scope),  # "> 0": read through the neighbour index
                 sa.or_(_between(Post.created_at, Period(previous.start, period.end)),
                        _between(Post.matched_at, Period(previous.start, period.end))))
     ).one()
@@ -344,15 +351,16 @@ def _active_members(session: Session, scope: Scope, period: Period) -> tuple[int
     """Members who posted, reacted (started a conversation) or wrote a message in the 30 and 90
     days before the end of the period and of the period before."""
     ends = (period.end, period.previous.end)
-    earliest = min(ends) - timedelta(days=90)
-    deeds = sa.union_all(
-        select(Post.author_id.label("user_id"), Post.created_at.label("at"))
-        .where(Post.created_at >= earliest, Post.created_at < period.end, col(Post.is_demo).is_(False)),
-        select(Conversation.responder_id, Conversation.created_at)
-        .where(Conversation.created_at >= earliest, Conversation.created_at < period.end),
-        select(Message.sender_id, Message.created_at)
-        .where(Message.created_at >= earliest, Message.created_at < period.end),
-    ).subquery()
+    # Only the rows of the two 90-day windows, each read through an index on its time.
+    windows = [Period(end - timedelta(days=90), end) for end in ends]
+    deeds = sa.union_all(*[
+        part for window in windows for part in (
+            select(Post.author_id.label("user_id"), Post.created_at.label("at"))
+            .where(_between(Post.created_at, window), col(Post.is_demo).is_(False)),
+            select(Conversation.responder_id, Conversation.created_at).where(_between(Conversation.created_at, window)),
+            select(Message.sender_id, Message.created_at).where(_between(Message.created_at, window)),
+        )
+    ]).subquery()
     members = _members(scope)
     counts = []
     for days in (30, 90):
@@ -544,25 +552,30 @@ def _first_reaction_percentiles(session: Session, scope: Scope, period: Period) 
 def _expired_unanswered(session: Session, scope: Scope, period: Period, now: datetime) -> Compared:
     """Of the requests whose run ended in the period (expired, closed or matched), the share that
     expired while still open: nobody reacted, not online and not on paper."""
-    shares = []
-    for span in (period, period.previous):
+    parts = []
+    for tag, span in ((1, period), (0, period.previous)):
         until = min(span.end, now)
-        ran_out = sa.and_(col(Post.status).in_(OPEN_STATUSES), Post.expires_at >= span.start,
-                          Post.expires_at < until)
-        ended = sa.or_(
-            ran_out,
-            sa.and_(Post.status == PostStatus.MATCHED.value, _between(Post.matched_at, span)),
-            sa.and_(Post.status == PostStatus.CLOSED.value, _between(Post.closed_at, span)),
-        )
-        unanswered = sa.and_(ran_out, Post.status == PostStatus.OPEN.value,
+        request = sa.and_(_real_posts(scope), Post.kind == PostKind.REQUEST.value)
+        unanswered = sa.and_(Post.status == PostStatus.OPEN.value,
                              ~sa.exists().where(Conversation.post_id == Post.id),
                              ~sa.exists().where(PaperReaction.post_id == Post.id))
-        row = session.exec(
-            select(sa.func.count(), _count_if(unanswered))
-            .where(_real_posts(scope), Post.kind == PostKind.REQUEST.value, ended)
-        ).one()
-        shares.append(_share(int(row[1] or 0), int(row[0] or 0)))
-    return Compared(shares[0], shares[1])
+        # Three ways to end, each found through an index: ran out (status, expires_at), matched
+        # (matched_at), closed (status).
+        parts += [
+            select(sa.literal(tag).label("cur"), sa.case((unanswered, 1), else_=0).label("unanswered"))
+            .where(request, col(Post.status).in_(OPEN_STATUSES), Post.expires_at >= span.start,
+                   Post.expires_at < until),
+            select(sa.literal(tag), sa.literal(0)).where(request, Post.status == PostStatus.MATCHED.value,
+                                                           _between(Post.matched_at, span)),
+            select(sa.literal(tag), sa.literal(0)).where(request, Post.status == PostStatus.CLOSED.value,
+                                                           _between(Post.closed_at, span)),
+        ]
+    ended = sa.union_all(*parts).subquery()
+    rows = dict((cur, (int(n or 0), int(u or 0))) for cur, n, u in session.exec(
+        select(ended.c.cur, sa.func.count(), sa.func.sum(ended.c.unanswered)).group_by(ended.c.cur)).all())
+    now_n, now_u = rows.get(1, (0, 0))
+    before_n, before_u = rows.get(0, (0, 0))
+    return Compared(_share(now_u, now_n), _share(before_u, before_n))
 
 
 # --- act now --------------------------------------------------------------------------------
@@ -603,7 +616,9 @@ def act_now(*, session: Session, scope: Scope, now: datetime | None = None) -> A
                Post.created_at)
         .join(Neighbourhood, Post.neighbourhood_id == Neighbourhood.id)
         .join(Category, Post.category_id == Category.id)
-        .where(waiting).order_by(col(Post.created_at), col(Post.id)).limit(ACT_NOW_LIMIT)
+        # Sorted on an expression: SQLite would otherwise walk the time index through every post
+        # ever placed instead of finding the few open ones through (status, expires_at).
+        .where(waiting).order_by(_unindexed(session, Post.created_at), col(Post.id)).limit(ACT_NOW_LIMIT)
     ).all()
     helpers = _ambassadors_by_wijk(session, {row[2] for row in rows})
     return ActNow(
@@ -847,10 +862,11 @@ def _new_ties(session: Session, scope: Scope, period: Period) -> Compared:
     return Compared(int(row[0] or 0), int(row[1] or 0))
 
 
-def _roles_played(scope: Scope, span: Period):
-    """(user, asked, offered, helped, was helped) for each time a member took part in `span`:
-    placed a post of their own, or reacted to one (a conversation about a post that got matched
-    counts as helping, or as being helped when the post was an offer)."""
+def _roles_played(scope: Scope, period: Period):
+    """(span, user, asked, offered, helped, was helped) for each time a member took part in the
+    period (span 1) or the one before (span 0): placed a post of their own, or reacted to one (a
+    conversation about a post that got matched counts as helping, or as being helped when the post
+    was an offer)."""
     own = sa.not_(sa.and_(col(Post.neighbour_id).is_not(None), Post.author_id == Post.ambassador_id))
     matched = Post.status == PostStatus.MATCHED.value
     is_request = Post.kind == PostKind.REQUEST.value
@@ -859,33 +875,33 @@ def _roles_played(scope: Scope, span: Period):
     def flag(condition):
         return sa.case((condition, 1), else_=0)
 
-    placed = (select(Post.author_id.label("user_id"), flag(is_request).label("asked"), flag(is_offer).label("offered"),
+    whole = Period(period.previous.start, period.end)
+    placed = (select(flag(Post.created_at >= period.start).label("span"), Post.author_id.label("user_id"),
+                     flag(is_request).label("asked"), flag(is_offer).label("offered"),
                      flag(sa.and_(matched, is_offer)).label("helped"),
                      flag(sa.and_(matched, is_request)).label("was_helped"))
-              .where(_real_posts(scope), own, _between(Post.created_at, span)))
-    reacted = (select(Conversation.responder_id, sa.literal(0), sa.literal(0),
-                      flag(sa.and_(matched, is_request)), flag(sa.and_(matched, is_offer)))
+              .where(_real_posts(scope), own, _between(Post.created_at, whole)))
+    reacted = (select(flag(Conversation.created_at >= period.start), Conversation.responder_id, sa.literal(0),
+                      sa.literal(0), flag(sa.and_(matched, is_request)), flag(sa.and_(matched, is_offer)))
                .join(Post, Conversation.post_id == Post.id)
-               .where(_real_posts(scope), _between(Conversation.created_at, span)))
+               .where(_real_posts(scope), _between(Conversation.created_at, whole)))
     return sa.union_all(placed, reacted).subquery()
 
 
 def _reciprocity(session: Session, scope: Scope, period: Period) -> dict[str, Compared]:
-    shares, counts = [], []
     members = _members(Scope(None, "", ()))  # real accounts; the scope is the posts'
-    for span in (period, period.previous):
-        roles = _roles_played(scope, span)
-        per_member = (select(roles.c.user_id, sa.func.max(roles.c.asked).label("asked"),
-                             sa.func.max(roles.c.offered).label("offered"),
-                             sa.func.max(roles.c.helped).label("helped"),
-                             sa.func.max(roles.c.was_helped).label("was_helped"))
-                      .where(roles.c.user_id.in_(members)).group_by(roles.c.user_id).subquery())
-        both = sa.or_(sa.and_(per_member.c.asked == 1, per_member.c.offered == 1),
-                      sa.and_(per_member.c.helped == 1, per_member.c.was_helped == 1))
-        total, reciprocal = session.exec(select(sa.func.count(), _count_if(both))).one()
-        counts.append(int(total or 0))
-        shares.append(_share(int(reciprocal or 0), int(total or 0)))
-    return {"reciprocity": Compared(shares[0], shares[1]), "taking_part": Compared(counts[0], counts[1])}
+    roles = _roles_played(scope, period)
+    per_member = (select(roles.c.span, roles.c.user_id, sa.func.max(roles.c.asked).label("asked"),
+                         sa.func.max(roles.c.offered).label("offered"), sa.func.max(roles.c.helped).label("helped"),
+                         sa.func.max(roles.c.was_helped).label("was_helped"))
+                  .where(roles.c.user_id.in_(members)).group_by(roles.c.span, roles.c.user_id).subquery())
+    both = sa.or_(sa.and_(per_member.c.asked == 1, per_member.c.offered == 1),
+                  sa.and_(per_member.c.helped == 1, per_member.c.was_helped == 1))
+    rows = {span: (int(total or 0), int(reciprocal or 0)) for span, total, reciprocal in session.exec(
+        select(per_member.c.span, sa.func.count(), _count_if(both)).group_by(per_member.c.span)).all()}
+    (now_total, now_both), (before_total, before_both) = rows.get(1, (0, 0)), rows.get(0, (0, 0))
+    return {"reciprocity": Compared(_share(now_both, now_total), _share(before_both, before_total)),
+            "taking_part": Compared(now_total, before_total)}
 
 
 def _repeat_helpers(session: Session, scope: Scope, period: Period) -> Compared:
@@ -928,20 +944,31 @@ class Overview:
 
 def overview(*, session: Session, actor: User, period: Period, municipality_slug: str = "",
              wijk_slugs: list[str] | tuple[str, ...] = (), now: datetime | None = None) -> Overview:
-    """Everything /beheer shows, for `actor`'s municipality (admins: any or all)."""
+    """Everything /beheer shows, for `actor`'s municipality (admins: any or all).
+
+    The sections only read, each in a session of its own, PARALLEL at a time: on SQLite (WAL) and
+    PostgreSQL readers do not wait for each other, so two cores give nearly half the wait."""
     scope = resolve_scope(session=session, actor=actor, municipality_slug=municipality_slug, wijk_slugs=wijk_slugs)
     now = now or utcnow()
     points = buckets(period)
-    return Overview(
-        scope=scope, period=period, points=points,
-        participation=participation(session=session, scope=scope, period=period, points=points, now=now),
-        asking=asking(session=session, scope=scope, period=period, points=points, now=now),
-        act_now=act_now(session=session, scope=scope, now=now),
-        ambassadors=ambassadors(session=session, scope=scope, now=now),
-        boards=boards(session=session, scope=scope, period=period, now=now),
-        network=network(session=session, scope=scope, period=period),
-        generated_at=now,
-    )
+    sections = {
+        "participation": lambda s: participation(session=s, scope=scope, period=period, points=points, now=now),
+        "asking": lambda s: asking(session=s, scope=scope, period=period, points=points, now=now),
+        "act_now": lambda s: act_now(session=s, scope=scope, now=now),
+        "ambassadors": lambda s: ambassadors(session=s, scope=scope, now=now),
+        "boards": lambda s: boards(session=s, scope=scope, period=period, now=now),
+        "network": lambda s: network(session=s, scope=scope, period=period),
+    }
+    engine = session.get_bind()
+
+    def run(section):
+        with Session(engine) as own:
+            return section(own)
+
+    with ThreadPoolExecutor(max_workers=PARALLEL) as pool:
+        futures = {name: pool.submit(run, section) for name, section in sections.items()}
+        done = {name: future.result() for name, future in futures.items()}
+    return Overview(scope=scope, period=period, points=points, generated_at=now, **done)
 
 
 # --- the research export --------------------------------------------------------------------

@@ -13,7 +13,7 @@ from buuv_app.db import session_scope
 from buuv_app.errors import NotFound, ValidationError
 from buuv_app.i18n import N_
 from buuv_app.models import PostKind, Visibility, WhenKind
-from buuv_app.services import ambassador, photos, places, posts
+from buuv_app.services import ambassador, boards, photos, places, posts
 from buuv_app.services.permissions import Action, allowed
 from buuv_app.state.access import guarded, public
 from buuv_app.state.account import FormState, text
@@ -30,6 +30,7 @@ class PostState(FormState):
 
     post: PostPageView | None = None
     is_author: bool = False  # display only: every action is checked again on the server
+    _counted_codes: list[str] = []  # codes whose visit this tab already counted
     found: bool = True
     loaded: bool = False
 
@@ -61,14 +62,22 @@ class PostState(FormState):
     async def open_code(self):
         """/c/<code>: the short code from a paper board leads to the post."""
         code = str(self.router._page.params.get("code", "") or "")[:40]
+        board = str(self.router.url.query_parameters.get(routes.BOARD_PARAM, "") or "")[:100]
         viewer = await self._load_user()
+        # A visit through a board's sheet counts for that board: how many, never who (once per tab
+        # and code, so a reload or a reconnect is not a second visit).
+        count = code.upper() not in self._counted_codes
 
         def find():
             with session_scope() as session:
                 detail = posts.get_post_by_code(session=session, code=code, viewer=viewer)
+                if detail is not None and count:
+                    boards.count_visit(session=session, code=code, board_slug=board)
             return detail.id if detail else None
 
         post_id = await asyncio.to_thread(find)
+        if post_id is not None and count:
+            self._counted_codes = [*self._counted_codes[-49:], code.upper()]
         if post_id is None:
             self.found, self.loaded, self.post = False, True, None
             return

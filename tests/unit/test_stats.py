@@ -3,7 +3,7 @@ BUUV_TEST_DATABASE_URL): one figure per test, each for May 2026 and the 31 days 
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 
 import pytest
 from sqlmodel import select
@@ -59,7 +59,7 @@ def town(session):
     bert = member("Bert", stevenshof, at(2, 1), role="ambassador")
     m1 = member("Mies", merenwijk, at(1, 10))
     m2 = member("Kees", merenwijk, at(3, 1))
-    m6 = member("Ria", stevenshof, at(4, 15))  # the one new member of the period before
+    member("Ria", stevenshof, at(4, 15))  # the one new member of the period before
     m3 = member("Joop", merenwijk, at(5, 2))  # new in May: week 1
     m4 = member("Truus", stevenshof, at(5, 12))  # week 3
     m5 = member("Henk", merenwijk, at(5, 12))  # week 3

@@ -1,5 +1,5 @@
 """The back office (/beheer): one module per page, for professionals and admins."""
 
-from buuv_app.pages.manage import boards, roles
+from buuv_app.pages.manage import boards, roles, stats
 
-__all__ = ["boards", "roles"]
+__all__ = ["boards", "roles", "stats"]

@@ -16,6 +16,7 @@ from buuv_app.components.forms import (
     textarea_field,
 )
 from buuv_app.components.i18n import t
+from buuv_app.components.manage import manage_nav
 from buuv_app.components.notices import empty_notice
 from buuv_app.i18n import N_
 from buuv_app.layout import page
@@ -154,6 +155,7 @@ def _board_form() -> rx.Component:
 def manage_boards() -> rx.Component:
     s = ManageBoardsState
     return rx.vstack(
+        manage_nav(routes.MANAGE_BOARDS),
         rx.heading(t("Prikborden beheren"), as_="h1", size="7"),
         rx.text(t("De prikborden in jouw gemeente: waar ze hangen, welke wijken erop staan en welke "
                   "ambassadeurs ze bijhouden. De cijfers tellen de reacties die op papier binnenkwamen."),

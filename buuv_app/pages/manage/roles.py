@@ -12,6 +12,7 @@ from buuv_app.components.forms import (
     text_field,
 )
 from buuv_app.components.i18n import t
+from buuv_app.components.manage import manage_nav
 from buuv_app.i18n import N_
 from buuv_app.layout import page
 from buuv_app.services.permissions import Action
@@ -61,8 +62,9 @@ def _list(state: type[ManageRolesState], empty: str, action) -> rx.Component:
     )
 
 
-def _page(state, title: str, intro: str, current: str, empty: str, revoke, grant_block) -> rx.Component:
+def _page(state, route: str, title: str, intro: str, current: str, empty: str, revoke, grant_block) -> rx.Component:
     return rx.vstack(
+        manage_nav(route),
         rx.heading(t(title), as_="h1", size="7"),
         rx.text(t(intro), size="3"),
         rx.heading(t(current), as_="h2", size="5"),
@@ -80,7 +82,7 @@ def _page(state, title: str, intro: str, current: str, empty: str, revoke, grant
 def manage_ambassadors() -> rx.Component:
     s = AmbassadorsState
     return _page(
-        s, N_("Ambassadeurs"),
+        s, routes.MANAGE_AMBASSADORS, N_("Ambassadeurs"),
         N_("Ambassadeurs helpen buren zonder smartphone om hulp te vragen. Jij benoemt ze in jouw gemeente."),
         N_("Ambassadeurs in jouw gemeente"), N_("Er zijn nog geen ambassadeurs."),
         lambda m: rx.button(t("Rol intrekken"), variant="soft", color_scheme="red", size="2",
@@ -115,7 +117,7 @@ def manage_professionals() -> rx.Component:
         )
 
     return _page(
-        s, N_("Wijkprofessionals"),
+        s, routes.MANAGE_PROFESSIONALS, N_("Wijkprofessionals"),
         N_("Wijkprofessionals begeleiden de ambassadeurs en benoemen ze in hun eigen gemeente."),
         N_("Wijkprofessionals"), N_("Er zijn nog geen wijkprofessionals."),
         lambda m: rx.button(t("Rol intrekken"), variant="soft", color_scheme="red", size="2",

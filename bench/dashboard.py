@@ -1,0 +1,211 @@
+"""The back office's overview (/beheer) for one municipality over a year: dashboard_ms.
+
+A database of its own (SQLite in a temporary folder, migrated and seeded like `make run` without
+demo data) gets 10,000 members of Leiden and 100,000 posts placed over the last twelve months,
+with the conversations, messages, matches, paper reactions, board visits and neighbours a year
+of BUUV would leave. Then a professional of Leiden opens the overview for "afgelopen 12
+maanden" again and again: what is timed is the event handler's work, in-process (the figures from
+services/stats.py, then turning them into the browser's vars and CSV tables), without the
+websocket round trip (noop_event_p95_ms, printed beside it by bench/run.py, is that part).
+
+`python -m bench.dashboard` runs only this.
+"""
+
+from __future__ import annotations
+
+import random
+import statistics
+import tempfile
+import time
+from datetime import timedelta
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from bench.browse import percentile
+from buuv_app.db import make_engine
+from buuv_app.models import (
+    BoardAmbassador,
+    BoardLocation,
+    BoardNeighbourhood,
+    BoardVisit,
+    Category,
+    Conversation,
+    Message,
+    Municipality,
+    Neighbour,
+    Neighbourhood,
+    PaperReaction,
+    Post,
+    User,
+    utcnow,
+)
+from buuv_app.models.post import POST_LIFETIME
+from buuv_app.services import codes, places, stats
+from buuv_app.state.manage.stats import Formats, present
+from tests.appserver import app_environment, prepare_database
+
+TARGET = "≤ 300 ms"
+MEMBERS = 10_000
+POSTS = 100_000
+AMBASSADORS = 40
+REPEAT = 30
+
+
+def populate(database_url: str, *, members: int = MEMBERS, n_posts: int = POSTS, seed: int = 12) -> dict:
+    """A year of BUUV in Leiden. Returns what was made, by table."""
+    rng = random.Random(seed)
+    engine = make_engine(database_url)
+    now = utcnow()
+    year = timedelta(days=365)
+    made: dict[str, int] = {}
+    with Session(engine) as session:
+        leiden = session.exec(select(Municipality).where(Municipality.slug == "leiden")).one()
+        wijken = list(session.exec(select(Neighbourhood.id).where(Neighbourhood.municipality_id == leiden.id)).all())
+        categories = list(session.exec(select(Category.id)).all())
+
+        def moment(within: timedelta) -> object:
+            return now - timedelta(seconds=rng.randrange(int(within.total_seconds())))
+
+        people = []
+        for i in range(members):
+            joined = moment(2 * year)
+            role = "ambassador" if i < AMBASSADORS else "professional" if i == AMBASSADORS else "resident"
+            people.append({"display_name": f"Lid {i}", "email": f"lid{i}@dashboard.invalid", "role": role,
+                           "home_neighbourhood_id": rng.choice(wijken), "is_demo": False, "message_mail": False,
+                           "municipality_id": leiden.id if role == "professional" else None,
+                           "email_verified_at": joined, "created_at": joined, "updated_at": joined})
+        session.execute(sa.insert(User), people)
+        user_ids = list(session.exec(select(User.id).where(User.email.like("lid%@dashboard.invalid"))
+                                     .order_by(User.id)).all())
+        ambassadors = user_ids[:AMBASSADORS]
+        neighbours = [{"ambassador_id": rng.choice(ambassadors), "first_name": f"Buur {i}",
+                       "neighbourhood_id": rng.choice(wijken), "contact_method": "ambassador",
+                       "consent_method": "verbal", "consent_given_on": (now - year).date(),
+                       "created_at": now - year, "updated_at": moment(year)} for i in range(400)]
+        session.execute(sa.insert(Neighbour), neighbours)
+        neighbour_rows = session.exec(select(Neighbour.id, Neighbour.ambassador_id)).all()
+
+        used = set(session.exec(select(Post.short_code)).all())
+        batch: list[dict] = []
+        for i in range(n_posts):
+            created = moment(year)
+            kind = "request" if rng.random() < 0.4 else "offer"
+            fate = rng.random()
+            status = "matched" if fate < 0.35 else "in_contact" if fate < 0.75 else "open" if fate < 0.92 else "closed"
+            code = codes.new_code()
+            while code in used:
+                code = codes.new_code()
+            used.add(code)
+            author = rng.choice(user_ids)
+            neighbour_id = ambassador_id = None
+            if rng.random() < 0.03:
+                neighbour_id, author = rng.choice(neighbour_rows)
+                ambassador_id = author
+            matched = created + timedelta(hours=rng.randrange(1, 240)) if status == "matched" else None
+            batch.append({
+                "kind": kind, "title": f"Bericht {i}", "body": "Wie helpt?", "category_id": rng.choice(categories),
+                "neighbourhood_id": rng.choice(wijken), "author_id": author, "status": status, "is_demo": False,
+                "created_at": created, "updated_at": created, "expires_at": created + POST_LIFETIME,
+                "short_code": code, "visibility": "everyone", "when_kind": "flexible", "search_text": "",
+                "reminder_sent_at": created, "matched_at": matched,
+                "closed_at": created + timedelta(days=3) if status == "closed" else None,
+                "neighbour_id": neighbour_id, "ambassador_id": ambassador_id,
+            })
+            if len(batch) == 5_000:
+                session.execute(sa.insert(Post), batch)
+                batch.clear()
+        if batch:
+            session.execute(sa.insert(Post), batch)
+        posts = session.exec(select(Post.id, Post.author_id, Post.created_at, Post.status)
+                             .where(Post.title.like("Bericht %"))).all()
+
+        conversations: list[dict] = []
+        for post_id, author_id, created, status in posts:
+            if status in ("in_contact", "matched") or (status == "closed" and rng.random() < 0.3):
+                for responder in rng.sample(user_ids, rng.choice((1, 1, 1, 2))):
+                    if responder != author_id:
+                        at = created + timedelta(minutes=rng.randrange(5, 3 * 24 * 60))
+                        conversations.append({"post_id": post_id, "responder_id": responder, "contact_id": author_id,
+                                              "created_at": at, "last_message_at": at})
+        for start in range(0, len(conversations), 5_000):
+            session.execute(sa.insert(Conversation), conversations[start:start + 5_000])
+        talks = session.exec(select(Conversation.id, Conversation.responder_id, Conversation.contact_id,
+                                    Conversation.created_at)).all()
+        messages: list[dict] = []
+        for n, (conversation_id, responder, contact, at) in enumerate(talks):
+            messages.append({"conversation_id": conversation_id, "sender_id": responder, "client_id": f"b{n}a",
+                             "body": "Ik kan helpen.", "created_at": at})
+            if rng.random() < 0.8:
+                messages.append({"conversation_id": conversation_id, "sender_id": contact, "client_id": f"b{n}b",
+                                 "body": "Fijn!", "created_at": at + timedelta(hours=rng.randrange(1, 48))})
+        for start in range(0, len(messages), 10_000):
+            session.execute(sa.insert(Message), messages[start:start + 10_000])
+
+        boards = session.exec(select(BoardLocation.id).where(BoardLocation.municipality_id == leiden.id)).all()
+        links = [{"board_id": b, "user_id": a} for b in boards for a in rng.sample(ambassadors, 2)]
+        session.execute(sa.insert(BoardAmbassador), links)
+        shown = {b: session.exec(select(BoardNeighbourhood.neighbourhood_id)
+                                 .where(BoardNeighbourhood.board_id == b)).all() for b in boards}
+        paper = [{"post_id": post_id, "board_id": rng.choice(boards), "recorded_by_id": rng.choice(ambassadors),
+                  "created_at": created + timedelta(hours=rng.randrange(1, 72))}
+                 for post_id, _, created, _ in rng.sample(list(posts), 2_000)]
+        session.execute(sa.insert(PaperReaction), paper)
+        visits = [{"board_id": b, "day": (now - timedelta(days=d)).date(), "visits": rng.randrange(0, 12)}
+                  for b in boards for d in range(365)]
+        session.execute(sa.insert(BoardVisit), visits)
+        session.commit()
+        made = {"members": members, "posts": len(posts), "conversations": len(conversations),
+                "messages": len(messages), "paper_reactions": len(paper), "boards": len(boards),
+                "board_wijken": sum(len(v) for v in shown.values())}
+    with engine.begin() as connection:
+        if connection.dialect.name == "sqlite":
+            connection.exec_driver_sql("ANALYZE")
+    engine.dispose()
+    return made
+
+
+def measure(database_url: str, repeat: int = REPEAT) -> list[float]:
+    """Milliseconds for the overview handler's work, `repeat` times after two warm-up runs."""
+    engine = make_engine(database_url)
+    timings: list[float] = []
+    with Session(engine, expire_on_commit=False) as session:
+        professional = session.exec(select(User).where(User.role == "professional",
+                                                       User.email.like("lid%@dashboard.invalid"))).one()
+        today = utcnow().astimezone(stats.LOCAL).date()
+        period = stats.period_for(stats.PeriodKind.YEAR, today=today)
+        for i in range(repeat + 2):
+            started = time.perf_counter()
+            # What StatsState.load_overview does, each with a fresh session (run_service).
+            with Session(engine) as fresh:
+                overview = stats.overview(session=fresh, actor=professional, period=period)
+            with Session(engine) as fresh:
+                groups = places.list_neighbourhood_groups(session=fresh)
+            present(overview, groups, Formats("nl"))
+            if i >= 2:
+                timings.append((time.perf_counter() - started) * 1000)
+        assert overview.asking.kinds["request"].posts.current > POSTS / 4, "the data set is not in the period"
+    engine.dispose()
+    return timings
+
+
+def run(workdir: Path | None = None) -> dict[str, dict]:
+    with tempfile.TemporaryDirectory(prefix="buuv-dashboard-") as tmp:
+        folder = Path(workdir or tmp)
+        database_url = f"sqlite:///{folder / 'dashboard.db'}"
+        prepare_database(app_environment(database_url), demo=False)
+        started = time.perf_counter()
+        made = populate(database_url)
+        seeded = time.perf_counter() - started
+        timings = measure(database_url)
+    print(f"dashboard data: {made} in {seeded:.1f} s")
+    return {
+        "dashboard_ms": {"value": round(percentile(timings, 95), 1), "unit": "ms"},
+        "dashboard_p50_ms": {"value": round(statistics.median(timings), 1), "unit": "ms"},
+    }
+
+
+if __name__ == "__main__":
+    for name, figure in run().items():
+        print(f"{name}: {figure['value']} {figure['unit']}" + (f"   (target {TARGET})" if name == "dashboard_ms" else ""))
