@@ -66,6 +66,9 @@ class Post(SQLModel, table=True):
         # how they ran out (also the reminders' query).
         sa.Index("ix_post_matched_at", "matched_at"),
         sa.Index("ix_post_status_expires", "status", "expires_at"),
+        # Covers what the figures read of a post placed in a period, so they never read its text.
+        sa.Index("ix_post_figures", "created_at", "neighbourhood_id", "kind", "category_id", "status", "author_id",
+                 "ambassador_id", "neighbour_id", "matched_at", "is_demo"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
