@@ -1,4 +1,4 @@
-"""One module per route; importing this package registers every page."""
+"""The pages, one module per feature (manage/ is the back office); importing this package registers them all."""
 
 from buuv_app.pages import (
     account,

@@ -118,8 +118,8 @@ def test_a_resident_or_an_ambassador_is_refused_the_overview(page: Page, a11y, a
 
 
 def test_the_residents_pages_load_no_chart_code(page: Page, a11y):
-    """The charts live in the back office's own chunk: a visit to the home page, a feed and the
-    boards never downloads them (first-load JS of / is in make bench)."""
+    """The charts live in the back office's own chunk: a visit to the home page, a neighbourhood's
+    feed and the boards never downloads them (first-load JS of / is in make bench)."""
     page.set_viewport_size({"width": 412, "height": 915})  # residents: on a phone
     scripts: list[str] = []
 
@@ -131,7 +131,8 @@ def test_the_residents_pages_load_no_chart_code(page: Page, a11y):
                 pass
 
     page.on("response", record)
-    for path, heading in (("/", "Hulp vragen is heel gewoon"), ("/hulp", "Vragen en aanbod"), ("/prikborden", "Prikborden")):
+    for path, heading in (("/", "Hulp vragen is heel gewoon"), ("/buurt/merenwijk", "Merenwijk"),
+                          ("/prikborden", "Prikborden")):
         page.goto(path)
         expect(page.get_by_role("heading", name=heading).first).to_be_visible()
         a11y.check()

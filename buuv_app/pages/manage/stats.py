@@ -83,7 +83,8 @@ def _table(headers: list[str], rows: rx.Component, caption: str) -> rx.Component
             rx.el.tbody(rows),
             class_name="figures-table",
         ),
-        overflow_x="auto", width="100%",
+        # A narrow screen scrolls the table sideways: the keyboard can too.
+        overflow_x="auto", width="100%", tab_index=0, role="region", aria_label=t(caption),
     )
 
 
@@ -204,7 +205,7 @@ def _asking() -> rx.Component:
                 ),
                 class_name="figures-table",
             ),
-            overflow_x="auto", width="100%",
+            overflow_x="auto", width="100%", tab_index=0, role="region", aria_label=t("Vraag en aanbod naast elkaar"),
         ),
         csv_button("vragen-en-aanbod"),
         _figures(figure_card(N_("Vragen verlopen zonder reactie"), S.expired_unanswered,
