@@ -142,8 +142,8 @@ def _mail(session: Session, user_email: str, locale: str, subject: str, body: st
 # --- sign-up and confirmation ---------------------------------------------------------------
 
 def _confirmation_allowed(session: Session, email: str, ip: str | None) -> bool:
-    """At most five confirmation mails an hour per address and per client, like reset mails; over
-    the limit nothing is sent and the caller answers as if it was (so it reveals nothing)."""
+    """At most five confirmation mails an hour per address and per client, like reset mails (for
+    a login to an unconfirmed account: over the limit nothing is sent, the answer is the same)."""
     try:
         throttle.reserve(session=session, kind="confirm", keys=[throttle.email_key(email), throttle.ip_key(ip)],
                          limit=throttle.CONFIRM_LIMIT, window=throttle.CONFIRM_WINDOW)
@@ -205,6 +205,10 @@ def sign_up(
         raise ValidationError("confirmed_16_plus", N_("BUUV is voor mensen van 16 jaar en ouder."))
     throttle.reserve(session=session, kind="signup", keys=[throttle.ip_key(ip)],
                      limit=throttle.SIGNUP_LIMIT, window=throttle.SIGNUP_WINDOW)
+    # Every sign-up mails the address, whatever its state: counted (and refused) alike, as
+    # reset requests are, so the limit itself says nothing about the address.
+    throttle.reserve(session=session, kind="confirm", keys=[throttle.email_key(email), throttle.ip_key(ip)],
+                     limit=throttle.CONFIRM_LIMIT, window=throttle.CONFIRM_WINDOW)
 
     password_hash = passwords.hash_password(password)  # on every path, for even timing
     existing = get_user_by_email(session=session, email=email)
@@ -215,8 +219,6 @@ def sign_up(
                  "Je hebt al een account. Wachtwoord vergeten? Vraag een nieuw aan op {link}\n\n"
                  "Was jij dit niet? Dan hoef je niets te doen.\n\nGroet,\nBUUV"),
               name=existing.display_name, link=f"{get_settings().public_url.rstrip('/')}{routes.FORGOT_PASSWORD}")
-        return
-    if not _confirmation_allowed(session, email, ip):
         return
     if existing is not None:
         _send_finish_sign_up(session, existing, locale)

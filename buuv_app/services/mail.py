@@ -150,6 +150,8 @@ async def sender_loop() -> None:
     `python -m buuv_app.cli run-sender` as a process of its own)."""
     settings = get_settings()
     if not settings.smtp_configured or not settings.mail_sender_in_app:
+        log.info("no mail sender in the app: %s", "MAIL_SENDER_IN_APP=0" if settings.smtp_configured
+                 else "no SMTP_HOST, mail stays in the outbox")
         return
 
     def round_() -> int:
