@@ -18,6 +18,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
+from threading import Lock
+from time import monotonic
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -57,6 +59,8 @@ ACT_NOW_LIMIT = 500
 QUIET_AFTER_DAYS = 30  # an ambassador with nothing done for this long stands out
 REPEAT_WINDOW = timedelta(days=90)
 PARALLEL = 2  # sections of the overview read at the same time (the machine has two cores)
+CACHE_SECONDS = 300  # an overview once read is shown again for this long (cached_overview)
+CACHE_ENTRIES = 64
 SUPPRESS_BELOW = 5  # research export: a cell about fewer people than this is not given
 SUPPRESSED = "<5"
 OPEN_STATUSES = (PostStatus.OPEN.value, PostStatus.IN_CONTACT.value)
@@ -969,6 +973,38 @@ def overview(*, session: Session, actor: User, period: Period, municipality_slug
         futures = {name: pool.submit(run, section) for name, section in sections.items()}
         done = {name: future.result() for name, future in futures.items()}
     return Overview(scope=scope, period=period, points=points, generated_at=now, **done)
+
+
+def cached_overview(*, session: Session, actor: User, period: Period, municipality_slug: str = "",
+                    wijk_slugs: list[str] | tuple[str, ...] = ()) -> Overview:
+    """overview(), read again only when the same scope and period were not read in the last
+    CACHE_SECONDS (in this process): a layer on top, the figures themselves are always read live.
+
+    Who asks is checked on every call, before the cache is looked at; the figures depend only on
+    the scope and the period, so everyone allowed that scope shares them. Their `generated_at`
+    says how old they are (the page shows it)."""
+    scope = resolve_scope(session=session, actor=actor, municipality_slug=municipality_slug, wijk_slugs=wijk_slugs)
+    key = (scope, period)
+    with _cache_lock:
+        hit = _cache.get(key)
+        if hit is not None and monotonic() - hit[0] < CACHE_SECONDS:
+            return hit[1]
+    fresh = overview(session=session, actor=actor, period=period, municipality_slug=municipality_slug,
+                     wijk_slugs=wijk_slugs)
+    with _cache_lock:
+        _cache[key] = (monotonic(), fresh)
+        for stale in sorted(_cache, key=lambda k: _cache[k][0])[:max(0, len(_cache) - CACHE_ENTRIES)]:
+            del _cache[stale]
+    return fresh
+
+
+def clear_overview_cache() -> None:
+    with _cache_lock:
+        _cache.clear()
+
+
+_cache: dict[tuple[Scope, Period], tuple[float, Overview]] = {}
+_cache_lock = Lock()
 
 
 # --- the research export --------------------------------------------------------------------

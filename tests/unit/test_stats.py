@@ -349,3 +349,37 @@ def test_the_overview_puts_it_all_together_for_a_professional(session, town):
     assert len(overview.points) == 5
     assert overview.asking.kinds["request"].posts == Compared(4, 1)
     assert overview.act_now.waiting_3 == 2
+
+
+@pytest.fixture
+def fresh_cache():
+    stats.clear_overview_cache()
+    yield
+    stats.clear_overview_cache()
+
+
+def test_a_cached_overview_is_shown_again_until_it_is_old_then_read_anew(session, town, fresh_cache, monkeypatch):
+    clock = [1000.0]
+    monkeypatch.setattr(stats, "monotonic", lambda: clock[0])
+    first = stats.cached_overview(session=session, actor=town["pro"], period=MAY)
+    make_post(session, author=town["m1"], neighbourhood=town["merenwijk"], kind="request", created_at=at(5, 30))
+    clock[0] += stats.CACHE_SECONDS - 1
+    again = stats.cached_overview(session=session, actor=town["pro"], period=MAY)
+    assert again is first  # within the time: the same figures, generated_at says how old
+    assert stats.cached_overview(session=session, actor=town["admin"], period=MAY,
+                                 municipality_slug="leiden") is first  # same scope, same figures
+    clock[0] += 2
+    later = stats.cached_overview(session=session, actor=town["pro"], period=MAY)
+    assert later is not first
+    assert later.asking.kinds["request"].posts.current == first.asking.kinds["request"].posts.current + 1
+    assert later.asking == stats.overview(session=session, actor=town["pro"], period=MAY).asking
+
+
+def test_the_cache_checks_who_asks_before_it_answers(session, town, fresh_cache):
+    stats.cached_overview(session=session, actor=town["pro"], period=MAY)
+    with pytest.raises(PermissionDenied):
+        stats.cached_overview(session=session, actor=town["anna"], period=MAY)
+    with pytest.raises(PermissionDenied):
+        stats.cached_overview(session=session, actor=town["pro"], period=MAY, municipality_slug="leiderdorp")
+    other_wijk = stats.cached_overview(session=session, actor=town["pro"], period=MAY, wijk_slugs=["stevenshof"])
+    assert other_wijk.scope.chosen_wijken == ("stevenshof",)
