@@ -532,16 +532,16 @@ def _first_reaction_percentiles(session: Session, scope: Scope, period: Period) 
         .where(_real_posts(scope), Post.created_at >= previous.start, Post.created_at < period.end)
         .subquery()
     )
+    # Nearest rank: the smallest wait that at least p of them got their first reaction within, i.e.
+    # whose cume_dist() (the share of waits up to and including it) is p or more. One sort.
     ranked = select(
         waits.c.cur, waits.c.kind, waits.c.wait,
-        sa.func.row_number().over(partition_by=(waits.c.cur, waits.c.kind), order_by=waits.c.wait).label("rn"),
-        sa.func.count().over(partition_by=(waits.c.cur, waits.c.kind)).label("n"),
+        sa.func.cume_dist().over(partition_by=(waits.c.cur, waits.c.kind), order_by=waits.c.wait).label("share"),
     ).subquery()
-    # Nearest rank: the ceil(p * n)-th smallest, in integer arithmetic both databases share.
     rows = session.exec(
         select(ranked.c.cur, ranked.c.kind,
-               sa.func.max(sa.case((ranked.c.rn == (ranked.c.n + 1) // 2, ranked.c.wait))),
-               sa.func.max(sa.case((ranked.c.rn == (ranked.c.n * 9 + 9) // 10, ranked.c.wait))))
+               sa.func.min(sa.case((ranked.c.share >= 0.5, ranked.c.wait))),
+               sa.func.min(sa.case((ranked.c.share >= 0.9, ranked.c.wait))))
         .group_by(ranked.c.cur, ranked.c.kind)
     ).all()
     out: dict[tuple[bool, str, int], float] = {}

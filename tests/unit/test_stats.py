@@ -3,7 +3,7 @@ BUUV_TEST_DATABASE_URL): one figure per test, each for May 2026 and the 31 days 
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlmodel import select
@@ -16,6 +16,7 @@ from buuv_app.models import (
     BoardVisit,
     Category,
     Neighbour,
+    Neighbourhood,
     PaperReaction,
 )
 from buuv_app.services import boards, codes, stats
@@ -249,6 +250,22 @@ def test_time_to_the_first_reaction_median_and_90th_percentile(session, town):
     assert requests.first_reaction_median_hours == Compared(pytest.approx(2.0), pytest.approx(4.0))
     assert requests.first_reaction_p90_hours.current == pytest.approx(10.0)
     assert asking.kinds["offer"].first_reaction_median_hours.current == pytest.approx(24.0)
+
+
+def test_first_reaction_percentiles_are_nearest_ranks_with_ties(session, town):
+    centrum = session.exec(select(Neighbourhood).where(Neighbourhood.slug == "centrum")).one()
+    leiderdorp = stats.resolve_scope(session=session, actor=town["admin"], municipality_slug="leiderdorp")
+    author = make_member(session, centrum, email_verified_at=at(1, 1))
+    responder = make_member(session, centrum, email_verified_at=at(1, 1))
+    # Ten more requests with waits of 1, 2, 2, 3, 5, 5, 5, 8, 13 and 21 hours (the one already
+    # there has none): nearest rank 5 of 10 is 5 hours, 9 of 10 is 13 hours.
+    for day, hours in enumerate((1, 2, 2, 3, 5, 5, 5, 8, 13, 21), start=11):
+        request = make_post(session, author=author, neighbourhood=centrum, kind="request",
+                            created_at=at(5, day))
+        make_conversation(session, request, responder, created_at=at(5, day) + timedelta(hours=hours))
+    asking = stats.asking(session=session, scope=leiderdorp, period=MAY, points=[], now=NOW)
+    assert asking.kinds["request"].first_reaction_median_hours.current == pytest.approx(5.0)
+    assert asking.kinds["request"].first_reaction_p90_hours.current == pytest.approx(13.0)
 
 
 def test_share_of_requests_that_ran_out_without_any_reaction(session, town):
