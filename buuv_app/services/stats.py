@@ -898,11 +898,13 @@ def _reciprocity(session: Session, scope: Scope, period: Period) -> dict[str, Co
     per_member = (select(roles.c.span, roles.c.user_id, sa.func.max(roles.c.asked).label("asked"),
                          sa.func.max(roles.c.offered).label("offered"), sa.func.max(roles.c.helped).label("helped"),
                          sa.func.max(roles.c.was_helped).label("was_helped"))
-                  .where(roles.c.user_id.in_(members)).group_by(roles.c.span, roles.c.user_id).subquery())
+                  .group_by(roles.c.span, roles.c.user_id).subquery())
     both = sa.or_(sa.and_(per_member.c.asked == 1, per_member.c.offered == 1),
                   sa.and_(per_member.c.helped == 1, per_member.c.was_helped == 1))
+    # Only real accounts count: looked up once per member, after grouping, not once per deed.
     rows = {span: (int(total or 0), int(reciprocal or 0)) for span, total, reciprocal in session.exec(
-        select(per_member.c.span, sa.func.count(), _count_if(both)).group_by(per_member.c.span)).all()}
+        select(per_member.c.span, sa.func.count(), _count_if(both)).where(per_member.c.user_id.in_(members))
+        .group_by(per_member.c.span)).all()}
     (now_total, now_both), (before_total, before_both) = rows.get(1, (0, 0)), rows.get(0, (0, 0))
     return {"reciprocity": Compared(_share(now_both, now_total), _share(before_both, before_total)),
             "taking_part": Compared(now_total, before_total)}
