@@ -980,13 +980,18 @@ def overview(*, session: Session, actor: User, period: Period, municipality_slug
 def cached_overview(*, session: Session, actor: User, period: Period, municipality_slug: str = "",
                     wijk_slugs: list[str] | tuple[str, ...] = ()) -> Overview:
     """overview(), read again only when the same scope and period were not read in the last
-    CACHE_SECONDS (in this process): a layer on top, the figures themselves are always read live.
+    CACHE_SECONDS (in this process) or something new was added since: a layer on top, the figures
+    themselves are always read live.
 
     Who asks is checked on every call, before the cache is looked at; the figures depend only on
-    the scope and the period, so everyone allowed that scope shares them. Their `generated_at`
-    says how old they are (the page shows it)."""
+    the scope and the period, so everyone allowed that scope shares them. A new member, post,
+    conversation, message, paper reaction or neighbour shows at once (the newest id of each is
+    part of the key); a change to an existing row (a post matched, an account deleted) can wait
+    up to CACHE_SECONDS. `generated_at` says how old the figures are (the page shows it)."""
     scope = resolve_scope(session=session, actor=actor, municipality_slug=municipality_slug, wijk_slugs=wijk_slugs)
-    key = (scope, period)
+    newest = tuple(session.exec(select(*[select(sa.func.max(table.id)).scalar_subquery() for table in (
+        User, Post, Conversation, Message, PaperReaction, Neighbour)])).one())
+    key = (scope, period, newest)
     with _cache_lock:
         hit = _cache.get(key)
         if hit is not None and monotonic() - hit[0] < CACHE_SECONDS:
@@ -1005,7 +1010,7 @@ def clear_overview_cache() -> None:
         _cache.clear()
 
 
-_cache: dict[tuple[Scope, Period], tuple[float, Overview]] = {}
+_cache: dict[tuple[Scope, Period, tuple], tuple[float, Overview]] = {}
 _cache_lock = Lock()
 
 

@@ -133,7 +133,7 @@ def town(session):
     return {
         "leiden": leiden, "leiderdorp": leiderdorp, "merenwijk": merenwijk, "stevenshof": stevenshof, "pro": pro,
         "admin": admin, "anna": anna, "bert": bert, "m1": m1, "m4": m4, "x": x, "y": y, "w1": w1, "w2": w2,
-        "e1": e1, "o3": o3,
+        "e1": e1, "o3": o3, "r1": r1,
     }
 
 
@@ -379,17 +379,26 @@ def test_a_cached_overview_is_shown_again_until_it_is_old_then_read_anew(session
     clock = [1000.0]
     monkeypatch.setattr(stats, "monotonic", lambda: clock[0])
     first = stats.cached_overview(session=session, actor=town["pro"], period=MAY)
-    make_post(session, author=town["m1"], neighbourhood=town["merenwijk"], kind="request", created_at=at(5, 30))
+    town["r1"].status = "closed"  # a change to an existing post ...
+    session.add(town["r1"])
+    session.commit()
     clock[0] += stats.CACHE_SECONDS - 1
     again = stats.cached_overview(session=session, actor=town["pro"], period=MAY)
-    assert again is first  # within the time: the same figures, generated_at says how old
+    assert again is first  # ... waits: the same figures, generated_at says how old
     assert stats.cached_overview(session=session, actor=town["admin"], period=MAY,
                                  municipality_slug="leiden") is first  # same scope, same figures
     clock[0] += 2
     later = stats.cached_overview(session=session, actor=town["pro"], period=MAY)
     assert later is not first
-    assert later.asking.kinds["request"].posts.current == first.asking.kinds["request"].posts.current + 1
+    assert later.asking.kinds["request"].matches.current == first.asking.kinds["request"].matches.current - 1
     assert later.asking == stats.overview(session=session, actor=town["pro"], period=MAY).asking
+
+
+def test_a_cached_overview_is_read_anew_as_soon_as_something_is_added(session, town, fresh_cache):
+    first = stats.cached_overview(session=session, actor=town["pro"], period=MAY)
+    make_post(session, author=town["m1"], neighbourhood=town["merenwijk"], kind="request", created_at=at(5, 30))
+    later = stats.cached_overview(session=session, actor=town["pro"], period=MAY)
+    assert later.asking.kinds["request"].posts.current == first.asking.kinds["request"].posts.current + 1
 
 
 def test_the_cache_checks_who_asks_before_it_answers(session, town, fresh_cache):
