@@ -957,13 +957,17 @@ def overview(*, session: Session, actor: User, period: Period, municipality_slug
     scope = resolve_scope(session=session, actor=actor, municipality_slug=municipality_slug, wijk_slugs=wijk_slugs)
     now = now or utcnow()
     points = buckets(period)
+    # The heaviest first, and the social-network figures as three pieces, so that two readers
+    # finish at about the same time (measured on a year of 100,000 posts).
     sections = {
-        "participation": lambda s: participation(session=s, scope=scope, period=period, points=points, now=now),
         "asking": lambda s: asking(session=s, scope=scope, period=period, points=points, now=now),
+        "reciprocity": lambda s: _reciprocity(s, scope, period),
+        "new_ties": lambda s: _new_ties(s, scope, period),
+        "participation": lambda s: participation(session=s, scope=scope, period=period, points=points, now=now),
+        "boards": lambda s: boards(session=s, scope=scope, period=period, now=now),
+        "repeat_helpers": lambda s: _repeat_helpers(s, scope, period),
         "act_now": lambda s: act_now(session=s, scope=scope, now=now),
         "ambassadors": lambda s: ambassadors(session=s, scope=scope, now=now),
-        "boards": lambda s: boards(session=s, scope=scope, period=period, now=now),
-        "network": lambda s: network(session=s, scope=scope, period=period),
     }
     engine = session.get_bind()
 
@@ -974,6 +978,8 @@ def overview(*, session: Session, actor: User, period: Period, municipality_slug
     with ThreadPoolExecutor(max_workers=PARALLEL) as pool:
         futures = {name: pool.submit(run, section) for name, section in sections.items()}
         done = {name: future.result() for name, future in futures.items()}
+    done["network"] = Network(new_ties=done.pop("new_ties"), **done.pop("reciprocity"),
+                              repeat_helpers=done.pop("repeat_helpers"))
     return Overview(scope=scope, period=period, points=points, generated_at=now, **done)
 
 
