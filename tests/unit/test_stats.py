@@ -366,6 +366,9 @@ def test_the_overview_puts_it_all_together_for_a_professional(session, town):
     assert len(overview.points) == 5
     assert overview.asking.kinds["request"].posts == Compared(4, 1)
     assert overview.act_now.waiting_3 == 2
+    leiden = stats.resolve_scope(session=session, actor=town["pro"])
+    assert overview.network == stats.network(session=session, scope=leiden, period=MAY)  # read in three pieces
+    assert overview.network.new_ties.current > 0
 
 
 @pytest.fixture
