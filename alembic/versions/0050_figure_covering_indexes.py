@@ -25,8 +25,8 @@ MATCHED = ['matched_at', 'status', 'kind', 'is_demo', 'neighbourhood_id', 'categ
 
 def upgrade() -> None:
     op.drop_index('ix_conversation_created_at', table_name='conversation')
-    op.create_index('ix_conversation_created_at', 'conversation', ['created_at', 'responder_id', 'post_id', 'contact_id'],
-                    unique=False)
+    op.create_index('ix_conversation_created_at', 'conversation',
+                    ['created_at', 'responder_id', 'post_id', 'contact_id'], unique=False)
     op.create_index('ix_conversation_post_first', 'conversation', ['post_id', 'created_at'], unique=False)
     op.create_index('ix_paper_reaction_post_first', 'paper_reaction', ['post_id', 'created_at'], unique=False)
     op.drop_index('ix_post_matched_at', table_name='post')
