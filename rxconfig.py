@@ -4,6 +4,7 @@ import reflex as rx
 
 from buuv_app import styles
 from buuv_app.pwa.precache import PrecachePlugin
+from buuv_app.security.headers import allowed_origins
 from buuv_app.settings import get_settings
 
 settings = get_settings()
@@ -13,6 +14,9 @@ config = rx.Config(
     db_url=settings.database_url,
     redis_url=settings.redis_url,
     telemetry_enabled=False,
+    # Browsers may call the backend (HTTP and the event websocket) from BUUV_PUBLIC_URL only;
+    # Reflex would allow any origin.
+    cors_allowed_origins=allowed_origins(settings),
     show_built_with_reflex=False,
     default_color_mode="light",
     plugins=[

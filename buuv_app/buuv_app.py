@@ -9,6 +9,7 @@ from buuv_app import styles
 from buuv_app.api import create_api
 from buuv_app.logs import configure_logging
 from buuv_app.pwa.manifest import MANIFEST_PATH
+from buuv_app.security.middleware import security_middleware
 from buuv_app.services.mail import sender_loop
 from buuv_app.services.reminders import reminder_loop
 
@@ -16,7 +17,9 @@ configure_logging()
 
 app = rx.App(
     html_lang="nl",
-    api_transformer=create_api(),
+    # Our /api routes, then around everything (pages, /_event, /_upload): security headers and
+    # the upload door (buuv_app/security/).
+    api_transformer=[create_api(), security_middleware],
     stylesheets=styles.STYLESHEETS,
     # Plain toasts (dark text on white): the "rich" pastel ones fail the contrast check.
     # Top centre, large and with a close button: easy to see and dismiss on a phone.

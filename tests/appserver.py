@@ -86,13 +86,15 @@ def running_app(
     database_url = f"sqlite:///{workdir / 'app.db'}"
     # Behind one trusted proxy hop, tests can give each browser its own client address.
     upload_dir = workdir / "uploads"
+    port = free_port()
+    url = f"http://localhost:{port}"
+    # The public address is where browsers come from: CORS and the websocket allow that origin only.
+    extra_env.setdefault("BUUV_PUBLIC_URL", url)
     env = app_environment(database_url, REFLEX_TRUSTED_PROXY_HOPS="1", BUUV_UPLOAD_DIR=str(upload_dir),
                           **extra_env)
     prepare_database(env, demo=demo)
     if populate is not None:
         populate(database_url)
-    port = free_port()
-    url = f"http://localhost:{port}"
     args = ["run", "--env", "prod", "--frontend-port", str(port), "--backend-port", str(port)]
     with serving(env, args, workdir / "reflex.log", url):
         yield RunningApp(url=url, database_url=database_url, upload_dir=upload_dir)
