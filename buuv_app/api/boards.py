@@ -14,8 +14,10 @@ from starlette.responses import JSONResponse, Response
 from buuv_app import routes
 from buuv_app.db import session_scope
 from buuv_app.i18n import normalize_locale
-from buuv_app.printing.sheet import render_sheet_pdf, sheet_filename
+from buuv_app.printing.pool import renderer
+from buuv_app.printing.sheet import sheet_filename
 from buuv_app.services import boards
+from buuv_app.services.boards import BoardSheet
 from buuv_app.services.permissions import public
 
 
@@ -43,19 +45,20 @@ async def list_boards(_request: Request) -> JSONResponse:
     return JSONResponse(await asyncio.to_thread(_listing), headers={"Cache-Control": "no-cache"})
 
 
-def _pdf(slug: str, locale: str) -> bytes | None:
+def _sheet(slug: str) -> BoardSheet | None:
     with session_scope() as session:
-        sheet = boards.get_sheet(session=session, slug=slug)
-    return render_sheet_pdf(sheet, locale) if sheet is not None else None
+        return boards.get_sheet(session=session, slug=slug)
 
 
 @public
 async def board_sheet_pdf(request: Request) -> Response:
-    """The sheet as it is now. `?lang=en` prints it in English."""
+    """The sheet as it is now. `?lang=en` prints it in English. Drawn in a pool of its own and
+    kept until a post on it changes (printing/pool.py): printing never slows the app down."""
     slug = request.path_params["slug"]
-    data = await asyncio.to_thread(_pdf, slug, normalize_locale(request.query_params.get("lang")))
-    if data is None:
+    sheet = await asyncio.to_thread(_sheet, slug)
+    if sheet is None:
         return JSONResponse({"error": "unknown board"}, status_code=404)
+    data = await renderer.pdf(sheet, normalize_locale(request.query_params.get("lang")))
     return Response(data, media_type="application/pdf", headers={
         "Content-Disposition": f'inline; filename="{sheet_filename(slug)}"',
         "Cache-Control": "no-cache",
