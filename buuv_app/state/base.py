@@ -65,6 +65,7 @@ class AppState(rx.State):
     viewer_role: str = ""
     unread_count: int = 0  # the badge on "Berichten"
     _unread_watch: int = 0  # generation of the badge watcher; a newer page's replaces the old
+    _unread_watching: int = 0  # the generation that runs: a repeated call of it starts nothing
     _last_page_at: float = 0.0
 
     @rx.event
@@ -127,6 +128,11 @@ class AppState(rx.State):
         minutes end it; the next page starts it again)."""
         user = self._user()
         async with self:
+            # One watcher per tab: only the current generation, and only once (a client can
+            # call this handler itself, as often as it likes).
+            if generation != self._unread_watch or self._unread_watching == generation:
+                return
+            self._unread_watching = generation
             token = self.auth_token  # read under the lock: a background task's vars live there
             client_token = self.router.session.client_token
         while True:

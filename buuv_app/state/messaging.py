@@ -199,6 +199,7 @@ class ConversationState(FormState):
     loaded: bool = False
     _last_id: int = 0
     _watch_generation: int = 0
+    _watching: int = 0  # the generation whose watcher runs: a repeated call of it starts nothing
 
     @rx.event
     @guarded(Action.USE_MESSAGES)
@@ -297,6 +298,12 @@ class ConversationState(FormState):
         look in the database for anything newer every POLL_SECONDS. After a dropped connection
         Reflex reconnects and runs load_conversation again, which shows everything missed."""
         user = self._user()
+        async with self:
+            # One watcher per tab: only the current generation, and only once (a client can
+            # call this handler itself, as often as it likes).
+            if generation != self._watch_generation or self._watching == generation:
+                return
+            self._watching = generation
         for _ in range(int(WATCH_LIMIT_SECONDS / POLL_SECONDS)):
             # Spread over time: tabs opened together (say after a restart) must not all ask at once.
             await asyncio.sleep(POLL_SECONDS * random.uniform(0.75, 1.25))
