@@ -51,14 +51,16 @@ class UserToken(SQLModel, table=True):
 class AuthAttempt(SQLModel, table=True):
     """One attempt to be counted for throttling, keyed by "email:...", "ip:..." or "user:...":
     a login or password check (reserved before the password is checked, removed when it was
-    right), a sign-up, a reset or confirmation mail.
+    right), a sign-up, a reset or confirmation mail; and per member a post, a report, a professional's
+    member look-up (so that no one client can flood the others).
 
     Kept for a day at most (see services.throttle.reserve).
     """
 
     __tablename__ = "auth_attempt"
     __table_args__ = (
-        sa.CheckConstraint("kind IN ('login_failed', 'signup', 'reset', 'confirm', 'password')", name="kind"),
+        sa.CheckConstraint("kind IN ('login_failed', 'signup', 'reset', 'confirm', 'password', 'post', 'report',"
+                           " 'member_lookup')", name="kind"),
         sa.Index("ix_auth_attempt_lookup", "kind", "key", "created_at"),
     )
 

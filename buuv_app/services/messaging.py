@@ -33,7 +33,7 @@ from buuv_app.models import (
     User,
     utcnow,
 )
-from buuv_app.services import codes, links, mail, permissions
+from buuv_app.services import codes, links, mail, permissions, throttle
 from buuv_app.services.permissions import Action
 from buuv_app.services.accounts import DELETED_NAME
 from buuv_app.services.posts import excerpt
@@ -420,7 +420,8 @@ def blocked_ids(*, session: Session, user: User | None) -> set[int]:
 
 
 def report(*, session: Session, user: User, conversation_id: int, reason: str, message_id: int | None = None) -> None:
-    """Store a report for moderation, with the reporter."""
+    """Store a report for moderation, with the reporter. Raises Throttled past
+    throttle.REPORT_LIMIT reports an hour."""
     conversation = _participant(session, user, conversation_id)
     text = (reason or "").strip()
     if not text:
@@ -431,6 +432,8 @@ def report(*, session: Session, user: User, conversation_id: int, reason: str, m
         message = session.get(Message, message_id) if isinstance(message_id, int) else None
         if message is None or message.conversation_id != conversation.id:
             raise NotFound("message")
+    throttle.reserve(session=session, kind="report", keys=[throttle.user_key(user.id)],
+                     limit=throttle.REPORT_LIMIT, window=throttle.REPORT_WINDOW)
     session.add(Report(reporter_id=user.id, conversation_id=conversation.id, message_id=message_id, reason=text))
     session.commit()
 

@@ -36,7 +36,7 @@ from buuv_app.models import (
     WhenKind,
     utcnow,
 )
-from buuv_app.services import codes, permissions, search
+from buuv_app.services import codes, permissions, search, throttle
 
 EXCERPT_LENGTH = 160
 PAGE_SIZE = 20
@@ -227,7 +227,8 @@ def create_post(
     With `neighbour_id`, `author` is the ambassador placing it for that neighbour: call this through
     neighbours.create_post_for_neighbour, which checks that the neighbour is theirs and consented.
     With `client_id` (made on the device that wrote it offline), placing the same post again
-    returns the first one: a resend is never placed twice."""
+    returns the first one: a resend is never placed twice. Raises Throttled past
+    throttle.POST_LIMIT posts an hour (demo data aside)."""
     if client_id is not None:
         if not isinstance(client_id, str) or not codes.DEVICE_ID.match(client_id):
             raise ValidationError("form", N_("Dit kon niet worden geplaatst. Probeer het opnieuw."))
@@ -241,6 +242,9 @@ def create_post(
     neighbourhood = _neighbourhood(session, neighbourhood_slug)
     created = created_at or utcnow()
     when_kind, when_start, when_end = clean_when(when_kind, when_start, when_end, created.date())
+    if not is_demo:  # a valid post counts; a resend (above) and a refused form do not
+        throttle.reserve(session=session, kind="post", keys=[throttle.user_key(author.id)],
+                         limit=throttle.POST_LIMIT, window=throttle.POST_WINDOW)
     post = Post(
         kind=kind,
         title=title,

@@ -9,7 +9,7 @@ from sqlmodel import Session, col, delete, select
 from buuv_app.errors import NotFound, ValidationError
 from buuv_app.i18n import N_
 from buuv_app.models import BoardAmbassador, Municipality, Neighbourhood, Role, User, utcnow
-from buuv_app.services import permissions
+from buuv_app.services import permissions, throttle
 from buuv_app.services.permissions import Action
 from buuv_app.services.accounts import get_user_by_email, normalize_email
 
@@ -39,6 +39,9 @@ def _member(session: Session, user: User) -> Member:
 def find_member(*, session: Session, actor: User, email: str) -> Member:
     """Look a member up by exact e-mail address (to grant them a role)."""
     permissions.check(actor, (Action.MANAGE_PROFESSIONALS, Action.MANAGE_AMBASSADORS), "find_member")
+    # Limited: a stolen professional's session must not become a way to test which addresses exist.
+    throttle.reserve(session=session, kind="member_lookup", keys=[throttle.user_key(actor.id)],
+                     limit=throttle.LOOKUP_LIMIT, window=throttle.LOOKUP_WINDOW)
     user = get_user_by_email(session=session, email=normalize_email(email))
     if user is None or not user.is_active:
         raise NotFound("member")

@@ -25,6 +25,14 @@ CONFIRM_LIMIT = 5
 CONFIRM_WINDOW = timedelta(hours=1)
 PASSWORD_LIMIT = 5
 PASSWORD_WINDOW = timedelta(minutes=15)
+# What one member may do, so that no single client can flood the others (issue 15): generous for a
+# person, ambassadors entering paper reactions included; a script hits them within minutes.
+POST_LIMIT = 20
+POST_WINDOW = timedelta(hours=1)
+REPORT_LIMIT = 10
+REPORT_WINDOW = timedelta(hours=1)
+LOOKUP_LIMIT = 30  # professionals and admins looking members up by e-mail address
+LOOKUP_WINDOW = timedelta(minutes=10)
 KEEP_FOR = timedelta(days=1)
 
 

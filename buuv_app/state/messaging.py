@@ -19,7 +19,7 @@ from buuv_app.models import User
 from buuv_app.services import messaging
 from buuv_app.services.permissions import Action
 from buuv_app.state.access import guarded, guarded_background, public
-from buuv_app.state.account import FormState, text
+from buuv_app.state.account import FormState, minutes, text
 from buuv_app.state.base import AppState
 from buuv_app.state.db import run_service
 
@@ -361,6 +361,10 @@ class ConversationState(FormState):
             await asyncio.to_thread(run)
         except ValidationError as error:
             return self._field_error("report", error)
+        except Throttled as error:
+            return self._field_error("report", ValidationError(
+                "reason", N_("Je hebt al veel meldingen gedaan. Probeer het over {minutes} minuten opnieuw."),
+                minutes=minutes(error.retry_after)))
         self.errors = {}
         return rx.toast.success(self._t(N_("Bedankt. We kijken ernaar; de ander ziet niet wie meldde.")))
 

@@ -11,14 +11,15 @@ import reflex as rx
 
 from buuv_app import routes
 from buuv_app.db import session_scope
-from buuv_app.errors import NotFound, PermissionDenied, ValidationError
+from buuv_app.errors import NotFound, PermissionDenied, Throttled, ValidationError
 from buuv_app.i18n import N_
 from buuv_app.models import PostKind, User, Visibility, utcnow
 from buuv_app.services import posts
 from buuv_app.services.permissions import Action
 from buuv_app.state.access import guarded
-from buuv_app.state.account import text
+from buuv_app.state.account import minutes, text
 from buuv_app.state.base import AppState
+from buuv_app.state.post import TOO_MANY_POSTS
 
 BATCH = 5  # posts a device may hand over in one go
 
@@ -44,7 +45,7 @@ def _place_all(user: User, items: list[dict]) -> list[_Placed]:
                     visibility=Visibility.MEMBERS.value if text(item, "visibility") == "members"
                     else Visibility.EVERYONE.value,
                 ).id
-            except (ValidationError, NotFound, PermissionDenied) as error:
+            except (ValidationError, NotFound, PermissionDenied, Throttled) as error:
                 session.rollback()
                 result.error = error
             results.append(result)
@@ -69,8 +70,12 @@ class PostOutboxState(AppState):
             events.append(rx.call_script(f"window.buuvOutbox && buuvOutbox.confirmPosts({json.dumps(placed)})"))
         for r in results:
             if r.error is not None and r.client_id:
-                reason = (self._t(r.error.message, **r.error.params) if isinstance(r.error, ValidationError)
-                          else self._t(N_("Dit kon niet worden geplaatst.")))
+                if isinstance(r.error, ValidationError):
+                    reason = self._t(r.error.message, **r.error.params)
+                elif isinstance(r.error, Throttled):
+                    reason = self._t(TOO_MANY_POSTS, minutes=minutes(r.error.retry_after))
+                else:
+                    reason = self._t(N_("Dit kon niet worden geplaatst."))
                 events.append(rx.call_script(
                     f"window.buuvOutbox && buuvOutbox.failPost({json.dumps(r.client_id)}, {json.dumps(reason)})"))
         return events or None

@@ -10,14 +10,17 @@ import reflex as rx
 
 from buuv_app import routes
 from buuv_app.db import session_scope
-from buuv_app.errors import NotFound, ValidationError
+from buuv_app.errors import NotFound, Throttled, ValidationError
 from buuv_app.i18n import N_
 from buuv_app.models import PostKind, Visibility, WhenKind
 from buuv_app.services import ambassador, boards, photos, places, posts
 from buuv_app.services.permissions import Action, allowed
 from buuv_app.state.access import guarded, public
-from buuv_app.state.account import FormState, text
+from buuv_app.state.account import FormState, minutes, text
 from buuv_app.state.views import PostPageView, page_view
+
+# Past services/throttle.POST_LIMIT (from the form, and from the device outbox in state/outbox.py).
+TOO_MANY_POSTS = N_("Je hebt het afgelopen uur al veel berichten geplaatst. Probeer het over {minutes} minuten opnieuw.")
 
 
 def _route_post_id(state: rx.State) -> int | None:
@@ -255,6 +258,8 @@ class NewPostState(FormState):
             return self._field_error("newpost", error)
         except NotFound:
             return self._field_error("newpost", ValidationError("for_whom", N_("Deze buur bestaat niet (meer).")))
+        except Throttled as error:
+            return self._field_error("newpost", ValidationError("form", TOO_MANY_POSTS, minutes=minutes(error.retry_after)))
         self._photo_key, self.photo_preview, self.errors = "", "", {}
         done = (self._t(N_("Het bericht voor {name} staat erop. Reacties komen bij jou binnen."), name=for_name)
                 if for_whom else self._t(N_("Je bericht staat erop. Buren kunnen nu reageren.")))

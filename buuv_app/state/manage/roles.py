@@ -7,14 +7,14 @@ import asyncio
 import reflex as rx
 
 from buuv_app.db import session_scope
-from buuv_app.errors import NotFound, ValidationError
+from buuv_app.errors import NotFound, Throttled, ValidationError
 from buuv_app.i18n import N_
 from buuv_app.models import Role
 from buuv_app.services import roles
 from buuv_app.services.permissions import Action
 from buuv_app.services.roles import Member
 from buuv_app.state.access import guarded
-from buuv_app.state.account import FormState, text
+from buuv_app.state.account import FormState, minutes, text
 from buuv_app.state.db import run_service
 
 
@@ -39,6 +39,10 @@ class ManageRolesState(FormState):
             self.found = await asyncio.to_thread(run)
         except ValidationError as error:
             return self._field_error("find", error)
+        except Throttled as error:
+            return self._field_error("find", ValidationError(
+                "email", N_("Je hebt veel leden opgezocht. Probeer het over {minutes} minuten opnieuw."),
+                minutes=minutes(error.retry_after)))
         except NotFound:
             self.errors = {"email": self._t(N_("Er is geen actief account met dit e-mailadres."))}
             return rx.set_focus("find-email")
