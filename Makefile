@@ -13,7 +13,7 @@ BUN_VERSION := 1.4.4
 export PATH := $(CURDIR)/$(VENV)/bin:$(CURDIR)/$(TOOLS)/node_modules/.bin:$(PATH)
 export REFLEX_TELEMETRY_ENABLED := false
 
-.PHONY: help setup bun browser migrate seed run test test-db e2e bench i18n admin clean
+.PHONY: help setup bun browser migrate seed run test test-db e2e bench audit i18n admin clean
 
 help:
 	@echo "make run    install, migrate, load demo data and serve on http://localhost:3000"
@@ -78,6 +78,11 @@ bench: browser
 admin: migrate
 	@test -n "$(EMAIL)" || { echo "usage: make admin EMAIL=you@example.org"; exit 2; }
 	$(PY) -m buuv_app.cli make-admin "$(EMAIL)"
+
+# Known vulnerabilities in the installed, pinned dependencies; skipped with a clear message when
+# the vulnerability database cannot be reached (see .ci/audit.py).
+audit: setup
+	$(PY) .ci/audit.py
 
 i18n: setup
 	$(PY) -m buuv_app.i18n.extract
