@@ -225,14 +225,17 @@ def test_members_only_posts_never_reach_a_visitor_through_the_feed(app_url, peop
     assert mallory.saw("Verlegen vraag van Vera")
 
 
-def _post_upload(app_url: str, client_token: str, data: bytes):
+def _post_upload(app_url: str, client_token: str, data: bytes, session_token: str | None = None):
     import httpx
 
+    # A browser sends the session cookie with the upload (same origin): the door checks it first.
+    cookies = {"buuv_session": session_token} if session_token else None
     return httpx.post(
         f"{app_url}/_upload",
         headers={"reflex-client-token": client_token,
                  "reflex-event-handler": handler(NewPostState, "upload_photo")},
         files=[("files", ("foto.jpg", data, "image/jpeg"))],
+        cookies=cookies,
         timeout=20,
     )
 
@@ -248,7 +251,7 @@ def test_only_members_can_upload_photos(app_url, running, mallory, tmp_path):
 
     visitor = HostileClient(app_url)
     try:
-        _post_upload(app_url, visitor.token, buffer.getvalue())
+        assert _post_upload(app_url, visitor.token, buffer.getvalue()).status_code == 401
         visitor.call(handler(AppState, "ping"), {"marker": "x"})  # the upload's event has been handled
     finally:
         visitor.close()
@@ -256,9 +259,49 @@ def test_only_members_can_upload_photos(app_url, running, mallory, tmp_path):
     assert after_visitor == before
 
     # The same request from a logged-in member stores the photo: the refusal above is real.
-    _post_upload(app_url, mallory.token, buffer.getvalue())
+    _post_upload(app_url, mallory.token, buffer.getvalue(), mallory.session_token)
     mallory.call(handler(AppState, "ping"), {"marker": "y"})
     assert len(set(running.upload_dir.glob("*")) - before) == 2  # the photo and its thumbnail
+
+
+def test_an_oversized_upload_is_refused_before_it_is_read(app_url, mallory):
+    import httpx
+
+    from buuv_app.security.middleware import UPLOAD_LIMIT
+
+    headers = {"reflex-client-token": mallory.token, "reflex-event-handler": handler(NewPostState, "upload_photo")}
+    cookies = {"buuv_session": mallory.session_token}
+    # Announced too large: refused on the headers alone.
+    announced = httpx.post(f"{app_url}/_upload", headers=headers, cookies=cookies, timeout=20,
+                           files=[("files", ("foto.jpg", b"x" * (UPLOAD_LIMIT + 1), "image/jpeg"))])
+    assert announced.status_code == 413
+
+    # Streamed without a length (chunked): cut off once past the limit, long before the end.
+    def endless():
+        yield (b'--grens\r\nContent-Disposition: form-data; name="files"; filename="foto.jpg"\r\n'
+               b"Content-Type: image/jpeg\r\n\r\n")
+        for _ in range(4 * UPLOAD_LIMIT // (64 * 1024)):
+            yield b"x" * (64 * 1024)
+        yield b"\r\n--grens--\r\n"
+
+    try:
+        status = httpx.post(f"{app_url}/_upload", cookies=cookies, content=endless(), timeout=20,
+                            headers={**headers, "content-type": "multipart/form-data; boundary=grens"}).status_code
+    except httpx.HTTPError:
+        status = 413  # the server closed the connection while we were still sending: refused too
+    assert status == 413
+
+
+def test_the_app_sends_its_security_headers_and_allows_no_other_origin(app_url):
+    import httpx
+
+    page = httpx.get(f"{app_url}/", timeout=20)
+    assert "frame-ancestors 'none'" in page.headers["content-security-policy"]
+    assert page.headers["referrer-policy"] and page.headers["permissions-policy"]
+    foreign = httpx.get(f"{app_url}/api/boards", headers={"Origin": "https://evil.example"}, timeout=20)
+    assert foreign.headers.get("access-control-allow-origin") in (None, app_url)
+    own = httpx.get(f"{app_url}/api/boards", headers={"Origin": app_url}, timeout=20)
+    assert own.headers.get("access-control-allow-origin") == app_url
 
 
 @pytest.fixture
@@ -364,3 +407,57 @@ def test_the_post_outbox_places_only_for_the_caller_and_only_once(app_url, mallo
     app_db.rollback()
     new = [p for p in app_db.exec(select(Post)).all() if p.id not in {row[0] for row in before["posts"]}]
     assert [(p.title, p.author_id) for p in new] == [("Wie helpt met de gordijnen?", people["mallory"].id)]
+
+
+def _logged_in_client(app_url: str, member, forwarded_for: str) -> HostileClient:
+    client = HostileClient(app_url, forwarded_for=forwarded_for)
+    updates = client.call(handler(LoginState, "log_in"), {"form": {"email": member.email, "password": PASSWORD}},
+                          path="/inloggen")
+    client.session_token = delta_value(updates, "auth_token")
+    assert client.session_token
+    return client
+
+
+def test_a_script_cannot_flood_the_board_with_posts(app_url, app_db):
+    from datetime import timedelta
+
+    from buuv_app.models import utcnow
+    from buuv_app.services import throttle
+
+    member = create_member(app_db, created_at=utcnow() - timedelta(days=30))
+    client = _logged_in_client(app_url, member, "203.0.113.71")
+    try:
+        batches = (throttle.POST_LIMIT + 5) // 5
+        for b in range(batches):
+            items = [{"client_id": f"flood-device-{b:02d}-{i:02d}", "kind": "request", "title": f"Koop nu {b}-{i}",
+                     "body": "Goedkoop!", "category": "tuin", "neighbourhood": "merenwijk"} for i in range(5)]
+            client.call(handler(PostOutboxState, "place"), {"items": items}, path="/hulp/nieuw")
+        assert client.saw("Je hebt het afgelopen uur al veel berichten geplaatst")
+    finally:
+        client.close()
+    app_db.rollback()
+    assert len(app_db.exec(select(Post).where(Post.author_id == member.id)).all()) == throttle.POST_LIMIT
+
+
+def test_a_script_cannot_flood_the_moderators_with_reports(app_url, app_db, people):
+    from datetime import timedelta
+
+    from buuv_app.models import Report, utcnow
+    from buuv_app.services import messaging, posts, throttle
+
+    member = create_member(app_db, created_at=utcnow() - timedelta(days=30))
+    post = posts.create_post(session=app_db, author=people["victim"], kind="request", title="Wie helpt met de ramen?",
+                             body="Graag.", category_slug="klussen", neighbourhood_slug="merenwijk")
+    conversation = messaging.start_conversation(session=app_db, user=member, post_id=post.id)
+    client = _logged_in_client(app_url, member, "203.0.113.72")
+    path, query = f"/berichten/{conversation.id}", {"conversation_id": str(conversation.id)}
+    try:
+        client.call(handler(ConversationState, "load_conversation"), path=path, query=query)
+        for _ in range(throttle.REPORT_LIMIT + 2):
+            client.call(handler(ConversationState, "report_conversation"), {"form": {"reason": "Spam"}},
+                        path=path, query=query)
+        assert client.saw("Je hebt al veel meldingen gedaan")
+    finally:
+        client.close()
+    app_db.rollback()
+    assert len(app_db.exec(select(Report).where(Report.reporter_id == member.id)).all()) == throttle.REPORT_LIMIT
