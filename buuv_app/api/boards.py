@@ -7,6 +7,7 @@ posts visible to everyone, never members-only ones; no ambassador is named).
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -45,6 +46,11 @@ async def list_boards(_request: Request) -> JSONResponse:
     return JSONResponse(await asyncio.to_thread(_listing), headers={"Cache-Control": "no-cache"})
 
 
+# The sheet's query (up to 200 posts) runs in two threads of its own, not in the default pool that
+# the event handlers' database work uses: twenty printers at once queue here, not in front of them.
+_sheet_reads = ThreadPoolExecutor(max_workers=2, thread_name_prefix="sheet-read")
+
+
 def _sheet(slug: str) -> BoardSheet | None:
     with session_scope() as session:
         return boards.get_sheet(session=session, slug=slug)
@@ -55,7 +61,7 @@ async def board_sheet_pdf(request: Request) -> Response:
     """The sheet as it is now. `?lang=en` prints it in English. Drawn in a pool of its own and
     kept until a post on it changes (printing/pool.py): printing never slows the app down."""
     slug = request.path_params["slug"]
-    sheet = await asyncio.to_thread(_sheet, slug)
+    sheet = await asyncio.get_running_loop().run_in_executor(_sheet_reads, _sheet, slug)
     if sheet is None:
         return JSONResponse({"error": "unknown board"}, status_code=404)
     data = await renderer.pdf(sheet, normalize_locale(request.query_params.get("lang")))

@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import multiprocessing
+import os
 from collections import OrderedDict
 from collections.abc import Callable
 from concurrent.futures import Executor, ProcessPoolExecutor
@@ -21,7 +22,8 @@ from concurrent.futures import Executor, ProcessPoolExecutor
 from buuv_app.i18n import format_date
 from buuv_app.services.boards import BoardSheet
 
-SHEET_WORKERS = 2
+# Leave a core for the event loop: on a two-core machine one drawing at a time.
+SHEET_WORKERS = max(1, min(2, (os.cpu_count() or 2) - 1))
 CACHED_SHEETS = 64  # boards × languages; a sheet is well under 1 MB
 
 
