@@ -1,13 +1,17 @@
 """The security headers of every response, in one place: the app (middleware.py) sends them, and a
 web server in front (an nginx template) can read the same values from `security_headers()`.
 
-The Content-Security-Policy is as strict as the Reflex 0.10.1 build allows, found by loading the
-built app under it in a browser (tests/e2e/test_headers.py listens for violations):
+The Content-Security-Policy is as strict as the Reflex 0.10.1 build allows. tests/e2e/test_headers.py
+loads the built app under it and fails on any violation; loading it under stricter variants showed:
+- 'unsafe-inline' scripts: without it the app does not start (the React Router build starts it
+  from inline <script> tags whose content changes with every build, so hashes would have to be
+  recomputed at every build);
+- 'unsafe-inline' styles: without it the login page breaks (Radix and Emotion write <style> tags
+  and style attributes at run time);
 - 'unsafe-eval': Reflex runs `rx.call_script` code with eval() (.web/utils/state.js), and the app
-  uses call_script (the device outbox, the language switch);
-- 'unsafe-inline' scripts: the React Router build starts the app from inline <script> tags whose
-  content changes with every build;
-- 'unsafe-inline' styles: Radix and Emotion write style attributes and <style> tags at run time.
+  uses call_script (the device outbox, the language switch). Read from Reflex's source; the
+  browser check of a policy without it was inconclusive (the rewritten test response lost its
+  websocket), so it stays until a build without eval is tried.
 Everything else stays on this origin: no third-party scripts, fonts, frames or form targets.
 """
 
