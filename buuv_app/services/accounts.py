@@ -25,7 +25,6 @@ from buuv_app.i18n import N_, gettext
 from buuv_app.models import (
     AuthSession,
     BoardAmbassador,
-    Conversation,
     LiveView,
     Municipality,
     Neighbour,
@@ -37,7 +36,7 @@ from buuv_app.models import (
     UserToken,
     utcnow,
 )
-from buuv_app.services import mail, passwords, sessions, throttle
+from buuv_app.services import mail, passwords, posts, sessions, throttle
 from buuv_app.services.places import get_neighbourhood_by_slug
 from buuv_app.settings import get_settings
 
@@ -46,7 +45,6 @@ EMAIL_MAX = 254
 CONFIRM_VALID = timedelta(hours=24)
 RESET_VALID = timedelta(hours=1)
 DELETED_NAME = "verwijderde gebruiker"
-REMOVED_POST_TITLE = "verwijderd bericht"
 # Deliberately simple: one @, something before it, a dotted domain after it, no spaces.
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -378,20 +376,10 @@ def _neighbour_record(session: Session, neighbour: Neighbour) -> dict:
 
 def _remove_own_posts(session: Session, user: User) -> None:
     """Delete the user's posts. One that others already wrote about is emptied and closed instead,
-    so their conversation stays readable for them."""
-    from buuv_app.services import photos
-
-    talked_about = set(session.exec(select(Conversation.post_id)).all())
+    so their conversation stays readable for them (posts.remove_post)."""
+    now = utcnow()
     for post in session.exec(select(Post).where(Post.author_id == user.id)).all():
-        if post.photo_key:
-            photos.delete_photo(post.photo_key)
-        if post.id in talked_about:
-            post.title, post.body, post.search_text = REMOVED_POST_TITLE, "", ""
-            post.photo_key, post.thank_you, post.helped_by = None, None, None
-            post.status, post.closed_at = "closed", utcnow()
-            session.add(post)
-        else:
-            session.delete(post)
+        posts.remove_post(session=session, post=post, now=now)
 
 
 def _forget_neighbour_records(session: Session, user: User) -> None:

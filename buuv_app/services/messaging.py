@@ -82,6 +82,7 @@ class ConversationView:
     messages: list[MessageView]
     blocked: bool
     neighbour_name: str = ""  # for an ambassador: the neighbour the post was placed for
+    post_removed: bool = False  # its author deleted the post: the conversation stays, the post is gone
 
 
 def _display_name(user: User | None) -> str:
@@ -309,6 +310,7 @@ def open_conversation(*, session: Session, user: User, conversation_id: int, aft
         other_id=other_id, other_name=other_name, messages=messages,
         blocked=is_blocked_between(session, user.id, other_id),
         neighbour_name=_neighbour_labels(session, user, [post] if post else []).get(conversation.post_id, ""),
+        post_removed=post is None or post.deleted_at is not None,
     )
 
 

@@ -224,7 +224,10 @@ class ConversationState(FormState):
             return
         self.found = True
         self.conversation_id = view.id
-        self.post_title, self.post_url = view.post_title, routes.post_url(view.post_id)
+        if view.post_removed:  # deleted by its author: nothing to link to
+            self.post_title, self.post_url = self._t(N_("Dit bericht is verwijderd.")), ""
+        else:
+            self.post_title, self.post_url = view.post_title, routes.post_url(view.post_id)
         self.other_name, self.post_open, self.blocked = view.other_name, view.post_open, view.blocked
         self.neighbour_name = view.neighbour_name
         self.messages = _rows(view.messages)
