@@ -419,18 +419,25 @@ def gone_post_id(*, session: Session, post_id: int | None = None, code: str | No
     return session.exec(select(Post.id).where(where, sa.not_(still_public()))).first()
 
 
-def photo_access(*, session: Session, key: str, viewer: User | None) -> tuple[bool, bool]:
-    """(may `viewer` see the photo with this key, may anyone): the photo follows its post's rule.
-    A photo not (yet) attached to a post (the preview while writing one) only its writer knows."""
-    post_id = session.exec(select(Post.id).where(Post.photo_key == key)).first()
-    if post_id is None:
-        return True, False
-    if can_read_post(session=session, viewer=None, post_id=post_id):
-        return True, True
-    if can_read_post(session=session, viewer=viewer, post_id=post_id):
-        return True, False
-    permissions.refuse(viewer, "view_photo", f"post={post_id}")
-    return False, False
+# Who may see a photo (photo_access): anyone; members (an open members-only post); only some
+# (the insiders of a post no longer open, or a preview only its writer knows the key of).
+PHOTO_PUBLIC, PHOTO_MEMBERS, PHOTO_PRIVATE = "public", "members", "private"
+
+
+def photo_access(*, session: Session, key: str, viewer: User | None) -> str | None:
+    """Whom the photo with this key reaches, if `viewer` may see it (else None, logged): the photo
+    follows its post's rule. A photo not (yet) attached to a post (the preview while writing one)
+    only its writer knows the key of."""
+    post = session.exec(select(Post.id, Post.visibility).where(Post.photo_key == key)).first()
+    if post is None:
+        return PHOTO_PRIVATE
+    if can_read_post(session=session, viewer=None, post_id=post.id):
+        return PHOTO_PUBLIC
+    if can_read_post(session=session, viewer=viewer, post_id=post.id):
+        still_open = session.exec(select(Post.id).where(Post.id == post.id, still_public())).first()
+        return PHOTO_MEMBERS if still_open is not None else PHOTO_PRIVATE
+    permissions.refuse(viewer, "view_photo", f"post={post.id}")
+    return None
 
 
 def _filtered(query, session: Session, filters: PostFilter, viewer: User | None, now: datetime):

@@ -128,13 +128,17 @@ def test_the_photo_of_a_post_no_longer_open_is_not_public(session, world, state)
     session.add(post)
     session.commit()
     for viewer in VIEWERS:
-        allowed, for_everyone = posts.photo_access(session=session, key=post.photo_key, viewer=people[viewer])
-        assert (allowed, for_everyone) == (viewer in INSIDERS, False)
+        reach = posts.photo_access(session=session, key=post.photo_key, viewer=people[viewer])
+        assert reach == (posts.PHOTO_PRIVATE if viewer in INSIDERS else None)
 
 
 def test_the_photo_of_an_open_post_is_public(session, world):
     post = make_post(session, author=world["people"]["stranger"], neighbourhood=world["wijk"], photo_key="p" * 43)
-    assert posts.photo_access(session=session, key=post.photo_key, viewer=None) == (True, True)
+    assert posts.photo_access(session=session, key=post.photo_key, viewer=None) == posts.PHOTO_PUBLIC
+    shy = make_post(session, author=world["people"]["stranger"], neighbourhood=world["wijk"], photo_key="m" * 43,
+                    visibility="members")
+    assert posts.photo_access(session=session, key=shy.photo_key, viewer=None) is None
+    assert posts.photo_access(session=session, key=shy.photo_key, viewer=world["guide"]) == posts.PHOTO_MEMBERS
 
 
 def test_an_unknown_post_is_not_found_rather_than_refused(session, world):
