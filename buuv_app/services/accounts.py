@@ -308,7 +308,9 @@ def export_data(*, session: Session, user: User) -> dict:
     """Everything stored about `user`, as JSON-ready data (the right of access, self-service)."""
     neighbourhood = session.get(Neighbourhood, user.home_neighbourhood_id) if user.home_neighbourhood_id else None
     municipality = session.get(Municipality, user.municipality_id) if user.municipality_id else None
-    own_posts = session.exec(select(Post).where(Post.author_id == user.id).order_by(col(Post.id))).all()
+    # A deleted post is only an empty row kept for the other side of a conversation.
+    own_posts = session.exec(select(Post).where(Post.author_id == user.id, col(Post.deleted_at).is_(None))
+                             .order_by(col(Post.id))).all()
     # Posts placed for or by way of a neighbour carry the neighbour's first name only: contact
     # details are the neighbour's own data, exported only to the neighbour (below).
     first_names = dict(session.exec(select(Neighbour.id, Neighbour.first_name).where(

@@ -60,6 +60,7 @@ class InboxItem:
     last_message_at: datetime
     unread: int
     neighbour_name: str = ""  # for an ambassador: the neighbour the post was placed for
+    post_removed: bool = False  # its author deleted the post (the conversation stays)
 
 
 @dataclass(frozen=True)
@@ -374,6 +375,7 @@ def list_inbox(*, session: Session, user: User) -> list[InboxItem]:
             last_message=excerpt(last[c.id].body, 80) if c.id in last else "",
             last_message_at=c.last_message_at, unread=unread.get(c.id, 0),
             neighbour_name=neighbour_names.get(c.post_id, ""),
+            post_removed=c.post_id not in posts_by_id or posts_by_id[c.post_id].deleted_at is not None,
         )
         for c in conversations
     ]

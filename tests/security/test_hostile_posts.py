@@ -14,7 +14,7 @@ from sqlmodel import Session, select
 from buuv_app.models import Conversation, Post
 from buuv_app.services import codes, photos, posts
 from buuv_app.state.account import AccountState, LoginState
-from buuv_app.state.messaging import ConversationState
+from buuv_app.state.messaging import ConversationState, InboxState
 from buuv_app.state.post import PostState
 from tests.e2e.auth import PASSWORD, create_member, unique_email
 from tests.factories import make_conversation, make_post
@@ -142,6 +142,9 @@ def test_after_deletion_the_conversation_stays_but_names_nothing_of_the_post(app
         conversation_id = str(closed["conversation"].id)
         client.call(handler(ConversationState, "load_conversation"), path=f"/berichten/{conversation_id}",
                     query={"conversation_id": conversation_id})
+        assert client.saw("Dit bericht is verwijderd.")
+        client.received.clear()
+        client.call(handler(InboxState, "load_inbox"), path="/berichten")
         assert client.saw("Dit bericht is verwijderd.")
         _ask_every_way(client, closed["post"])
         assert not _leaked(client)

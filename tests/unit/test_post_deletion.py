@@ -29,6 +29,7 @@ def test_deleting_a_post_that_has_conversations_keeps_them_for_the_other_party(s
     assert "Heg snoeien" not in stored.title and stored.body == "" and stored.search_text == ""
     view = messaging.open_conversation(session=session, user=responder, conversation_id=conversation.id)
     assert view.post_removed and not view.post_open
+    assert [i.post_removed for i in messaging.list_inbox(session=session, user=responder)] == [True]
     # Not among the author's own posts any more, and its page says only that it is gone.
     assert posts.list_posts_by_author(session=session, author_id=author.id) == []
     assert posts.get_post_detail(session=session, post_id=post.id, viewer=author) is None
