@@ -56,8 +56,10 @@ def _logged_in(app_url: str, email: str) -> HostileClient:
     return client
 
 
-def _leaked(client: HostileClient) -> bool:
-    return client.saw(TITLE) or client.saw("Meerlaan") or client.saw("Vera Veilig")
+def _leaked(client: HostileClient, *, name: bool = True) -> bool:
+    """Did anything of the post reach the client: its title, its text or (unless they talk with
+    each other, when they know it anyway) its author's name?"""
+    return client.saw(TITLE) or client.saw("Meerlaan") or (name and client.saw("Vera Veilig"))
 
 
 def _ask_every_way(client: HostileClient, post: Post) -> None:
@@ -147,7 +149,7 @@ def test_after_deletion_the_conversation_stays_but_names_nothing_of_the_post(app
         client.call(handler(InboxState, "load_inbox"), path="/berichten")
         assert client.saw("Dit bericht is verwijderd.")
         _ask_every_way(client, closed["post"])
-        assert not _leaked(client)
+        assert not _leaked(client, name=False)  # the conversation names Vera: they talked
     finally:
         client.close()
     assert app_db.exec(select(Conversation).where(Conversation.id == closed["conversation"].id)).first() is not None
