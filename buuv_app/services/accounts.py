@@ -36,7 +36,7 @@ from buuv_app.models import (
     UserToken,
     utcnow,
 )
-from buuv_app.services import mail, passwords, posts, sessions, throttle
+from buuv_app.services import mail, passwords, photos, posts, sessions, throttle
 from buuv_app.services.places import get_neighbourhood_by_slug
 from buuv_app.settings import get_settings
 
@@ -376,12 +376,13 @@ def _neighbour_record(session: Session, neighbour: Neighbour) -> dict:
     }
 
 
-def _remove_own_posts(session: Session, user: User) -> None:
+def _remove_own_posts(session: Session, user: User) -> list[str]:
     """Delete the user's posts. One that others already wrote about is emptied and closed instead,
-    so their conversation stays readable for them (posts.remove_post)."""
+    so their conversation stays readable for them (posts.remove_post). Returns the keys of their
+    photos, to remove once this is committed."""
     now = utcnow()
-    for post in session.exec(select(Post).where(Post.author_id == user.id)).all():
-        posts.remove_post(session=session, post=post, now=now)
+    return [key for post in session.exec(select(Post).where(Post.author_id == user.id)).all()
+            if (key := posts.remove_post(session=session, post=post, now=now))]
 
 
 def _forget_neighbour_records(session: Session, user: User) -> None:
@@ -405,7 +406,7 @@ def delete_account(*, session: Session, user: User, password: str) -> None:
     can show "verwijderde gebruiker"."""
     if not passwords.verify_password(user.password_hash, password[: passwords.MAX_LENGTH]):
         raise ValidationError("password", N_("Je wachtwoord klopt niet."))
-    _remove_own_posts(session, user)
+    photo_keys = _remove_own_posts(session, user)
     _forget_neighbour_records(session, user)
     session.exec(delete(UserToken).where(UserToken.user_id == user.id))
     session.exec(delete(AuthSession).where(AuthSession.user_id == user.id))
@@ -424,3 +425,5 @@ def delete_account(*, session: Session, user: User, password: str) -> None:
     user.updated_at = now
     session.add(user)
     session.commit()
+    for key in photo_keys:
+        photos.delete_photo(key)

@@ -428,15 +428,15 @@ def photo_access(*, session: Session, key: str, viewer: User | None) -> str | No
     """Whom the photo with this key reaches, if `viewer` may see it (else None, logged): the photo
     follows its post's rule. A photo not (yet) attached to a post (the preview while writing one)
     only its writer knows the key of."""
-    post = session.exec(select(Post.id, Post.visibility).where(Post.photo_key == key)).first()
-    if post is None:
+    post_id = session.exec(select(Post.id).where(Post.photo_key == key)).first()
+    if post_id is None:
         return PHOTO_PRIVATE
-    if can_read_post(session=session, viewer=None, post_id=post.id):
+    if can_read_post(session=session, viewer=None, post_id=post_id):
         return PHOTO_PUBLIC
-    if can_read_post(session=session, viewer=viewer, post_id=post.id):
-        still_open = session.exec(select(Post.id).where(Post.id == post.id, still_public())).first()
+    if can_read_post(session=session, viewer=viewer, post_id=post_id):
+        still_open = session.exec(select(Post.id).where(Post.id == post_id, still_public())).first()
         return PHOTO_MEMBERS if still_open is not None else PHOTO_PRIVATE
-    permissions.refuse(viewer, "view_photo", f"post={post.id}")
+    permissions.refuse(viewer, "view_photo", f"post={post_id}")
     return None
 
 
@@ -668,31 +668,36 @@ def mark_matched(*, session: Session, actor: User, post_id: int, helped_by: str 
 REMOVED_POST_TITLE = "verwijderd bericht"
 
 
-def remove_post(*, session: Session, post: Post, now: datetime | None = None) -> None:
-    """Take a post offline for good, without committing: its photo goes at once; a post others
-    already wrote about stays as an empty, closed row (deleted_at) so their conversation survives
-    and shows the post as removed; any other post is deleted (paper reactions go with it)."""
+def remove_post(*, session: Session, post: Post, now: datetime | None = None) -> str | None:
+    """Take a post offline for good, without committing: a post others already wrote about stays
+    as an empty, closed row (deleted_at) so their conversation survives and shows the post as
+    removed; any other post is deleted (paper reactions go with it). Returns the key of its photo:
+    the caller removes it (photos.delete_photo) right after the commit, so a failed commit never
+    leaves a post without its photo."""
     now = now or utcnow()
-    if post.photo_key:
-        photos.delete_photo(post.photo_key)
+    photo_key = post.photo_key
     talked_about = session.exec(select(Conversation.id).where(Conversation.post_id == post.id)).first()
     if talked_about is None:
         session.delete(post)
-        return
+        return photo_key
     post.title, post.body, post.search_text = REMOVED_POST_TITLE, "", ""
     post.photo_key, post.thank_you, post.helped_by = None, None, None
     post.status, post.closed_at = PostStatus.CLOSED.value, post.closed_at or now
     post.deleted_at = post.updated_at = now
     session.add(post)
+    return photo_key
 
 
 def delete_post(*, session: Session, actor: User, post_id: int) -> None:
-    """Remove your own post for good (remove_post says what stays for the people you talked with)."""
+    """Remove your own post for good, its photo at once (remove_post says what stays for the
+    people you talked with)."""
     post = _own_post(session, actor, post_id)
     if post.deleted_at is not None:
         raise NotFound("post")
-    remove_post(session=session, post=post)
+    photo_key = remove_post(session=session, post=post)
     session.commit()
+    if photo_key:
+        photos.delete_photo(photo_key)
 
 
 # --- reminders ------------------------------------------------------------------
