@@ -2,7 +2,7 @@
 (post.deleted_at), so their conversation survives and shows the post as removed.
 
 Revision ID: 0035
-Revises: 0021
+Revises: 0050 (written on 0021; re-chained after main's 0050 was merged)
 Create Date: 2026-11-29
 """
 
@@ -14,7 +14,7 @@ from alembic import op
 import buuv_app.models.types
 
 revision: str = '0035'
-down_revision: str | None = '0021'
+down_revision: str | None = '0050'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
