@@ -2,7 +2,7 @@
 (post.deleted_at), so their conversation survives and shows the post as removed.
 
 Revision ID: 0035
-Revises: 0050 (written on 0021; re-chained after main's 0050 was merged)
+Revises: 0031 (written on 0021; re-chained when merged after 0050, 0030 and 0031)
 Create Date: 2026-11-29
 """
 
