@@ -31,6 +31,7 @@ app = rx.App(
         rx.el.script(src="/lang.js"),
         rx.el.script(src="/feed-url.js", defer=True),
         rx.el.script(src="/outbox.js", defer=True),
+        rx.el.script(src="/seen.js", defer=True),
         rx.el.script(src="/offline.js", defer=True),
         rx.el.script(src="/pwa.js", defer=True),
     ],

@@ -50,9 +50,9 @@ def test_a_resent_message_is_stored_once(session, talk):
     assert count_rows(session, Message) == 1
 
 
-def test_both_sides_see_the_messages_and_unread_counts_follow_reading(session, talk):
+def test_both_sides_see_the_messages_and_unread_counts_follow_what_was_seen(session, talk):
     send(session, talk, text="Ik kan vrijdag!", client_id="device-00000001")
-    send(session, talk, text="Om tien uur?", client_id="device-00000002")
+    last = send(session, talk, text="Om tien uur?", client_id="device-00000002")
     assert messaging.unread_total(session=session, user=talk["author"]) == 2
     assert messaging.unread_total(session=session, user=talk["helper"]) == 0
     [item] = messaging.list_inbox(session=session, user=talk["author"])
@@ -60,25 +60,42 @@ def test_both_sides_see_the_messages_and_unread_counts_follow_reading(session, t
     view = messaging.open_conversation(session=session, user=talk["author"], conversation_id=talk["conversation"].id)
     assert [m.body for m in view.messages] == ["Ik kan vrijdag!", "Om tien uur?"]
     assert not any(m.mine for m in view.messages)
+    # Loading a conversation (perhaps in a hidden tab) reads nothing; the page in view says so.
+    assert messaging.unread_total(session=session, user=talk["author"]) == 2
+    messaging.mark_seen(session=session, user=talk["author"], conversation_id=talk["conversation"].id,
+                        message_id=last.id)
     assert messaging.unread_total(session=session, user=talk["author"]) == 0
+
+
+def test_seen_marks_only_messages_of_that_conversation_that_exist(session, talk):
+    first = send(session, talk, text="Ik kan vrijdag!", client_id="device-00000001")
+    # An id far beyond the newest cannot mark tomorrow's messages read.
+    assert messaging.mark_seen(session=session, user=talk["author"], conversation_id=talk["conversation"].id,
+                               message_id=first.id + 1000) == first.id
+    send(session, talk, text="Om tien uur?", client_id="device-00000002")
+    assert messaging.unread_total(session=session, user=talk["author"]) == 1
+    for bad in (0, -5, True, "12", None):
+        assert messaging.mark_seen(session=session, user=talk["author"], conversation_id=talk["conversation"].id,
+                                   message_id=bad) == 0
+    assert messaging.unread_total(session=session, user=talk["author"]) == 1
 
 
 def test_what_a_push_delivers_is_what_the_recipient_has_not_read_and_reading_it_clears_the_badge(session, talk):
     conversation_id = talk["conversation"].id
-    send(session, talk, text="Ik kan vrijdag!", client_id="device-00000001")
-    messaging.open_conversation(session=session, user=talk["author"], conversation_id=conversation_id)  # read
+    first = send(session, talk, text="Ik kan vrijdag!", client_id="device-00000001")
+    messaging.mark_seen(session=session, user=talk["author"], conversation_id=conversation_id, message_id=first.id)
     send(session, talk, text="Om tien uur?", client_id="device-00000002")
     send(session, talk, text="Of later?", client_id="device-00000003")
     news = messaging.unread_messages(session=session, user=talk["author"], conversation_id=conversation_id)
     assert [(m.body, m.mine, m.sender_name) for m in news] == [("Om tien uur?", False, "Henk"), ("Of later?", False, "Henk")]
     assert messaging.unread_total(session=session, user=talk["author"]) == 2
-    messaging.mark_read(session=session, user=talk["author"], conversation_id=conversation_id, message_id=news[-1].id)
+    messaging.mark_seen(session=session, user=talk["author"], conversation_id=conversation_id, message_id=news[-1].id)
     assert messaging.unread_total(session=session, user=talk["author"]) == 0
     assert messaging.unread_messages(session=session, user=talk["author"], conversation_id=conversation_id) == []
     with pytest.raises(PermissionDenied):
         messaging.unread_messages(session=session, user=talk["stranger"], conversation_id=conversation_id)
     with pytest.raises(PermissionDenied):
-        messaging.mark_read(session=session, user=talk["stranger"], conversation_id=conversation_id, message_id=1)
+        messaging.mark_seen(session=session, user=talk["stranger"], conversation_id=conversation_id, message_id=1)
 
 
 def test_cannot_read_or_write_a_conversation_you_are_not_in(session, talk):
@@ -190,12 +207,34 @@ def test_someone_away_gets_one_mail_per_conversation_an_hour(session, talk):
     assert len(mail.list_outbox(session=session, to=talk["author"].email)) == 2
 
 
-def test_someone_online_gets_no_mail(session, talk):
+def test_someone_with_a_tab_in_view_gets_no_mail(session, talk):
     from buuv_app.services import mail
 
-    messaging.mark_online(session=session, user=talk["author"])
+    messaging.note_visibility(session=session, user=talk["author"], client_token="tab-1", visible=True)
     send(session, talk)
     assert mail.list_outbox(session=session, to=talk["author"].email) == []
+
+
+def test_a_hidden_tab_or_a_locked_phone_does_not_stop_the_mail(session, talk):
+    from buuv_app.services import mail
+
+    messaging.mark_online(session=session, user=talk["author"])  # a tab checked in moments ago...
+    messaging.note_live_view(session=session, user=talk["author"], client_token="tab-1",
+                             conversation_id=talk["conversation"].id)  # ...showing this conversation...
+    messaging.note_visibility(session=session, user=talk["author"], client_token="tab-1", visible=False)  # ...hidden
+    send(session, talk)
+    [sent] = mail.list_outbox(session=session, to=talk["author"].email)
+    assert "Henk" in sent.subject
+    assert messaging.unread_total(session=session, user=talk["author"]) == 1
+
+
+def test_a_tab_reports_only_its_own_visibility(session, talk):
+    from buuv_app.models import LiveView
+
+    messaging.note_live_view(session=session, user=talk["author"], client_token="tab-of-truus")
+    messaging.note_visibility(session=session, user=talk["stranger"], client_token="tab-of-truus", visible=True)
+    assert session.get(LiveView, "tab-of-truus").visible is False
+    assert session.get(LiveView, "tab-of-truus").user_id == talk["author"].id
 
 
 def test_the_unsubscribe_link_works_without_logging_in_and_cannot_be_forged(session, talk):
