@@ -39,12 +39,16 @@ from buuv_app.services.accounts import DELETED_NAME
 from buuv_app.services.posts import excerpt
 from buuv_app.settings import get_settings
 
+# A member's first day: room to arrange help (a burst of messages back and forth), not to spam
+# (a message a minute at most after the burst, and only a few new conversations).
 NEW_ACCOUNT_AGE = timedelta(days=1)
+NEW_ACCOUNT_BURST = 5  # messages a new member may send in any one minute
+NEW_ACCOUNT_BURST_WINDOW = timedelta(minutes=1)
+NEW_ACCOUNT_CONVERSATIONS = 5  # conversations a new member may start in their first day
 MAIL_INTERVAL = timedelta(hours=1)  # at most one "new messages" mail per conversation per hour
 ONLINE_TOUCH = timedelta(seconds=40)
 LIVE_FOR = timedelta(minutes=2)  # a tab that has not checked in for this long is not pushed to (nor counted as seen)
 UNSUBSCRIBE = "unsubscribe-messages"
-NEW_ACCOUNT_INTERVAL = timedelta(seconds=30)
 HOURLY_LIMIT = 30
 OPEN_STATUSES = (PostStatus.OPEN.value, PostStatus.IN_CONTACT.value)
 
@@ -118,8 +122,9 @@ def _other(conversation: Conversation, user: User) -> int:
 
 # --- starting and sending -------------------------------------------------------------------
 
-def start_conversation(*, session: Session, user: User, post_id: int) -> Conversation:
-    """"Reageer": open (or reopen) the conversation between `user` and the post's contact person."""
+def start_conversation(*, session: Session, user: User, post_id: int, now: datetime | None = None) -> Conversation:
+    """"Reageer": open (or reopen) the conversation between `user` and the post's contact person.
+    A member in their first day starts at most NEW_ACCOUNT_CONVERSATIONS (reopening is free)."""
     permissions.check(user, Action.USE_MESSAGES, f"start_conversation post={post_id}")
     post = session.get(Post, post_id) if isinstance(post_id, int) else None
     if post is None:
@@ -134,7 +139,10 @@ def start_conversation(*, session: Session, user: User, post_id: int) -> Convers
         raise ValidationError("post", N_("Dit bericht is afgerond; reageren kan niet meer."))
     if is_blocked_between(session, user.id, post.author_id):
         raise ValidationError("post", N_("Je kunt deze buur geen bericht sturen."))
-    conversation = Conversation(post_id=post.id, responder_id=user.id, contact_id=post.author_id)
+    now = now or utcnow()
+    _check_new_conversations(session, user, now)
+    conversation = Conversation(post_id=post.id, responder_id=user.id, contact_id=post.author_id, created_at=now,
+                                last_message_at=now)
     session.add(conversation)
     if post.status == PostStatus.OPEN.value:
         post.status = PostStatus.IN_CONTACT.value
@@ -144,10 +152,28 @@ def start_conversation(*, session: Session, user: User, post_id: int) -> Convers
     return conversation
 
 
+def _is_new(user: User, now: datetime) -> bool:
+    return now - user.created_at < NEW_ACCOUNT_AGE
+
+
+def _check_new_conversations(session: Session, user: User, now: datetime) -> None:
+    if not _is_new(user, now):
+        return
+    started = session.exec(select(func.count()).select_from(Conversation).where(
+        Conversation.responder_id == user.id, Conversation.created_at > now - NEW_ACCOUNT_AGE)).one()
+    if started >= NEW_ACCOUNT_CONVERSATIONS:
+        raise ValidationError(
+            "post", N_("In je eerste dag op BUUV kun je op {max} berichten reageren. Morgen kan het weer; "
+                       "in je gesprekken kun je gewoon verder schrijven."), max=NEW_ACCOUNT_CONVERSATIONS)
+
+
 def _check_rate(session: Session, user: User, now: datetime) -> None:
-    last = session.exec(select(func.max(Message.created_at)).where(Message.sender_id == user.id)).one()
-    if last is not None and now - user.created_at < NEW_ACCOUNT_AGE and now - last < NEW_ACCOUNT_INTERVAL:
-        raise Throttled(int((last + NEW_ACCOUNT_INTERVAL - now).total_seconds()) + 1)
+    if _is_new(user, now):
+        burst = session.exec(select(Message.created_at).where(
+            Message.sender_id == user.id, Message.created_at > now - NEW_ACCOUNT_BURST_WINDOW)
+            .order_by(col(Message.created_at)).limit(NEW_ACCOUNT_BURST)).all()
+        if len(burst) >= NEW_ACCOUNT_BURST:
+            raise Throttled(int((burst[0] + NEW_ACCOUNT_BURST_WINDOW - now).total_seconds()) + 1)
     recent = session.exec(select(Message.created_at).where(
         Message.sender_id == user.id, Message.created_at > now - timedelta(hours=1))
         .order_by(col(Message.created_at)).limit(HOURLY_LIMIT)).all()

@@ -136,15 +136,53 @@ def test_no_messages_about_a_closed_post(session, talk):
         send(session, talk)
 
 
-def test_new_accounts_send_one_message_per_half_minute(session, talk):
+def test_a_new_member_may_send_a_burst_of_five_messages_in_a_minute_but_not_more(session, talk):
     talk["helper"].created_at = utcnow() - timedelta(hours=2)
     session.add(talk["helper"])
     session.commit()
     now = utcnow()
-    send(session, talk, client_id="device-00000001", now=now)
-    with pytest.raises(Throttled):
-        send(session, talk, client_id="device-00000002", now=now + timedelta(seconds=10))
-    send(session, talk, client_id="device-00000003", now=now + timedelta(seconds=31))
+    for n in range(5):  # arranging help: several short messages in quick succession
+        send(session, talk, client_id=f"device-0000000{n}", now=now + timedelta(seconds=2 * n))
+    with pytest.raises(Throttled) as refused:
+        send(session, talk, client_id="device-00000009", now=now + timedelta(seconds=20))
+    assert 0 < refused.value.retry_after <= 41
+    send(session, talk, client_id="device-00000010", now=now + timedelta(seconds=61))
+
+
+def test_a_spamming_new_member_is_held_to_the_burst_after_it(session, talk):
+    talk["helper"].created_at = utcnow() - timedelta(hours=2)
+    session.add(talk["helper"])
+    session.commit()
+    now, sent, refused = utcnow(), 0, 0
+    for second in range(0, 180, 3):  # a message every three seconds for three minutes
+        try:
+            send(session, talk, client_id=f"device-spam{second:04d}", now=now + timedelta(seconds=second))
+            sent += 1
+        except Throttled:
+            refused += 1
+    assert sent <= 15 and refused >= 45
+
+
+def test_members_past_their_first_day_have_no_burst_limit(session, talk):
+    now = utcnow()
+    for n in range(8):
+        send(session, talk, client_id=f"device-0000000{n}", now=now + timedelta(seconds=n))
+
+
+def test_a_new_member_starts_at_most_five_conversations_on_the_first_day(session, talk):
+    place = make_neighbourhood(session, slug="stevenshof")
+    newcomer = make_member(session, place, display_name="Nieuw", created_at=utcnow() - timedelta(hours=1))
+    posts = [make_post(session, author=talk["author"], neighbourhood=place, title=f"Vraag {n}") for n in range(6)]
+    started = [messaging.start_conversation(session=session, user=newcomer, post_id=p.id) for p in posts[:5]]
+    with pytest.raises(ValidationError) as refused:
+        messaging.start_conversation(session=session, user=newcomer, post_id=posts[5].id)
+    assert refused.value.params == {"max": 5}
+    # Reopening a conversation already started is not a new one.
+    assert messaging.start_conversation(session=session, user=newcomer, post_id=posts[0].id).id == started[0].id
+    # A day later the newcomer is a member like any other.
+    later = messaging.start_conversation(session=session, user=newcomer, post_id=posts[5].id,
+                                         now=utcnow() + timedelta(days=1, minutes=1))
+    assert later.post_id == posts[5].id
 
 
 def test_everyone_sends_at_most_thirty_messages_an_hour(session, talk):
