@@ -310,6 +310,7 @@ def test_a_reply_to_a_conversation_left_open_in_a_hidden_tab_stays_unread_and_is
     assert f"/berichten/{conversation.id}" in sent.body
     page.get_by_role("link", name=re.compile("^Berichten")).click()
     expect(page.get_by_role("link", name=re.compile("Henk"))).to_contain_text("1 nieuw")
+    a11y.check()
 
     # Back in view, she opens it: now it is read.
     page.evaluate(SET_IN_VIEW, True)
