@@ -377,7 +377,7 @@ class SeenState(AppState):
                         messaging.mark_seen(session=session, user=user, conversation_id=conversation_id,
                                             message_id=message_id)
                     except (NotFound, PermissionDenied):
-                        pass  # logged by the service; the badge below stays what it was
+                        pass  # not (or no longer) theirs: nothing is marked, and nothing is said
                 return messaging.unread_total(session=session, user=user)
 
         unread = await asyncio.to_thread(run)
