@@ -321,3 +321,31 @@ def test_a_reply_to_a_conversation_left_open_in_a_hidden_tab_stays_unread_and_is
     page.get_by_role("link", name="← Alle berichten").click()
     expect(page.get_by_role("link", name=re.compile("Henk"))).to_be_visible()
     expect(page.get_by_role("link", name=re.compile("Henk"))).not_to_contain_text("nieuw")
+
+
+def test_a_new_member_can_arrange_help_in_a_quick_back_and_forth(page: Page, a11y, app_db):
+    """Signed up an hour ago, Henk answers Truus's request in a few short messages in a row:
+    all go out (a new member's first day allows a burst; one message per 30 s did not)."""
+    from datetime import timedelta
+
+    from buuv_app.models import utcnow
+
+    author = create_member(app_db, display_name="Truus", created_at=utcnow() - timedelta(days=30))
+    newcomer = create_member(app_db, display_name="Henk", created_at=utcnow() - timedelta(hours=1))
+    post = posts.create_post(session=app_db, author=author, kind="request", title="Wie brengt mij naar de huisarts?",
+                             body="Donderdagochtend.", category_slug="vervoer", neighbourhood_slug="merenwijk")
+    page.set_viewport_size(PHONE)
+    log_in(page, newcomer.email, a11y=a11y)
+    page.goto(f"/hulp/{post.id}")
+    expect(page.get_by_role("heading", name="Wie brengt mij naar de huisarts?")).to_be_visible()
+    a11y.check()
+    page.get_by_role("button", name="Reageer").click()
+    expect(page.get_by_role("heading", name="Truus")).to_be_visible()
+    a11y.check()
+    chat = page.locator("#chat-messages")
+    for text in ("Ik kan u donderdag brengen.", "Hoe laat is de afspraak?", "Ik heb een auto met een lage instap."):
+        page.get_by_label("Je bericht").fill(text)
+        page.get_by_role("button", name="Versturen").click()
+        expect(chat).to_contain_text(text)
+    expect(page.get_by_text("Even rustig aan")).to_have_count(0)
+    expect(page.locator("#chat-pending li")).to_have_count(0)
