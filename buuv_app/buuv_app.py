@@ -11,6 +11,7 @@ from buuv_app.api import create_api
 from buuv_app.components.notices import connection_lost_banner
 from buuv_app.logs import configure_logging
 from buuv_app.pwa.manifest import MANIFEST_PATH
+from buuv_app.services.mail import sender_loop
 from buuv_app.services.reminders import reminder_loop
 
 configure_logging()
@@ -43,6 +44,7 @@ app = rx.App(
 # re-renders the banner only. An app wrap wraps the page: the fragment takes it as its children.
 app.app_wraps[(5, "Overlay")] = lambda stateful: rx.fragment(memo(connection_lost_banner)()) if stateful else None
 app.register_lifespan_task(reminder_loop)
+app.register_lifespan_task(sender_loop)  # mail leaves from the outbox (services/mail.py)
 
 # Everything imported so far lives as long as the process: keep it out of the garbage collector's
 # way, so collections stay short and do not stall events (see make bench).

@@ -3,7 +3,7 @@ tab or a locked phone stays unread and is mailed. A plain ADD COLUMN with a defa
 rows count as not in view until their page reports.
 
 Revision ID: 0070
-Revises: 0021
+Revises: 0035
 Create Date: 2026-11-29
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = '0070'
-down_revision: str | None = '0021'
+down_revision: str | None = '0035'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
