@@ -5,15 +5,36 @@
 // saved pages; in a conversation a message can still be written: it waits in the outbox
 // (/outbox.js) and goes out once the connection is back.
 //
-// The copies are private: they are wiped on logout (buuvOffline.clear(), also called by the
-// service worker's clearPrivate) and never leave the device.
+// The copies are private: they are kept only while a member is logged in, each records whose it
+// is (the marker of assets/pwa.js) and only that member's are shown; they are wiped on logout
+// (buuvOffline.clear(), called by buuvPwa.clearPrivate, which also cancels a copy about to be
+// taken) and never leave the device. Pages whose address carries a secret (an invitation, reset,
+// confirmation or unsubscribe link: any query parameter named like a token or code) are never kept.
 (function () {
   "use strict";
   var PAGES = "buuv:pages";
   var MAX_PAGES = 40;
   var MAX_CHARS = 1500000;
+  var timer = null; // a copy about to be taken (the page settles first)
   // Pages not worth keeping, or not safe to (forms with passwords, one-time links).
-  var SKIP = /^\/(inloggen|aanmelden|wachtwoord-|uitschrijven)/;
+  var SKIP = /^\/(inloggen|aanmelden|wachtwoord-|uitschrijven|uitnodiging)/;
+  // Query parameters that carry a secret, whatever the page: a general rule rather than a list of
+  // pages, so a new link with a token is never kept either.
+  var SECRET_PARAM = /token|code|key|secret|sig|hash|auth/i;
+
+  function carriesSecret() {
+    var found = false;
+    new URLSearchParams(location.search).forEach(function (value, name) {
+      if (SECRET_PARAM.test(name)) found = true;
+    });
+    return found || /[?&#].*token/i.test(location.hash);
+  }
+
+  // Whose copies may be kept and shown now: the member marker of assets/pwa.js ("" for nobody).
+  function member() {
+    // Read here rather than through buuvPwa: pwa.js loads after this script.
+    try { return localStorage.getItem("buuv:member") || ""; } catch (e) { return ""; }
+  }
 
   function english() {
     return (document.documentElement.lang || "nl").slice(0, 2) === "en";
@@ -28,7 +49,7 @@
   // page's HTML in an entry of its own: saving a page rewrites that page only.
   var PAGE = "buuv:page:";
 
-  function loadPages() {
+  function allPages() {
     try {
       var pages = JSON.parse(localStorage.getItem(PAGES) || "{}");
       return pages && typeof pages === "object" ? pages : {};
@@ -37,13 +58,30 @@
     }
   }
 
+  // The copies of the member logged in on this device (none when nobody is).
+  function loadPages() {
+    var owner = member(), pages = allPages(), mine = {};
+    if (!owner) return mine;
+    Object.keys(pages).forEach(function (k) {
+      if (pages[k] && pages[k].member === owner) mine[k] = pages[k];
+    });
+    return mine;
+  }
+
   function pageHtml(k) {
     return localStorage.getItem(PAGE + k);
   }
 
-  function savePage(k, html, title) {
-    var pages = loadPages();
-    pages[k] = { title: title, saved_at: Date.now(), size: html.length };
+  function savePage(k, html, title, owner) {
+    var pages = allPages();
+    Object.keys(pages).forEach(function (name) {
+      // Another member's copies (the device should have been wiped): never kept beside these.
+      if (!pages[name] || pages[name].member !== owner) {
+        localStorage.removeItem(PAGE + name);
+        delete pages[name];
+      }
+    });
+    pages[k] = { title: title, saved_at: Date.now(), size: html.length, member: owner };
     // Newest first; drop the oldest until it fits.
     var kept = {}, size = 0;
     Object.keys(pages)
@@ -71,7 +109,9 @@
   }
 
   function snapshot() {
-    if (isOffline() || !navigator.onLine || SKIP.test(location.pathname)) return;
+    timer = null;
+    var owner = member();
+    if (!owner || isOffline() || !navigator.onLine || SKIP.test(location.pathname) || carriesSecret()) return;
     var main = document.getElementById("inhoud");
     if (!main || main.querySelector(".loading-notice") || !main.textContent.trim()) return;
     var copy = main.cloneNode(true);
@@ -85,7 +125,7 @@
     });
     if (/^\/hulp\/nieuw/.test(location.pathname)) saveChoices(main);
     var heading = main.querySelector("h1");
-    savePage(key(), copy.innerHTML, heading ? heading.textContent : document.title);
+    savePage(key(), copy.innerHTML, heading ? heading.textContent : document.title, owner);
   }
 
   // The new-post form's choices (categories, neighbourhoods), for writing a post offline.
@@ -175,7 +215,6 @@
     return form;
   }
 
-  var timer = null;
   function soon() {
     clearTimeout(timer);
     timer = setTimeout(snapshot, 800);
@@ -317,10 +356,15 @@
 
   window.buuvOffline = {
     clear: function () {
+      // A copy about to be taken would store the page shown at this moment again.
+      clearTimeout(timer);
+      timer = null;
       Object.keys(localStorage).forEach(function (k) {
         if (k.indexOf("buuv:") === 0) localStorage.removeItem(k);
       });
     },
+    // assets/pwa.js learned who is logged in: the page already shown may be kept now.
+    memberChanged: function () { soon(); },
     pages: loadPages,
     snapshot: snapshot,
   };

@@ -10,6 +10,7 @@ from buuv_app.api import create_api
 from buuv_app.logs import configure_logging
 from buuv_app.pwa.manifest import MANIFEST_PATH
 from buuv_app.services.reminders import reminder_loop
+from buuv_app.state.presence import EndedSessionMiddleware
 
 configure_logging()
 
@@ -36,6 +37,8 @@ app = rx.App(
     ],
 )
 app.register_lifespan_task(reminder_loop)
+# Before Reflex's own hydration: a reconnecting tab whose member's session ended gets an empty state.
+app.add_middleware(EndedSessionMiddleware(), index=0)
 
 # Everything imported so far lives as long as the process: keep it out of the garbage collector's
 # way, so collections stay short and do not stall events (see make bench).

@@ -333,8 +333,6 @@ class InvitationState(FormState):
             return
         except ValidationError as error:
             return self._field_error("invitation", error)
-        self.errors = {}
-        self.auth_token = result.token
-        self._show_viewer(result.user)
+        await self._start_session(result.token, result.user)
         return [rx.toast.success(self._t(N_("Welkom bij BUUV! Je berichten staan nu op je eigen account."))),
                 rx.redirect(routes.ACCOUNT)]

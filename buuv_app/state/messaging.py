@@ -20,7 +20,7 @@ from buuv_app.services import messaging
 from buuv_app.services.permissions import Action
 from buuv_app.state.access import guarded, guarded_background, public
 from buuv_app.state.account import FormState, text
-from buuv_app.state.base import AppState
+from buuv_app.state.base import AppState, written_by
 from buuv_app.state.db import run_service
 
 log = logging.getLogger("buuv.messages")
@@ -133,12 +133,14 @@ async def push_new_messages(recipient_id: int, conversation_id: int, exclude: st
     for token, open_conversation in views:
         try:
             async with app.modify_state(rx.BaseStateToken(ident=token, cls=ConversationState)) as root:
+                app_state = await root.get_state(AppState)
+                if not app_state.auth_token:
+                    continue  # the member logged out there after the tab was looked up
                 conversation = await root.get_state(ConversationState)
                 showing = open_conversation == conversation_id and conversation.conversation_id == conversation_id
                 if showing and news:
                     conversation._append(news)
                     seen = True
-                app_state = await root.get_state(AppState)
                 count = unread_elsewhere if showing else unread
                 if app_state.unread_count != count:
                     app_state.unread_count = count
@@ -251,6 +253,10 @@ class ConversationState(FormState):
 
     async def _deliver(self, items: list[dict], show_errors: bool):
         user, open_id, last_id = self._user(), self.conversation_id, self._last_id
+        # Queued on this device by another member: ignored (their device wipes it, assets/pwa.js).
+        items = [i for i in items if written_by(user, i)]
+        if not items:
+            return None
         outcomes = await asyncio.to_thread(_store_messages, user, items, open_id, last_id)
         confirmed = [o.client_id for o in outcomes if o.error is None]
         refused = [o for o in outcomes if o.error is not None]
@@ -297,12 +303,16 @@ class ConversationState(FormState):
         look in the database for anything newer every POLL_SECONDS. After a dropped connection
         Reflex reconnects and runs load_conversation again, which shows everything missed."""
         user = self._user()
+        async with self:
+            token = self.auth_token
         for _ in range(int(WATCH_LIMIT_SECONDS / POLL_SECONDS)):
             # Spread over time: tabs opened together (say after a restart) must not all ask at once.
             await asyncio.sleep(POLL_SECONDS * random.uniform(0.75, 1.25))
             async with self:
                 on_page = self.router.url.path.rstrip("/") == routes.conversation_url(self.conversation_id)
-                if generation != self._watch_generation or not on_page:
+                # Stop when a newer conversation started its own watcher, the page changed, or the
+                # session ended here (logout or expiry reset this state: _end_presence).
+                if generation != self._watch_generation or not on_page or self.auth_token != token:
                     return
                 conversation_id, last_id = self.conversation_id, self._last_id
 
@@ -314,7 +324,7 @@ class ConversationState(FormState):
             view = await asyncio.to_thread(poll)
             if view.messages:
                 async with self:
-                    if generation == self._watch_generation:
+                    if generation == self._watch_generation and self.auth_token == token:
                         self._append(view.messages)
             yield
 
