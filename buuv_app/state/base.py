@@ -208,9 +208,12 @@ class AppState(rx.State):
 
     async def _start_session(self, token: str, user: User) -> None:
         """Log this tab in as `user`: first nothing of a previous member stays (see _end_presence)."""
-        await self._end_presence()
+        root = await self.get_state(AppState)
+        if root._member_id or root.auth_token:
+            await self._end_presence()
+        # (A tab that holds nobody's data has only public data loaded: nothing to empty.)
         self.auth_token = token
-        (await self.get_state(AppState))._member_id = user.id
+        root._member_id = user.id
         self._show_viewer(user)
 
     def _dropped_notice(self) -> dict[str, str]:

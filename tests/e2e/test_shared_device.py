@@ -194,3 +194,44 @@ def test_a_request_queued_by_one_member_is_never_placed_under_the_next(page: Pag
     app_db.rollback()
     assert app_db.exec(select(Post).where(Post.title == title)).all() == []
     assert app_db.exec(select(Post).where(Post.author_id == second.id)).all() == []
+
+
+def kept_account_page_of(page: Page, email: str) -> None:
+    """Wait until the device holds its offline copy of /account, showing `email`."""
+    page.wait_for_function(f"(localStorage.getItem('buuv:page:/account') || '').includes({email!r})")
+
+
+def settled(page: Page) -> None:
+    """The page's own content has loaded (what offline.js waits for before it takes a copy)."""
+    page.wait_for_function("document.querySelector('#inhoud') !== null"
+                           " && document.querySelector('#inhoud .loading-notice') === null")
+
+
+def test_when_another_member_logs_in_the_device_forgets_the_first(page: Page, app_db):
+    first = create_member(app_db, display_name="Riet")
+    second = create_member(app_db, display_name="Bas")
+    log_in(page, first.email)
+    kept_account_page_of(page, first.email)
+
+    # Riet walked away without logging out; Bas logs in on the same browser.
+    log_in(page, second.email)
+    kept_account_page_of(page, second.email)
+    assert device_holds(page, first.email) == []
+
+
+def test_addresses_that_carry_a_token_are_never_kept_on_the_device(page: Page, app_db):
+    member = create_member(app_db)
+    log_in(page, member.email)
+    kept_account_page_of(page, member.email)
+    # Any page whose address has a parameter named like a token or code: not kept. (The invitation,
+    # reset and confirmation pages are never kept either; this is the general rule behind them.)
+    for address in ("/hulp?token=geheim-123", "/hulp?invite_code=geheim-123"):
+        page.goto(address)
+        expect(page.get_by_role("heading", name="Vragen en aanbod")).to_be_visible()
+        settled(page)
+        page.evaluate("buuvOffline.snapshot()")  # the copy it would otherwise take now
+        assert device_holds(page, "geheim-123") == []
+    # The positive control: the same page without one is kept.
+    page.goto("/hulp")
+    expect(page.get_by_role("heading", name="Vragen en aanbod")).to_be_visible()
+    page.wait_for_function("buuvOffline.snapshot(), Object.keys(buuvOffline.pages()).includes('/hulp')")

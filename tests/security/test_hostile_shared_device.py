@@ -170,3 +170,60 @@ def test_outbox_items_another_member_queued_are_never_sent_under_the_caller(mall
     app_db.rollback()
     new = app_db.exec(select(Post).where(Post.client_id == "mallory-post-0009")).all()
     assert [p.author_id for p in new] == [people["mallory"].id]
+
+
+def test_logging_in_over_another_member_starts_from_an_empty_state(app_url, people, private_talk, app_db):
+    client, _, conversation = _as_vera(app_url, people, private_talk)
+    try:
+        # Mallory logs in on the tab Vera left logged in (the login page is public).
+        since = len(client.received)
+        updates = client.call(handler(LoginState, "log_in"),
+                              {"form": {"email": people["mallory"].email, "password": PASSWORD}}, path="/inloggen")
+        client.session_token = delta_value(updates, "auth_token")
+        assert client.session_token
+        assert not _live_views(app_db, client.token)  # Vera's pushes no longer come here
+        client.call(handler(AppState, "load_viewer"), path="/")
+        client.call(handler(AppState, "load_viewer"), **conversation)
+        client.call(handler(AccountState, "load_account"), path="/account")
+        later = "".join(client.received[since:])
+        assert SECRET not in later and people["victim"].email not in later
+        assert people["mallory"].email in later  # the positive control: her own account page loaded
+    finally:
+        client.close()
+
+
+def _hydrate(client: HostileClient, session_token: str | None, path: str) -> None:
+    """What a browser sends when its tab (re)connects: the cookie values it holds, then a ping."""
+    from reflex.state import State
+
+    name = State.event_handlers["hydrate_and_load"]
+    full = f"{State.get_full_name()}.{name.fn.__name__}"
+    cookies = {f"{AppState.get_full_name()}.auth_token": session_token} if session_token else {}
+    client.send(full, {"vars": cookies}, path=path)
+    client.call(handler(AppState, "ping"), {"marker": "hydrated"}, path=path)
+
+
+@pytest.mark.parametrize("ending", ["revoked", "cookie gone"])
+def test_a_tab_that_reconnects_after_the_session_ended_is_sent_an_empty_state(app_url, people, private_talk,
+                                                                              app_db, ending):
+    vera, token, conversation = _as_vera(app_url, people, private_talk)
+    vera.close()
+    # The positive control: reconnecting with a live session brings her conversation back.
+    again = HostileClient(app_url, token=vera.token)
+    try:
+        _hydrate(again, token, conversation["path"])
+        assert again.saw(SECRET)
+    finally:
+        again.close()
+
+    if ending == "revoked":
+        app_db.rollback()
+        app_db.exec(delete(AuthSession).where(AuthSession.token_hash == sessions.hash_token(token)))
+        app_db.commit()
+    next_visitor = HostileClient(app_url, token=vera.token)
+    try:
+        _hydrate(next_visitor, token if ending == "revoked" else None, conversation["path"])
+        assert not next_visitor.saw(SECRET) and not next_visitor.saw(people["victim"].email)
+        assert not _live_views(app_db, vera.token)
+    finally:
+        next_visitor.close()
