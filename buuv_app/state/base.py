@@ -163,8 +163,10 @@ class AppState(rx.State):
                         or time.monotonic() - self._last_page_at > UNREAD_WATCH_IDLE):
                     return
 
-            def count() -> int:
+            def count() -> int | None:
                 with session_scope() as session:
+                    if sessions.resolve_session(session=session, raw_token=token) is None:
+                        return None  # the session ended elsewhere: nothing more of this member here
                     # This open page is also how the app knows someone is online (no mail then),
                     # and where to push to.
                     messaging.mark_online(session=session, user=user)
@@ -172,6 +174,8 @@ class AppState(rx.State):
                     return messaging.unread_total(session=session, user=user)
 
             unread = await asyncio.to_thread(count)
+            if unread is None:
+                return
             async with self:
                 if self.unread_count != unread:
                     self.unread_count = unread

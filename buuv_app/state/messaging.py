@@ -16,7 +16,7 @@ from buuv_app.db import session_scope
 from buuv_app.errors import NotFound, PermissionDenied, Throttled, ValidationError
 from buuv_app.i18n import N_, format_ago
 from buuv_app.models import User
-from buuv_app.services import messaging
+from buuv_app.services import messaging, sessions
 from buuv_app.services.permissions import Action
 from buuv_app.state.access import guarded, guarded_background, public
 from buuv_app.state.account import FormState, text
@@ -123,7 +123,8 @@ async def push_new_messages(recipient_id: int, conversation_id: int, exclude: st
     """Deliver at once to the recipient's open tabs: the conversation if it is open there, and the
     badge everywhere. Reflex routes each update to whichever worker holds that tab's connection
     (over Redis when there are several); the watchers' polling only catches what this misses.
-    The database is read before any tab's state is locked, so a push holds each lock only briefly."""
+    The database is read before any tab's state is locked, so a push holds each lock only briefly
+    (apart from one look-up of that tab's session: a tab whose member's session ended gets nothing)."""
     recipient, views, news, unread = await asyncio.to_thread(_news_for, recipient_id, conversation_id, exclude)
     if recipient is None or not views:
         return
@@ -134,8 +135,11 @@ async def push_new_messages(recipient_id: int, conversation_id: int, exclude: st
         try:
             async with app.modify_state(rx.BaseStateToken(ident=token, cls=ConversationState)) as root:
                 app_state = await root.get_state(AppState)
-                if not app_state.auth_token:
-                    continue  # the member logged out there after the tab was looked up
+                # Only into a tab where the recipient is still logged in: the member may have logged
+                # out there after the tab was looked up, or in another tab (the session is gone).
+                holder = await asyncio.to_thread(AppState._resolve_user, app_state.auth_token)
+                if holder is None or holder.id != recipient_id:
+                    continue
                 conversation = await root.get_state(ConversationState)
                 showing = open_conversation == conversation_id and conversation.conversation_id == conversation_id
                 if showing and news:
@@ -318,10 +322,16 @@ class ConversationState(FormState):
 
             def poll():
                 with session_scope() as session:
+                    # The session may have ended elsewhere (logged out in another tab, revoked):
+                    # then nothing more of this member is fetched into this tab.
+                    if sessions.resolve_session(session=session, raw_token=token) is None:
+                        return None
                     return messaging.open_conversation(session=session, user=user, conversation_id=conversation_id,
                                                        after_id=last_id)
 
             view = await asyncio.to_thread(poll)
+            if view is None:
+                return
             if view.messages:
                 async with self:
                     if generation == self._watch_generation and self.auth_token == token:

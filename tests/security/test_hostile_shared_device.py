@@ -227,3 +227,54 @@ def test_a_tab_that_reconnects_after_the_session_ended_is_sent_an_empty_state(ap
         assert not _live_views(app_db, vera.token)
     finally:
         next_visitor.close()
+
+
+def test_a_second_tab_gets_nothing_more_once_the_member_logged_out_in_the_first(app_url, people, private_talk,
+                                                                                app_db):
+    tab_one, token, conversation = _as_vera(app_url, people, private_talk)
+    tab_two = HostileClient(app_url)  # the same browser (the same session cookie), another tab
+    phone = HostileClient(app_url)  # Vera's own phone, still logged in: the positive control
+    professional = HostileClient(app_url)
+    try:
+        tab_two.session_token = token
+        tab_two.call(handler(ConversationState, "load_conversation"), **conversation)
+        assert tab_two.saw(SECRET)
+        updates = phone.call(handler(LoginState, "log_in"),
+                             {"form": {"email": people["victim"].email, "password": PASSWORD}}, path="/inloggen")
+        phone.session_token = delta_value(updates, "auth_token")
+        phone.call(handler(ConversationState, "load_conversation"), **conversation)
+
+        tab_one.call(handler(AppState, "log_out"), **conversation)
+        since = len(tab_two.received)
+        sender = people["professional"]
+        sender.created_at = utcnow() - timedelta(days=30)  # past the new-account limits
+        app_db.add(sender)
+        app_db.commit()
+        updates = professional.call(handler(LoginState, "log_in"),
+                                    {"form": {"email": sender.email, "password": PASSWORD}}, path="/inloggen")
+        professional.session_token = delta_value(updates, "auth_token")
+        professional.call(handler(ConversationState, "load_conversation"), **conversation)
+        professional.call(handler(ConversationState, "send"),
+                          {"form": {"client_id": "prof-device-0003", "message": "Nieuw geheim: Tulpstraat 9",
+                                    "conversation_id": private_talk.id}}, **conversation)
+        # The phone gets it pushed (the push ran); the logged-out browser's other tab does not.
+        for attempt in range(50):
+            phone.call(handler(AppState, "ping"), {"marker": f"phone-{attempt}"}, **conversation)
+            if phone.saw("Tulpstraat"):
+                break
+        assert phone.saw("Tulpstraat")
+        tab_two.call(handler(AppState, "ping"), {"marker": "after"}, **conversation)
+        assert "Tulpstraat" not in "".join(tab_two.received[since:])
+        # Its next event finds the session gone and empties the tab.
+        tab_two.call(handler(InboxState, "load_inbox"), path="/berichten")
+        assert delta_value_since(tab_two, since, "messages") == []
+    finally:
+        for client in (professional, phone, tab_two, tab_one):
+            client.close()
+
+
+def delta_value_since(client: HostileClient, since: int, var: str):
+    from tests.security.client import parse_update
+
+    updates = [u for u in (parse_update(frame) for frame in client.received[since:]) if u is not None]
+    return delta_value(updates, var)
