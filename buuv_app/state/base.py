@@ -46,6 +46,25 @@ def written_by(user: User, item: dict) -> bool:
                               and hmac.compare_digest(member, sessions.device_marker(user.id)))
 
 
+# Kept when a tab's state is emptied: the language (a cookie: resetting it would switch the visitor's
+# language) and Reflex's own router fields.
+_KEPT_ON_RESET = frozenset({"locale", "router_data"})
+
+
+def _reset_changed(state: rx.State) -> None:
+    """BaseState.reset() for one state, without its substates, assigning only what differs from the
+    default: each assignment marks a var dirty and sends it to the browser again, and emptying a
+    tab should cost a small delta, not the whole state."""
+    cls = type(state)
+    for name, f in cls.__fields__.items():
+        # `_owner`: the state that declares the field (inherited ones reset with their own state).
+        if f._owner is not cls or name in _KEPT_ON_RESET or name.startswith("rx_router_"):
+            continue
+        default = f.default_value()
+        if getattr(state, name) != default:
+            setattr(state, name, default)
+
+
 def feature_states() -> list[type[AppState]]:
     """Every substate of AppState, depth first (the features' states, which may hold private data)."""
     found: list[type[AppState]] = []
@@ -202,12 +221,10 @@ class AppState(rx.State):
         client_token = self.router.session.client_token
         await run_service(messaging.forget_live_view, client_token=client_token)
         root = await self.get_state(AppState)
-        locale, unread_watch = root.locale, root._unread_watch
-        # reset() reaches only substates loaded for this event: load them all first.
-        for cls in feature_states():
-            await self.get_state(cls)
-        root.reset()
-        root.locale = locale  # a cookie: resetting it would switch the visitor's language
+        unread_watch = root._unread_watch
+        # Every feature's state, also those this event did not load (reset() reaches only loaded ones).
+        for cls in [AppState, *feature_states()]:
+            _reset_changed(await self.get_state(cls))
         root._unread_watch = unread_watch + 1  # never reuse a generation a running watcher holds
 
     async def _start_session(self, token: str, user: User) -> None:
