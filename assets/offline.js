@@ -5,10 +5,12 @@
 // saved pages; in a conversation a message can still be written: it waits in the outbox
 // (/outbox.js) and goes out once the connection is back.
 //
-// The copies are private: they are kept only while a member is logged in, each records whose it
-// is (the marker of assets/pwa.js) and only that member's are shown; they are wiped on logout
-// (buuvOffline.clear(), called by buuvPwa.clearPrivate, which also cancels a copy about to be
-// taken) and never leave the device. Pages whose address carries a secret (an invitation, reset,
+// The copies are private: each records whose it is (the member marker of assets/pwa.js, "" for a
+// visitor who is not logged in, who gets copies of public pages only) and only that person's are
+// shown or kept beside a new one; they are wiped on logout and whenever the device changes hands
+// (buuvOffline.clear(), called by buuvPwa.clearPrivate). The wipe also cancels a copy about to be
+// taken, and the page shown after it is not kept again until someone logs in or a page is loaded
+// afresh: a wiped device stays empty for the next person. Copies never leave the device. Pages whose address carries a secret (an invitation, reset,
 // confirmation or unsubscribe link: any query parameter named like a token or code) are never kept.
 (function () {
   "use strict";
@@ -16,6 +18,7 @@
   var MAX_PAGES = 40;
   var MAX_CHARS = 1500000;
   var timer = null; // a copy about to be taken (the page settles first)
+  var wiped = false; // this page wiped the device: nothing is kept again until a member logs in
   // Pages not worth keeping, or not safe to (forms with passwords, one-time links).
   var SKIP = /^\/(inloggen|aanmelden|wachtwoord-|uitschrijven|uitnodiging)/;
   // Query parameters that carry a secret, whatever the page: a general rule rather than a list of
@@ -58,10 +61,9 @@
     }
   }
 
-  // The copies of the member logged in on this device (none when nobody is).
+  // The copies of whoever uses the device now: the member logged in, or a visitor's public ones.
   function loadPages() {
     var owner = member(), pages = allPages(), mine = {};
-    if (!owner) return mine;
     Object.keys(pages).forEach(function (k) {
       if (pages[k] && pages[k].member === owner) mine[k] = pages[k];
     });
@@ -111,7 +113,7 @@
   function snapshot() {
     timer = null;
     var owner = member();
-    if (!owner || isOffline() || !navigator.onLine || SKIP.test(location.pathname) || carriesSecret()) return;
+    if ((wiped && !owner) || isOffline() || !navigator.onLine || SKIP.test(location.pathname) || carriesSecret()) return;
     var main = document.getElementById("inhoud");
     if (!main || main.querySelector(".loading-notice") || !main.textContent.trim()) return;
     var copy = main.cloneNode(true);
@@ -359,12 +361,28 @@
       // A copy about to be taken would store the page shown at this moment again.
       clearTimeout(timer);
       timer = null;
+      wiped = true;
       Object.keys(localStorage).forEach(function (k) {
         if (k.indexOf("buuv:") === 0) localStorage.removeItem(k);
       });
     },
     // assets/pwa.js learned who is logged in: the page already shown may be kept now.
-    memberChanged: function () { soon(); },
+    memberChanged: function () {
+      if (member()) {
+        wiped = false;
+        // Copies taken while nobody was known yet (the first page after logging in may be copied
+        // before the device learns who it is): they go, so a visitor never sees them.
+        var pages = allPages(), owner = member();
+        Object.keys(pages).forEach(function (name) {
+          if (!pages[name] || pages[name].member !== owner) {
+            localStorage.removeItem(PAGE + name);
+            delete pages[name];
+          }
+        });
+        try { localStorage.setItem(PAGES, JSON.stringify(pages)); } catch (e) { /* ignore */ }
+      }
+      soon();
+    },
     pages: loadPages,
     snapshot: snapshot,
   };
