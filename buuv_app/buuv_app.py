@@ -9,6 +9,7 @@ from buuv_app import styles
 from buuv_app.api import create_api
 from buuv_app.logs import configure_logging
 from buuv_app.pwa.manifest import MANIFEST_PATH
+from buuv_app.services.mail import sender_loop
 from buuv_app.services.reminders import reminder_loop
 from buuv_app.state.presence import EndedSessionMiddleware
 
@@ -37,6 +38,7 @@ app = rx.App(
     ],
 )
 app.register_lifespan_task(reminder_loop)
+app.register_lifespan_task(sender_loop)  # mail leaves from the outbox (services/mail.py)
 # Before Reflex's own hydration: a reconnecting tab whose member's session ended gets an empty state.
 app.add_middleware(EndedSessionMiddleware(), index=0)
 
