@@ -21,6 +21,7 @@ from buuv_app.state.outbox import PostOutboxState
 from tests.e2e.auth import PASSWORD
 from tests.security.client import HostileClient, delta_value
 from tests.security.test_hostile_client import (  # noqa: F401  (fixtures)
+    _client_with_token,
     _offline_post,
     handler,
     mallory,
@@ -232,11 +233,10 @@ def test_a_tab_that_reconnects_after_the_session_ended_is_sent_an_empty_state(ap
 def test_a_second_tab_gets_nothing_more_once_the_member_logged_out_in_the_first(app_url, people, private_talk,
                                                                                 app_db):
     tab_one, token, conversation = _as_vera(app_url, people, private_talk)
-    tab_two = HostileClient(app_url)  # the same browser (the same session cookie), another tab
+    tab_two = _client_with_token(app_url, token)  # the same browser (the same cookie), another tab
     phone = HostileClient(app_url)  # Vera's own phone, still logged in: the positive control
     professional = HostileClient(app_url)
     try:
-        tab_two.session_token = token
         tab_two.call(handler(ConversationState, "load_conversation"), **conversation)
         assert tab_two.saw(SECRET)
         updates = phone.call(handler(LoginState, "log_in"),
