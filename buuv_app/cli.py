@@ -1,8 +1,9 @@
-"""Command line: `python -m buuv_app.cli migrate|seed|make-admin` (used by the Makefile)."""
+"""Command line: `python -m buuv_app.cli migrate|seed|make-admin|send-digest|run-sender` (used by the Makefile)."""
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import sys
 
 from alembic.config import Config
@@ -10,7 +11,7 @@ from alembic.config import Config
 from alembic import command
 from buuv_app.db import session_scope
 from buuv_app.errors import NotFound, ValidationError
-from buuv_app.services import reminders, roles, seed
+from buuv_app.services import delivery, digest, reminders, roles, seed
 from buuv_app.settings import PROJECT_ROOT, get_settings
 
 
@@ -54,6 +55,8 @@ def main(argv: list[str] | None = None) -> int:
     seed_parser = sub.add_parser("seed", help="load towns, wijken, categories (and demo data)")
     seed_parser.add_argument("--no-demo", action="store_true", help="reference data only")
     sub.add_parser("send-reminders", help="mail authors whose posts expire soon (the app does this itself too)")
+    sub.add_parser("send-digest", help="queue this week's neighbourhood digest (at most one per member per week)")
+    sub.add_parser("run-sender", help="send queued pushes and mails, with retries (the app does this itself too)")
     admin_parser = sub.add_parser("make-admin", help="make an existing, confirmed account an admin")
     admin_parser.add_argument("email")
     args = parser.parse_args(argv)
@@ -63,6 +66,11 @@ def main(argv: list[str] | None = None) -> int:
         load_seed(demo=not args.no_demo)
     elif args.command == "make-admin":
         return make_admin(args.email)
+    elif args.command == "send-digest":
+        with session_scope() as session:
+            print(f"{digest.send_weekly(session=session)} weekoverzichten klaargezet.")
+    elif args.command == "run-sender":
+        asyncio.run(delivery.sender_loop())
     elif args.command == "send-reminders":
         with session_scope() as session:
             print(f"{reminders.send_expiry_reminders(session=session)} herinneringen verstuurd.")

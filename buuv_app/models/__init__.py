@@ -38,6 +38,7 @@ from buuv_app.models.messaging import (
     Message,
     Report,
 )
+from buuv_app.models.notify import Delivery, DigestNeighbourhood, DigestSent, PushSubscription
 from buuv_app.models.neighbour import ConsentMethod, ContactMethod, Neighbour
 from buuv_app.models.place import Municipality, Neighbourhood
 from buuv_app.models.post import (
@@ -76,6 +77,10 @@ __all__ = [
     "AuthAttempt",
     "AuthSession",
     "OutboxMail",
+    "Delivery",
+    "DigestNeighbourhood",
+    "DigestSent",
+    "PushSubscription",
     "TokenPurpose",
     "UserToken",
     "BODY_MAX",

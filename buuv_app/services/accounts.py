@@ -26,6 +26,7 @@ from buuv_app.models import (
     AuthSession,
     BoardAmbassador,
     Conversation,
+    DigestNeighbourhood,
     LiveView,
     Municipality,
     Neighbour,
@@ -37,7 +38,7 @@ from buuv_app.models import (
     UserToken,
     utcnow,
 )
-from buuv_app.services import mail, passwords, sessions, throttle
+from buuv_app.services import mail, passwords, push, sessions, throttle
 from buuv_app.services.places import get_neighbourhood_by_slug
 from buuv_app.settings import get_settings
 
@@ -229,6 +230,10 @@ def log_in(*, session: Session, email: str, password: str, ip: str | None, local
 
 
 def log_out(*, session: Session, token: str | None) -> None:
+    """End this device's session; its push notifications stop with it."""
+    current = sessions.find_session(session=session, raw_token=token)
+    if current is not None:
+        push.forget_login_session(session=session, auth_session_id=current.id)
     sessions.revoke_session(session=session, raw_token=token)
 
 
@@ -420,6 +425,8 @@ def delete_account(*, session: Session, user: User, password: str) -> None:
     session.exec(delete(UserToken).where(UserToken.user_id == user.id))
     session.exec(delete(AuthSession).where(AuthSession.user_id == user.id))
     session.exec(delete(LiveView).where(LiveView.user_id == user.id))
+    push.forget_member(session=session, user_id=user.id)
+    session.exec(delete(DigestNeighbourhood).where(DigestNeighbourhood.user_id == user.id))
     session.exec(delete(BoardAmbassador).where(BoardAmbassador.user_id == user.id))
     if user.email:
         session.exec(delete(OutboxMail).where(OutboxMail.to_address == user.email))

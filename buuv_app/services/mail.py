@@ -14,19 +14,24 @@ from buuv_app.settings import get_settings
 log = logging.getLogger("buuv.mail")
 
 
-def send_mail(*, session: Session, to: str, subject: str, body: str) -> OutboxMail:
-    """Send (or keep) one plain-text mail. The caller's transaction is committed."""
+def send_mail(*, session: Session, to: str, subject: str, body: str,
+              headers: dict[str, str] | None = None) -> OutboxMail:
+    """Send (or keep) one plain-text mail. The caller's transaction is committed. `headers` are
+    extra header lines (List-Unsubscribe...); the outbox keeps only the mail, the log shows them."""
     settings = get_settings()
     if not settings.smtp_configured:
         mail = OutboxMail(to_address=to, subject=subject, body=body, status="stored")
         session.add(mail)
         session.commit()
-        log.info("mail kept in the outbox (no SMTP_HOST) to=%s subject=%r\n%s", to, subject, body)
+        log.info("mail kept in the outbox (no SMTP_HOST) to=%s subject=%r headers=%r\n%s", to, subject,
+                 headers or {}, body)
         return mail
     message = EmailMessage()
     message["From"] = settings.smtp_from
     message["To"] = to
     message["Subject"] = subject
+    for name, value in (headers or {}).items():
+        message[name] = value
     message.set_content(body)
     # With a real server the body (which may hold a one-time link) is not kept.
     mail = OutboxMail(to_address=to, subject=subject, body="", status="sent", sent_at=utcnow())
