@@ -211,10 +211,10 @@ def render(digest: Digest) -> tuple[str, str, dict[str, str]]:
         parts.append("\n".join([gettext(N_("Bedankjes:"), LOCALE), *[
             f"- \"{item.thank_you}\" ({item.title})" for item in digest.thanks[:PER_SECTION]]]))
     unsubscribe = unsubscribe_url(digest.user_id)
-    parts += [gettext(N_("Zelf iets vragen of aanbieden? {link}"), LOCALE, link=f"{base}{routes.NEW_POST}"),
+    parts += [gettext(N_("Zelf iets vragen of aanbieden?\n{link}"), LOCALE, link=f"{base}{routes.NEW_POST}"),
               gettext(N_("Je krijgt deze mail één keer per week, alleen als er iets te melden is.\n"
-                         "Al je mails en meldingen op één plek: {settings}\n"
-                         "Geen weekoverzicht meer? Eén klik, inloggen hoeft niet: {unsubscribe}"), LOCALE,
+                         "Al je mails en meldingen op één plek:\n{settings}\n"
+                         "Geen weekoverzicht meer? Eén klik, inloggen hoeft niet:\n{unsubscribe}"), LOCALE,
                       settings=f"{base}{routes.NOTIFICATION_SETTINGS}", unsubscribe=unsubscribe),
               gettext(N_("Groet,\nBUUV"), LOCALE)]
     subject = gettext(N_("Deze week in {wijk} op BUUV"), LOCALE, wijk=digest.wijken[0] if digest.wijken else "je buurt")
