@@ -34,6 +34,7 @@ app = rx.App(
         rx.el.script(src="/outbox.js", defer=True),
         rx.el.script(src="/offline.js", defer=True),
         rx.el.script(src="/pwa.js", defer=True),
+        rx.el.script(src="/push.js", defer=True),
     ],
 )
 app.register_lifespan_task(reminder_loop)

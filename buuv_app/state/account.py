@@ -21,7 +21,7 @@ from buuv_app.errors import (
     ValidationError,
 )
 from buuv_app.i18n import N_
-from buuv_app.services import accounts, messaging, places, posts
+from buuv_app.services import accounts, messaging, notifications, places, posts
 from buuv_app.services.permissions import Action
 from buuv_app.state.access import guarded, public
 from buuv_app.state.base import CLEAR_DEVICE_SCRIPT, AppState, safe_next
@@ -237,6 +237,12 @@ class AccountState(FormState):
     role: str = ""
     my_posts: list[OwnPostView] = []
     message_mail: bool = True
+    # The rest of the notification settings (services/notifications.NOTIFICATION_SETTINGS).
+    push_message: bool = True
+    push_reaction: bool = True
+    push_reminder: bool = True
+    push_show_text: bool = False
+    digest_mail: bool = True
     editing_post: int = 0
     loaded: bool = False
 
@@ -245,7 +251,8 @@ class AccountState(FormState):
         self.email = user.email or ""
         self.neighbourhood_slug = neighbourhood_slug
         self.role = user.role
-        self.message_mail = user.message_mail
+        for setting in notifications.NOTIFICATION_SETTINGS:
+            setattr(self, setting, getattr(user, setting))
         self.my_posts = own_posts
         self._show_viewer(user)
         self.loaded = True
@@ -296,15 +303,20 @@ class AccountState(FormState):
 
     @rx.event
     @guarded(Action.MANAGE_OWN_ACCOUNT)
-    async def set_message_mail(self, enabled: bool):
-        user, enabled = self._user(), enabled is True
+    async def set_notification(self, setting: str, enabled: bool):
+        """One of the settings in "Meldingen en mail" (a push kind, "toon de tekst", a mail kind)."""
+        user = self._user()
 
         def run():
             with session_scope() as session:
-                messaging.set_message_mail(session=session, user=session.merge(user), enabled=enabled)
+                notifications.set_notification(session=session, user=session.merge(user), setting=setting,
+                                               enabled=enabled)
 
-        await asyncio.to_thread(run)
-        self.message_mail = enabled
+        try:
+            await asyncio.to_thread(run)
+        except ValidationError as error:
+            return rx.toast.error(self._t(error.message, **error.params))
+        setattr(self, setting, enabled is True)
         return rx.toast.success(self._t(N_("Je keuze is opgeslagen.")))
 
     @rx.event
