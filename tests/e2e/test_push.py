@@ -45,8 +45,8 @@ def test_a_pushed_message_shows_a_notification_and_a_tap_opens_its_page(page: Pa
              {"origin": app_url, "registrationId": reg_id, "data": json.dumps(payload)})
 
     page.wait_for_function(f"{NOTIFICATIONS}.then(list => list.length === 1)", timeout=15_000)
-    shown = page.evaluate(f"{NOTIFICATIONS}.then(list => list.map(n => ({{title: n.title, body: n.body, tag: n.tag, "
-                          "data: n.data}})))")
+    shown = page.evaluate(NOTIFICATIONS + ".then(list => list.map(n => ({title: n.title, body: n.body, tag: n.tag,"
+                                          " data: n.data})))")
     assert shown == [{"title": "Nieuw bericht van Henk", "body": "", "tag": "message-41", "data": {"url": "/hulp"}}]
 
     # A tap: the worker's notificationclick handler with that notification.
