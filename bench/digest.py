@@ -22,7 +22,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, func, select
 
 from buuv_app.db import make_engine
-from buuv_app.models import Category, Delivery, DigestNeighbourhood, Neighbourhood, Post, User
+from buuv_app.models import Category, DigestNeighbourhood, Neighbourhood, OutboxMail, Post, User
 from buuv_app.services import digest
 from tests.appserver import app_environment, prepare_database
 
@@ -77,7 +77,7 @@ def measure(database_url: str) -> tuple[float, int]:
         started = time.perf_counter()
         queued = digest.send_weekly(session=session, now=MONDAY)
         elapsed = time.perf_counter() - started
-        assert session.exec(select(func.count()).select_from(Delivery)).one() == queued
+        assert session.exec(select(func.count()).select_from(OutboxMail)).one() == queued
         assert digest.send_weekly(session=session, now=MONDAY) == 0  # a second run queues nothing
     engine.dispose()
     return elapsed, queued

@@ -9,7 +9,7 @@ from buuv_app import styles
 from buuv_app.api import create_api
 from buuv_app.logs import configure_logging
 from buuv_app.pwa.manifest import MANIFEST_PATH
-from buuv_app.services.delivery import sender_loop
+from buuv_app.services.mail import sender_loop
 from buuv_app.services.reminders import reminder_loop
 
 configure_logging()
@@ -38,7 +38,7 @@ app = rx.App(
     ],
 )
 app.register_lifespan_task(reminder_loop)
-# The one background sender for pushes and queued mail (alone: python -m buuv_app.cli run-sender).
+# The one background sender for queued mail and pushes (alone: python -m buuv_app.cli run-sender).
 app.register_lifespan_task(sender_loop)
 
 # Everything imported so far lives as long as the process: keep it out of the garbage collector's

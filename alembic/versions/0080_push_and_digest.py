@@ -1,10 +1,9 @@
-"""Push notifications and the weekly digest: push_subscription (a device per row), delivery (the
-queue the background sender works through), digest_sent (one row per member and week, so a digest
-goes out once), digest_neighbourhood (nearby wijken in one's digest), and the member's choices
+"""Push notifications and the weekly digest: push_subscription (a device per row), digest_sent
+(one row per member and week, so a digest goes out once), digest_neighbourhood (nearby wijken in one's digest), and the member's choices
 per kind on user (push_message, push_reaction, push_reminder, push_show_text, digest_mail).
 
 Revision ID: 0080
-Revises: 0021
+Revises: 0031
 Create Date: 2026-11-29
 """
 
@@ -17,7 +16,7 @@ from alembic import op
 import buuv_app.models.types
 
 revision: str = '0080'
-down_revision: str | None = '0021'
+down_revision: str | None = '0031'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
@@ -41,22 +40,6 @@ def upgrade() -> None:
     op.create_index(op.f('ix_push_subscription_user_id'), 'push_subscription', ['user_id'], unique=False)
     op.create_index(op.f('ix_push_subscription_auth_session_id'), 'push_subscription', ['auth_session_id'],
                     unique=False)
-    op.create_table(
-        'delivery',
-        sa.Column('id', sa.Integer(), nullable=False),
-        sa.Column('kind', sqlmodel.sql.sqltypes.AutoString(length=10), nullable=False),
-        sa.Column('payload', sa.Text(), nullable=False),
-        sa.Column('status', sqlmodel.sql.sqltypes.AutoString(length=10), nullable=False),
-        sa.Column('attempts', sa.Integer(), nullable=False),
-        sa.Column('next_attempt_at', buuv_app.models.types.UTCDateTime(timezone=True), nullable=False),
-        sa.Column('claimed_at', buuv_app.models.types.UTCDateTime(timezone=True), nullable=True),
-        sa.Column('last_error', sqlmodel.sql.sqltypes.AutoString(length=300), nullable=True),
-        sa.Column('created_at', buuv_app.models.types.UTCDateTime(timezone=True), nullable=False),
-        sa.CheckConstraint("kind IN ('push', 'mail')", name=op.f('ck_delivery_kind')),
-        sa.CheckConstraint("status IN ('queued', 'sending', 'sent', 'dead')", name=op.f('ck_delivery_status')),
-        sa.PrimaryKeyConstraint('id', name=op.f('pk_delivery')),
-    )
-    op.create_index('ix_delivery_due', 'delivery', ['status', 'next_attempt_at'], unique=False)
     op.create_table(
         'digest_sent',
         sa.Column('id', sa.Integer(), nullable=False),
@@ -91,8 +74,6 @@ def downgrade() -> None:
             batch_op.drop_column(column)
     op.drop_table('digest_neighbourhood')
     op.drop_table('digest_sent')
-    op.drop_index('ix_delivery_due', table_name='delivery')
-    op.drop_table('delivery')
     op.drop_index(op.f('ix_push_subscription_auth_session_id'), table_name='push_subscription')
     op.drop_index(op.f('ix_push_subscription_user_id'), table_name='push_subscription')
     op.drop_table('push_subscription')

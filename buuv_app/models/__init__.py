@@ -38,8 +38,8 @@ from buuv_app.models.messaging import (
     Message,
     Report,
 )
-from buuv_app.models.notify import Delivery, DigestNeighbourhood, DigestSent, PushSubscription
 from buuv_app.models.neighbour import ConsentMethod, ContactMethod, Neighbour
+from buuv_app.models.notify import DigestNeighbourhood, DigestSent, PushSubscription
 from buuv_app.models.place import Municipality, Neighbourhood
 from buuv_app.models.post import (
     BODY_MAX,
@@ -77,7 +77,6 @@ __all__ = [
     "AuthAttempt",
     "AuthSession",
     "OutboxMail",
-    "Delivery",
     "DigestNeighbourhood",
     "DigestSent",
     "PushSubscription",

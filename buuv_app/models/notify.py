@@ -1,4 +1,4 @@
-"""Reaching members outside the app: push subscriptions, the delivery queue and weekly digests."""
+"""Reaching members outside the app: push subscriptions and weekly digests (the outbox is models/mail.py)."""
 
 from __future__ import annotations
 
@@ -28,30 +28,6 @@ class PushSubscription(SQLModel, table=True):
     auth_session_id: int | None = Field(default=None, index=True, nullable=True)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
     last_success_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
-
-
-class Delivery(SQLModel, table=True):
-    """One push or mail waiting for the background sender (services/delivery.py).
-
-    queued → sent, or back to queued with a later `next_attempt_at` after a failure, or dead after
-    the last attempt (shown to admins). `payload` is JSON.
-    """
-
-    __table_args__ = (
-        sa.CheckConstraint("kind IN ('push', 'mail')", name="kind"),
-        sa.CheckConstraint("status IN ('queued', 'sending', 'sent', 'dead')", name="status"),
-        sa.Index("ix_delivery_due", "status", "next_attempt_at"),
-    )
-
-    id: int | None = Field(default=None, primary_key=True)
-    kind: str = Field(max_length=10, nullable=False)
-    payload: str = Field(sa_type=sa.Text, nullable=False)
-    status: str = Field(default="queued", max_length=10, nullable=False)
-    attempts: int = Field(default=0, nullable=False)
-    next_attempt_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
-    claimed_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
-    last_error: str | None = Field(default=None, max_length=300, nullable=True)
-    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
 
 
 class DigestSent(SQLModel, table=True):

@@ -32,7 +32,7 @@ from buuv_app.models import (
     User,
     utcnow,
 )
-from buuv_app.services import delivery, links
+from buuv_app.services import links, mail
 from buuv_app.settings import get_settings
 
 log = logging.getLogger("buuv.digest")
@@ -254,7 +254,7 @@ def send_weekly(*, session: Session, now: datetime | None = None, week: date | N
         for digest in batch:
             if digest.user_id in mine:
                 subject, body, headers = render(digest)
-                delivery.enqueue_mail(session, to=digest.email, subject=subject, body=body, headers=headers)
+                mail.queue_mail(session, to=digest.email, subject=subject, body=body, headers=headers)
         session.commit()
         queued += len(mine)
     if queued:

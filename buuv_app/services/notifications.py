@@ -13,7 +13,7 @@ from buuv_app import routes
 from buuv_app.errors import ValidationError
 from buuv_app.i18n import N_, gettext
 from buuv_app.models import PushSubscription, User
-from buuv_app.services import delivery
+from buuv_app.services import mail
 
 # Settings on /account (user columns), in the order shown; push kinds are the ones starting with push_.
 NOTIFICATION_SETTINGS = ("push_message", "push_reaction", "push_reminder", "push_show_text", "message_mail",
@@ -45,7 +45,7 @@ def notify(
         payload = {"id": f"{kind}-{ref}", "kind": kind, "title": gettext(title, device.locale, **params), "url": url}
         if text and user.push_show_text:
             payload["body"] = text if len(text) <= TEXT_MAX else text[: TEXT_MAX - 1] + "…"
-        delivery.enqueue_push(session, subscription_id=device.id, payload=payload, ttl=TTL[kind],
+        mail.queue_push(session, subscription_id=device.id, payload=payload, ttl=TTL[kind],
                               urgency="high" if kind == "message" else "normal")
     session.commit()
     return len(devices)

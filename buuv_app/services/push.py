@@ -2,7 +2,7 @@
 
 The private key is made once and kept (BUUV_VAPID_PRIVATE_KEY, else the file BUUV_VAPID_KEY_FILE,
 by default data/vapid_private.pem, written on first use). The public key goes to the browser as
-the `applicationServerKey`. Deliveries are made by the background sender (services/delivery.py),
+the `applicationServerKey`. Deliveries are made by the background sender (services/mail.py, the outbox),
 never inside an event handler; `deliver` sends one push to one device and says what happened.
 """
 

@@ -13,7 +13,7 @@ from buuv_app import routes
 from buuv_app.db import session_scope
 from buuv_app.i18n import N_, format_date, gettext
 from buuv_app.models import Post, User, utcnow
-from buuv_app.services import delivery, digest, mail, messaging, notifications, photos, posts, push
+from buuv_app.services import digest, mail, messaging, notifications, photos, posts, push
 from buuv_app.settings import get_settings
 
 log = logging.getLogger("buuv.reminders")
@@ -75,7 +75,7 @@ async def reminder_loop() -> None:
                     photos.sweep_orphans(session=session)  # housekeeping on the same beat
                     messaging.prune_live_views(session=session)
                     push.prune(session=session)
-                    delivery.prune_sent(session=session)
+                    mail.prune_sent_pushes(session=session)
                     return send_expiry_reminders(session=session)
 
             sent = await asyncio.to_thread(run)

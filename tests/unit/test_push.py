@@ -19,8 +19,8 @@ from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 from sqlmodel import select
 
 from buuv_app.errors import ValidationError
-from buuv_app.models import AuthSession, Delivery, PushSubscription, utcnow
-from buuv_app.services import accounts, delivery, messaging, notifications, push, sessions
+from buuv_app.models import AuthSession, OutboxMail, PushSubscription, utcnow
+from buuv_app.services import accounts, mail, messaging, notifications, push, sessions
 from buuv_app.settings import get_settings
 from tests.factories import count_rows, make_member, make_neighbourhood, make_post
 
@@ -165,7 +165,7 @@ def test_a_new_message_is_queued_then_sent_by_the_sender_with_a_title_and_link_b
     messaging.send_message(session=session, user=helper, conversation_id=conversation.id,
                            client_id="device-00000001", body="Ik kan vrijdag om tien uur")
     assert service.received == []  # nothing is sent inside the handler: it waits in the queue
-    delivery.run_due(session=session)
+    mail.send_due(session=session)
 
     first = device.decrypt(service.received[0]["body"])
     assert first["title"] == "Henk replied to your post"  # the first message is a reaction, in the device's language
@@ -176,10 +176,14 @@ def test_a_new_message_is_queued_then_sent_by_the_sender_with_a_title_and_link_b
     notifications.set_notification(session=session, user=author, setting="push_show_text", enabled=True)
     messaging.send_message(session=session, user=helper, conversation_id=conversation.id,
                            client_id="device-00000002", body="Of zaterdag?")
-    delivery.run_due(session=session)
+    mail.send_due(session=session)
     second = device.decrypt(service.received[1]["body"])
     assert second["title"] == "New message from Henk" and second["body"] == "Of zaterdag?"
     assert session.get(PushSubscription, device_row_id(session, device)).last_success_at is not None
+
+
+def queued_pushes(session) -> int:
+    return len(session.exec(select(OutboxMail).where(OutboxMail.kind == "push")).all())
 
 
 def device_row_id(session, device: Device) -> int:
@@ -197,13 +201,13 @@ def test_no_push_while_the_conversation_is_open_on_a_device_or_the_kind_is_turne
     messaging.note_live_view(session=session, user=author, client_token="tab-1", conversation_id=conversation.id)
     messaging.send_message(session=session, user=helper, conversation_id=conversation.id,
                            client_id="device-00000001", body="Hallo")
-    assert count_rows(session, Delivery) == 0
+    assert queued_pushes(session) == 0
 
     messaging.note_live_view(session=session, user=author, client_token="tab-1", conversation_id=None)
     notifications.set_notification(session=session, user=author, setting="push_message", enabled=False)
     messaging.send_message(session=session, user=helper, conversation_id=conversation.id,
                            client_id="device-00000002", body="Nog een")
-    assert count_rows(session, Delivery) == 0
+    assert queued_pushes(session) == 0
 
 
 def test_a_410_removes_the_subscription_and_a_500_is_retried_with_backoff_until_dead(session, service):
@@ -212,20 +216,23 @@ def test_a_410_removes_the_subscription_and_a_500_is_retried_with_backoff_until_
     subscribe(session, member, gone)
     service.status = 410
     notifications.notify(session=session, user=member, kind="reminder", ref=1, title="Nog nodig?", url="/hulp/1")
-    run = delivery.run_due(session=session)
-    assert run.gone and count_rows(session, PushSubscription) == 0
+    assert mail.send_due(session=session) == 0
+    assert count_rows(session, PushSubscription) == 0
+    gone_row = session.exec(select(OutboxMail).where(OutboxMail.kind == "push")).one()
+    session.refresh(gone_row)
+    assert gone_row.status == "dead" and "410" in gone_row.last_error
 
     subscribe(session, member, flaky)
     service.status = 503
     notifications.notify(session=session, user=member, kind="reminder", ref=2, title="Nog nodig?", url="/hulp/2")
     now = utcnow()
-    for attempt in range(delivery.MAX_ATTEMPTS):
-        delivery.run_due(session=session, now=now)
-        row = session.exec(select(Delivery).order_by(Delivery.id.desc())).first()
+    for attempt in range(mail.MAX_ATTEMPTS):
+        mail.send_due(session=session, now=now)
+        row = session.exec(select(OutboxMail).order_by(OutboxMail.id.desc())).first()
         session.refresh(row)
         assert row.attempts == attempt + 1
         now = row.next_attempt_at
-    assert row.status == "dead" and delivery.list_dead(session=session)[0].id == row.id
+    assert row.status == "dead" and mail.list_dead(session=session)[0].id == row.id
     assert count_rows(session, PushSubscription) == 1  # a busy service is no reason to drop the device
 
 
@@ -239,7 +246,8 @@ def test_two_senders_never_send_one_push_twice(session, service, engine):
 
     def sender():
         with Session(engine, expire_on_commit=False) as own:
-            delivery.run_due(session=own)
+            while mail.send_due(session=own, limit=2):
+                pass
 
     threads = [threading.Thread(target=sender) for _ in range(2)]
     for thread in threads:
