@@ -199,6 +199,31 @@ def _push_device() -> rx.Component:
     )
 
 
+def _nearby() -> rx.Component:
+    """Nearby wijken in the weekly digest, besides one's own."""
+    return rx.cond(
+        S.nearby.length() > 0,
+        rx.el.details(
+            rx.el.summary(t("Ook buurten in de buurt in mijn weekoverzicht"), cursor="pointer", font_weight="600"),
+            rx.el.form(
+                rx.box(
+                    rx.foreach(S.nearby, lambda c: rx.el.label(
+                        rx.el.input(type="checkbox", id="nearby-" + c.slug, name="wijk-" + c.slug,
+                                    default_checked=c.chosen, key=c.slug + c.chosen.to_string(),
+                                    width="1.2rem", height="1.2rem"),
+                        c.name, html_for="nearby-" + c.slug,
+                        display="flex", gap="0.5rem", align_items="center", min_height="2.5rem",
+                    )),
+                    display="grid", grid_template_columns="repeat(auto-fill, minmax(12rem, 1fr))", gap="0.25rem",
+                    padding_y="0.5rem",
+                ),
+                rx.button(t("Buurten opslaan"), type="submit", size="3", variant="outline"),
+                on_submit=S.save_nearby,
+            ),
+        ),
+    )
+
+
 def _notifications() -> rx.Component:
     """Every kind of push and mail on one page (the mails link here: routes.NOTIFICATION_SETTINGS)."""
     return _section(
@@ -216,6 +241,7 @@ def _notifications() -> rx.Component:
             "Mail me als ik een bericht krijg terwijl ik niet online ben (hoogstens één mail per gesprek per uur).")),
         _switch("digest_mail", S.digest_mail,
                 N_("Elke maandag een kort overzicht van mijn buurt (alleen als er iets te melden is)")),
+        _nearby(),
         id="meldingen",
     )
 

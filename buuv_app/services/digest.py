@@ -168,6 +168,33 @@ def build_digest(*, session: Session, user: User, week: date, now: datetime | No
     return _digest_for(user.id, user.email or "", user.display_name, wijk_ids, news, names)
 
 
+MAX_NEARBY = 10
+
+
+@dataclass(frozen=True)
+class NearbyChoice:
+    slug: str
+    name: str
+    chosen: bool
+
+
+def list_nearby_choices(*, session: Session, user: User) -> list[NearbyChoice]:
+    """The wijken of the member's own town (not their own wijk), and whether each is in their digest."""
+    home = session.get(Neighbourhood, user.home_neighbourhood_id) if user.home_neighbourhood_id else None
+    query = select(Neighbourhood).order_by(col(Neighbourhood.sort_order), col(Neighbourhood.name))
+    if home is not None:
+        query = query.where(Neighbourhood.municipality_id == home.municipality_id, Neighbourhood.id != home.id)
+    chosen = set(_wijken(session, [user.id]).get(user.id, []))
+    return [NearbyChoice(n.slug, n.name, n.id in chosen) for n in session.exec(query).all()]
+
+
+def set_nearby_slugs(*, session: Session, user: User, slugs: object) -> None:
+    """Choose nearby wijken by slug, from a form (anything else is ignored; at most MAX_NEARBY)."""
+    wanted = [s for s in slugs if isinstance(s, str) and len(s) < 100][:200] if isinstance(slugs, list) else []
+    ids = list(session.exec(select(Neighbourhood.id).where(col(Neighbourhood.slug).in_(wanted))).all()) if wanted else []
+    set_nearby(session=session, user=user, neighbourhood_ids=sorted(ids)[:MAX_NEARBY])
+
+
 def set_nearby(*, session: Session, user: User, neighbourhood_ids: list[int]) -> None:
     """The nearby wijken `user` also wants in their digest (unknown ids are ignored)."""
     known = set(session.exec(select(Neighbourhood.id)).all())

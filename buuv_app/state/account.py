@@ -21,7 +21,7 @@ from buuv_app.errors import (
     ValidationError,
 )
 from buuv_app.i18n import N_
-from buuv_app.services import accounts, messaging, notifications, places, posts
+from buuv_app.services import accounts, digest, messaging, notifications, places, posts
 from buuv_app.services.permissions import Action
 from buuv_app.state.access import guarded, public
 from buuv_app.state.base import CLEAR_DEVICE_SCRIPT, AppState, safe_next
@@ -235,6 +235,13 @@ class OwnPostView:
     members_only: bool = False
 
 
+@dataclass
+class NearbyView:
+    slug: str
+    name: str
+    chosen: bool
+
+
 class AccountState(FormState):
     """The account page: profile, password, my posts, my data, deleting the account."""
 
@@ -250,10 +257,13 @@ class AccountState(FormState):
     push_reminder: bool = True
     push_show_text: bool = False
     digest_mail: bool = True
+    # Nearby wijken that may be added to the weekly digest (those of the member's own town).
+    nearby: list[NearbyView] = []
     editing_post: int = 0
     loaded: bool = False
 
-    def _fill(self, user, neighbourhood_slug: str, own_posts: list[OwnPostView]) -> None:
+    def _fill(self, user, neighbourhood_slug: str, own_posts: list[OwnPostView],
+              nearby: list[NearbyView] | None = None) -> None:
         self.display_name = user.display_name
         self.email = user.email or ""
         self.neighbourhood_slug = neighbourhood_slug
@@ -261,6 +271,7 @@ class AccountState(FormState):
         for setting in notifications.NOTIFICATION_SETTINGS:
             setattr(self, setting, getattr(user, setting))
         self.my_posts = own_posts
+        self.nearby = nearby or []
         self._show_viewer(user)
         self.loaded = True
 
@@ -276,10 +287,12 @@ class AccountState(FormState):
                                 members_only=post.visibility == "members")
                     for post in posts.list_posts_by_author(session=session, author_id=user.id)
                 ]
-                return home, own
+                nearby = [NearbyView(c.slug, c.name, c.chosen)
+                          for c in digest.list_nearby_choices(session=session, user=user)]
+                return home, own, nearby
 
-        slug, own = await asyncio.to_thread(load)
-        self._fill(user, slug, own)
+        slug, own, nearby = await asyncio.to_thread(load)
+        self._fill(user, slug, own, nearby)
 
     @rx.event
     @guarded(Action.MANAGE_OWN_ACCOUNT)
@@ -324,6 +337,23 @@ class AccountState(FormState):
         except ValidationError as error:
             return rx.toast.error(self._t(error.message, **error.params))
         setattr(self, setting, enabled is True)
+        return rx.toast.success(self._t(N_("Je keuze is opgeslagen.")))
+
+    @rx.event
+    @guarded(Action.MANAGE_OWN_ACCOUNT)
+    async def save_nearby(self, form: dict):
+        """The nearby wijken in the weekly digest: checkboxes named wijk-<slug>."""
+        user = self._user()
+        slugs = [key[len("wijk-"):] for key in (form if isinstance(form, dict) else {})
+                 if isinstance(key, str) and key.startswith("wijk-") and checked(form, key)]
+
+        def run():
+            with session_scope() as session:
+                digest.set_nearby_slugs(session=session, user=session.merge(user), slugs=slugs)
+                return [NearbyView(c.slug, c.name, c.chosen)
+                        for c in digest.list_nearby_choices(session=session, user=user)]
+
+        self.nearby = await asyncio.to_thread(run)
         return rx.toast.success(self._t(N_("Je keuze is opgeslagen.")))
 
     @rx.event

@@ -10,6 +10,8 @@ import re
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
+from sqlmodel import select
+
 from buuv_app.models import User
 from tests.e2e.auth import create_member, log_in
 
@@ -94,15 +96,27 @@ def test_the_account_page_offers_notifications_from_a_tap_and_keeps_each_setting
     weekly = section.get_by_role("checkbox", name=re.compile("Elke maandag een kort overzicht"))
     weekly.click()
     expect(weekly).not_to_be_checked()
+    section.get_by_text("Ook buurten in de buurt in mijn weekoverzicht").click()
+    section.get_by_role("checkbox", name="Slaaghwijk").check()
+    section.get_by_role("button", name="Buurten opslaan").click()
+    expect(page.get_by_text("Je keuze is opgeslagen.").first).to_be_visible()
+    a11y.check()
     app_db.expire_all()
     saved = app_db.get(User, member.id)
     assert saved.push_show_text is True and saved.digest_mail is False
+    from buuv_app.models import DigestNeighbourhood, Neighbourhood
+
+    chosen = app_db.exec(select(Neighbourhood.slug).join(
+        DigestNeighbourhood, DigestNeighbourhood.neighbourhood_id == Neighbourhood.id).where(
+        DigestNeighbourhood.user_id == member.id)).all()
+    assert chosen == ["slaaghwijk"]
 
 
-def test_ios_outside_the_installed_app_is_told_to_add_buuv_to_the_home_screen(browser, app_url, app_db):
-    iphone = browser.new_context(base_url=app_url, user_agent=(
+def test_ios_outside_the_installed_app_is_told_to_add_buuv_to_the_home_screen(browser, browser_context_args, app_url,
+                                                                              app_db):
+    iphone = browser.new_context(**{**browser_context_args, "base_url": app_url, "user_agent": (
         "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) "
-        "Version/17.4 Mobile/15E148 Safari/604.1"), viewport={"width": 390, "height": 844})
+        "Version/17.4 Mobile/15E148 Safari/604.1")})
     try:
         page = iphone.new_page()
         member = create_member(app_db)

@@ -141,3 +141,24 @@ def test_a_token_for_one_kind_or_member_does_not_work_for_another(app_url, app_d
                       content="List-Unsubscribe=One-Click", timeout=10).status_code == 200
     assert fresh(app_db, victim).digest_mail is False
     assert fresh(app_db, cast["mallory"]).digest_mail is True
+
+
+def test_nearby_wijken_are_saved_only_for_the_caller_and_only_real_wijken(app_url, app_db, cast):
+    from buuv_app.models import DigestNeighbourhood
+
+    anonymous = HostileClient(app_url)
+    try:
+        anonymous.call(handler(AccountState, "save_nearby"), {"form": {"wijk-slaaghwijk": "on"}}, path="/account")
+    finally:
+        anonymous.close()
+    client = logged_in(app_url, cast["mallory"].email)
+    try:
+        for form in ({"wijk-' OR 1=1 --": "on", "wijk-" + "x" * 10_000: "on"}, ["wijk-slaaghwijk"], "x",
+                     {"wijk-slaaghwijk": "on", "user_id": cast["victim"].id, "wijk-merenwijk": "on"}):
+            client.call(handler(AccountState, "save_nearby"), {"form": form}, path="/account")
+    finally:
+        client.close()
+    app_db.expire_all()
+    rows = app_db.exec(select(DigestNeighbourhood.user_id)).all()
+    assert cast["victim"].id not in rows
+    assert rows.count(cast["mallory"].id) == 1  # slaaghwijk; merenwijk is her own wijk

@@ -191,3 +191,16 @@ def _scope_on(engine):
             yield own
 
     return scope
+
+
+def test_nearby_wijken_are_chosen_from_ones_own_town_by_slug_and_the_rest_is_ignored(session, town):
+    reader, home, nearby = town["reader"], town["home"], town["nearby"]
+    elsewhere = make_neighbourhood(session, name="Andere stad")
+    choices = digest.list_nearby_choices(session=session, user=reader)
+    assert [c.name for c in choices] == ["Stevenshof", "Ver weg"] and not any(c.chosen for c in choices)
+
+    digest.set_nearby_slugs(session=session, user=reader, slugs=[nearby.slug, home.slug, "bestaat-niet", 12, None])
+    assert [c.name for c in digest.list_nearby_choices(session=session, user=reader) if c.chosen] == ["Stevenshof"]
+    digest.set_nearby_slugs(session=session, user=reader, slugs="niet-een-lijst")
+    assert not any(c.chosen for c in digest.list_nearby_choices(session=session, user=reader))
+    assert elsewhere.name not in [c.name for c in choices]
