@@ -39,7 +39,7 @@ def registration_id(context: BrowserContext, page: Page, app_url: str) -> str:
 # worker's own notificationclick code, openFromNotification in assets/sw.js). One step, because
 # headless Chromium may close a notification soon after showing it.
 SHOWN_THEN_TAPPED = """() => { self.__shownThenTapped = (async () => {
-    for (;;) {
+    for (let i = 0; i < 600; i++) {  // gives up after about 30 s: the test then fails, never hangs
         const list = await self.registration.getNotifications();
         if (list.length) {
             const n = list[0];
@@ -49,6 +49,7 @@ SHOWN_THEN_TAPPED = """() => { self.__shownThenTapped = (async () => {
         }
         await new Promise(resolve => setTimeout(resolve, 50));  // polling a condition
     }
+    return null;
 })(); }"""
 
 
