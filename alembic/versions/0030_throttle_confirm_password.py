@@ -3,7 +3,7 @@
 deleting the account, accepting an invitation).
 
 Revision ID: 0030
-Revises: 0021
+Revises: 0050
 Create Date: 2026-11-29
 """
 
@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from alembic import op
 
 revision: str = "0030"
-down_revision: str | None = "0021"
+down_revision: str | None = "0050"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -3,7 +3,7 @@
 per kind on user (push_message, push_reaction, push_reminder, push_show_text, digest_mail).
 
 Revision ID: 0080
-Revises: 0031
+Revises: 0035
 Create Date: 2026-11-29
 """
 
@@ -16,7 +16,7 @@ from alembic import op
 import buuv_app.models.types
 
 revision: str = '0080'
-down_revision: str | None = '0031'
+down_revision: str | None = '0035'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

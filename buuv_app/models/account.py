@@ -53,7 +53,7 @@ class AuthAttempt(SQLModel, table=True):
     a login or password check (reserved before the password is checked, removed when it was
     right), a sign-up, a reset or confirmation mail.
 
-    Kept for a day at most (see services.throttle.record).
+    Kept for a day at most (see services.throttle.reserve).
     """
 
     __tablename__ = "auth_attempt"

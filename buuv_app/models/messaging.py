@@ -18,8 +18,10 @@ class Conversation(SQLModel, table=True):
 
     __table_args__ = (
         sa.UniqueConstraint("post_id", "responder_id", name="uq_conversation_post_responder"),
-        # The back office's figures: reactions and new ties in a period (services/stats.py).
-        sa.Index("ix_conversation_created_at", "created_at", "responder_id"),
+        # The back office's figures (services/stats.py): reactions and new ties in a period,
+        # joined to their post without reading the conversation; a post's first reaction.
+        sa.Index("ix_conversation_created_at", "created_at", "responder_id", "post_id", "contact_id"),
+        sa.Index("ix_conversation_post_first", "post_id", "created_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -209,6 +209,7 @@ async def sender_loop() -> None:
     `python -m buuv_app.cli run-sender` as a process of its own). It runs without SMTP too: pushes."""
     settings = get_settings()
     if not settings.mail_sender_in_app:
+        log.info("no sender in the app: MAIL_SENDER_IN_APP=0")
         return
 
     def round_() -> int:

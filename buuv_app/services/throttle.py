@@ -1,8 +1,8 @@
 """Counting attempts in a sliding window, in the database so that every worker sees the same count.
 
-`reserve` is the one to use before anything is tried: it records the attempt first and counts
-after, so parallel attempts (threads, workers, a script) cannot all pass a check that none of
-them has been counted in yet.
+`reserve` is called before anything is tried: it records the attempt first and counts after, so
+parallel attempts (threads, workers, a script) cannot all pass a check that none of them has been
+counted in yet.
 """
 
 from __future__ import annotations
@@ -38,35 +38,6 @@ def ip_key(ip: str | None) -> str:
 
 def user_key(user_id: int | None) -> str:
     return f"user:{user_id}"
-
-
-def check(
-    *, session: Session, kind: str, keys: list[str], limit: int, window: timedelta,
-    now: datetime | None = None,
-) -> None:
-    """Raise Throttled when any key has `limit` attempts of `kind` within `window`."""
-    now = now or utcnow()
-    retry_after = 0
-    for key in keys:
-        attempts = session.exec(
-            select(AuthAttempt.created_at)
-            .where(AuthAttempt.kind == kind, AuthAttempt.key == key, AuthAttempt.created_at > now - window)
-            .order_by(col(AuthAttempt.created_at).desc())
-            .limit(limit)
-        ).all()
-        if len(attempts) >= limit:
-            # Allowed again when the oldest of the last `limit` attempts leaves the window.
-            retry_after = max(retry_after, ceil((attempts[-1] + window - now).total_seconds()))
-    if retry_after > 0:
-        raise Throttled(retry_after)
-
-
-def record(*, session: Session, kind: str, keys: list[str], now: datetime | None = None) -> None:
-    now = now or utcnow()
-    for key in keys:
-        session.add(AuthAttempt(kind=kind, key=key, created_at=now))
-    session.exec(delete(AuthAttempt).where(col(AuthAttempt.created_at) < now - KEEP_FOR))
-    session.commit()
 
 
 def clear(*, session: Session, kind: str, key: str) -> None:

@@ -96,7 +96,7 @@ class SignUpState(FormState):
             return self._field_error("signup", error)
         except Throttled as error:
             return self._form_error(
-                N_("Er zijn vanaf dit adres te veel aanmeldingen gedaan. Probeer het over {minutes} minuten opnieuw."),
+                N_("Er zijn te veel aanmeldingen gedaan vanaf deze verbinding of met dit e-mailadres. Probeer het over {minutes} minuten opnieuw."),
                 minutes=minutes(error.retry_after))
         self.errors = {}
         self.sent_to = email.strip().lower()

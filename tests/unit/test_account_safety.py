@@ -78,11 +78,14 @@ def test_a_sign_up_for_an_invited_neighbour_without_password_mails_a_link_to_cho
     assert "/wachtwoord-herstellen?token=" in mail.list_outbox(session=session, to="truus@example.org")[0].body
 
 
-def test_confirmation_mails_are_limited_per_address(session, merenwijk):
-    _sign_up(session)
-    for n in range(10):
-        _sign_up(session, ip=f"10.3.0.{n}")  # each client within its own sign-up limit
-    assert len(mail.list_outbox(session=session, to="anneke@example.org")) == throttle.CONFIRM_LIMIT
+def test_sign_ups_for_one_address_are_limited_alike_whatever_its_state(session, merenwijk):
+    make_member(session, merenwijk, email="henk@example.org")  # confirmed
+    for email in ("anneke@example.org", "henk@example.org"):  # new (then unconfirmed), and confirmed
+        for n in range(throttle.CONFIRM_LIMIT):
+            _sign_up(session, email=email, ip=f"10.3.{len(email)}.{n}")  # each client within its own limit
+        with pytest.raises(Throttled):
+            _sign_up(session, email=email, ip="10.3.9.9")
+        assert len(mail.list_outbox(session=session, to=email)) == throttle.CONFIRM_LIMIT
 
 
 def test_logging_in_to_an_unconfirmed_account_resends_the_link_a_limited_number_of_times(session, merenwijk):
@@ -94,12 +97,13 @@ def test_logging_in_to_an_unconfirmed_account_resends_the_link_a_limited_number_
 
 
 def test_confirmation_mails_are_limited_per_client(session, merenwijk):
-    for n in range(throttle.CONFIRM_LIMIT + 2):
+    _sign_up(session, ip="10.5.5.5")
+    for _ in range(throttle.CONFIRM_LIMIT + 2):
         with pytest.raises(EmailNotConfirmed):
-            if n == 0:
-                _sign_up(session, ip="10.5.5.5")
             accounts.log_in(session=session, email="anneke@example.org", password=VICTIM_PASSWORD, ip="10.5.5.5")
     assert len(mail.list_outbox(session=session, to="anneke@example.org")) == throttle.CONFIRM_LIMIT
+    with pytest.raises(Throttled):  # and a sign-up from that client says so
+        _sign_up(session, email="buur@example.org", ip="10.5.5.5")
 
 
 # --- attempts counted before the password is checked ----------------------------------------

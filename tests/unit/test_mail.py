@@ -160,3 +160,24 @@ def test_the_sender_keeps_running_until_told_to_stop(session, smtp, monkeypatch,
         stop.set()
         thread.join(timeout=10)
     assert not thread.is_alive() and len(smtp.sent) == 1
+
+
+def test_the_sender_beside_the_app_sends_what_requests_wrote(session, smtp, monkeypatch, engine):
+    import asyncio
+
+    monkeypatch.setattr(mail, "session_scope", lambda: Session(engine, expire_on_commit=False))
+    monkeypatch.setattr(mail, "POLL_SECONDS", 0.01)
+    mail.send_mail(session=session, to="a@example.org", subject="Hallo", body="x")
+
+    async def run_beside_the_app():
+        task = asyncio.create_task(mail.sender_loop())
+        try:
+            for _ in range(2000):
+                if smtp.sent:
+                    break
+                await asyncio.sleep(0.01)
+        finally:
+            task.cancel()
+
+    asyncio.run(run_beside_the_app())
+    assert len(smtp.sent) == 1
