@@ -243,8 +243,10 @@ def send_message(
 
 def _push(session: Session, conversation: Conversation, recipient: User, sender: User, message: Message,
           now: datetime) -> None:
-    """A push to the recipient's devices, unless they have this conversation open right now."""
-    if any(open_id == conversation.id for _, open_id in live_views(session=session, user_id=recipient.id, now=now)):
+    """A push to the recipient's devices, unless this conversation is in view on one of them right
+    now (open in a hidden tab or on a locked phone still gets the push)."""
+    if any(open_id == conversation.id and visible
+           for _, open_id, visible in live_views(session=session, user_id=recipient.id, now=now)):
         return
     first = sender.id == conversation.responder_id and session.exec(
         select(func.count()).select_from(Message).where(Message.conversation_id == conversation.id)).one() == 1
