@@ -190,7 +190,7 @@ def device_row_id(session, device: Device) -> int:
     return session.exec(select(PushSubscription.id).where(PushSubscription.endpoint == device.endpoint)).one()
 
 
-def test_no_push_while_the_conversation_is_open_on_a_device_or_the_kind_is_turned_off(session, service):
+def test_no_push_while_the_conversation_is_in_view_on_a_device_or_the_kind_is_turned_off(session, service):
     place = make_neighbourhood(session)
     long_ago = utcnow() - timedelta(days=30)
     author = make_member(session, place, created_at=long_ago)
@@ -199,15 +199,21 @@ def test_no_push_while_the_conversation_is_open_on_a_device_or_the_kind_is_turne
     subscribe(session, author, service.device("a"))
     conversation = messaging.start_conversation(session=session, user=helper, post_id=post.id)
     messaging.note_live_view(session=session, user=author, client_token="tab-1", conversation_id=conversation.id)
+    messaging.note_visibility(session=session, user=author, client_token="tab-1", visible=False)
+    messaging.send_message(session=session, user=helper, conversation_id=conversation.id,
+                           client_id="device-00000000", body="Ben je er?")
+    assert queued_pushes(session) == 1  # open, but in a hidden tab or on a locked phone: nobody sees it
+
+    messaging.note_visibility(session=session, user=author, client_token="tab-1", visible=True)
     messaging.send_message(session=session, user=helper, conversation_id=conversation.id,
                            client_id="device-00000001", body="Hallo")
-    assert queued_pushes(session) == 0
+    assert queued_pushes(session) == 1  # in view: no push
 
     messaging.note_live_view(session=session, user=author, client_token="tab-1", conversation_id=None)
     notifications.set_notification(session=session, user=author, setting="push_message", enabled=False)
     messaging.send_message(session=session, user=helper, conversation_id=conversation.id,
                            client_id="device-00000002", body="Nog een")
-    assert queued_pushes(session) == 0
+    assert queued_pushes(session) == 1
 
 
 def test_a_410_removes_the_subscription_and_a_500_is_retried_with_backoff_until_dead(session, service):
