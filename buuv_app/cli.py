@@ -1,4 +1,4 @@
-"""Command line: `python -m buuv_app.cli migrate|seed|make-admin` (used by the Makefile)."""
+"""Command line: `python -m buuv_app.cli migrate|seed|send-reminders|moderation-reminders|make-admin` (used by the Makefile)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from alembic.config import Config
 from alembic import command
 from buuv_app.db import session_scope
 from buuv_app.errors import NotFound, ValidationError
-from buuv_app.services import reminders, roles, seed
+from buuv_app.services import moderation, reminders, roles, seed
 from buuv_app.settings import PROJECT_ROOT, get_settings
 
 
@@ -54,6 +54,8 @@ def main(argv: list[str] | None = None) -> int:
     seed_parser = sub.add_parser("seed", help="load towns, wijken, categories (and demo data)")
     seed_parser.add_argument("--no-demo", action="store_true", help="reference data only")
     sub.add_parser("send-reminders", help="mail authors whose posts expire soon (the app does this itself too)")
+    sub.add_parser("moderation-reminders",
+                   help="mail professionals about reports open for more than 48 hours (once a day; run daily)")
     admin_parser = sub.add_parser("make-admin", help="make an existing, confirmed account an admin")
     admin_parser.add_argument("email")
     args = parser.parse_args(argv)
@@ -66,6 +68,9 @@ def main(argv: list[str] | None = None) -> int:
     elif args.command == "send-reminders":
         with session_scope() as session:
             print(f"{reminders.send_expiry_reminders(session=session)} herinneringen verstuurd.")
+    elif args.command == "moderation-reminders":
+        with session_scope() as session:
+            print(f"{moderation.send_reminders(session=session)} herinneringen over meldingen verstuurd.")
     return 0
 
 

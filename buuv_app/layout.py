@@ -222,6 +222,7 @@ REFUSED_TEXTS: dict[Action, str] = {
     Action.MANAGE_BOARDS: N_("Deze pagina is alleen voor wijkprofessionals."),
     Action.MANAGE_PROFESSIONALS: N_("Deze pagina is alleen voor beheerders."),
     Action.VIEW_STATS: N_("Deze pagina is alleen voor wijkprofessionals en beheerders."),
+    Action.MODERATE: N_("Deze pagina is alleen voor wijkprofessionals en beheerders."),
 }
 REFUSED_DEFAULT = N_("Deze pagina is niet voor jouw account.")
 

@@ -381,7 +381,13 @@ def _remove_own_posts(session: Session, user: User) -> None:
     so their conversation stays readable for them."""
     from buuv_app.services import photos
 
+    from buuv_app.models import ModerationAction, Report
+
     talked_about = set(session.exec(select(Conversation.post_id)).all())
+    # Reports and the audit log keep pointing at a post they concern (emptied like the others).
+    talked_about |= set(session.exec(select(Report.post_id).where(Report.post_id.is_not(None))).all())
+    talked_about |= set(session.exec(select(ModerationAction.post_id).where(
+        ModerationAction.post_id.is_not(None))).all())
     for post in session.exec(select(Post).where(Post.author_id == user.id)).all():
         if post.photo_key:
             photos.delete_photo(post.photo_key)

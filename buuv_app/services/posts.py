@@ -84,6 +84,10 @@ class PostDetail(PostSummary):
     helped_by: str | None = None
     thank_you: str | None = None
     matched_at: datetime | None = None
+    # Hidden by moderation (services/moderation.py): only its author still sees it, greyed.
+    hidden_cause: str | None = None
+    hidden_reason: str | None = None
+    appealed: bool = False
 
 
 @dataclass(frozen=True)
@@ -228,6 +232,9 @@ def create_post(
     neighbours.create_post_for_neighbour, which checks that the neighbour is theirs and consented.
     With `client_id` (made on the device that wrote it offline), placing the same post again
     returns the first one: a resend is never placed twice."""
+    if author.is_suspended:
+        # The handlers refuse a suspended member already (not active); this holds for every caller.
+        raise permissions.refuse(author, "create_post", "suspended")
     if client_id is not None:
         if not isinstance(client_id, str) or not codes.DEVICE_ID.match(client_id):
             raise ValidationError("form", N_("Dit kon niet worden geplaatst. Probeer het opnieuw."))
@@ -345,21 +352,26 @@ def _detail(row) -> PostDetail:
         **summary.__dict__, body=post.body, expires_at=post.expires_at, author_id=post.author_id,
         when_kind=post.when_kind, when_start=post.when_start, when_end=post.when_end,
         helped_by=post.helped_by, thank_you=post.thank_you, matched_at=post.matched_at,
+        hidden_cause=post.hidden_cause if post.hidden_at is not None else None,
+        hidden_reason=post.hidden_reason if post.hidden_at is not None else None,
+        appealed=post.appealed_at is not None,
     )
 
 
 def _visible_to(query, viewer: User | None):
-    # Members-only posts never leave the database for someone who is not signed in.
+    # Members-only posts never leave the database for someone who is not signed in; a post hidden
+    # by moderation reaches nobody but its author.
     if not permissions.is_member(viewer):
-        return query.where(Post.visibility == Visibility.EVERYONE.value)
+        return query.where(Post.visibility == Visibility.EVERYONE.value, col(Post.hidden_at).is_(None))
     # Someone you blocked disappears from your feeds.
     blocked = select(Block.blocked_id).where(Block.blocker_id == viewer.id)
-    return query.where(col(Post.author_id).not_in(blocked))
+    return query.where(col(Post.author_id).not_in(blocked),
+                       sa.or_(col(Post.hidden_at).is_(None), Post.author_id == viewer.id))
 
 
 def _filtered(query, session: Session, filters: PostFilter, viewer: User | None, now: datetime):
     query = _visible_to(query, viewer).where(
-        col(Post.status).in_(VISIBLE_STATUSES), Post.expires_at > now)
+        col(Post.status).in_(VISIBLE_STATUSES), Post.expires_at > now, col(Post.hidden_at).is_(None))
     # Slugs become ids first: plain id conditions let the database pick the feed indexes.
     if filters.neighbourhood_ids:
         query = query.where(col(Post.neighbourhood_id).in_(filters.neighbourhood_ids[:50]))
