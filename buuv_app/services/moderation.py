@@ -614,10 +614,13 @@ def _queue_item(session: Session, actor: User, report: Report, reporters: int, f
         post_held = post_hidden and post.hidden_cause == "hold"
     earlier = 0
     if report.subject_id is not None:
-        # Independent reports: a group counts once.
+        # Independent reports about the same member and something else: a group counts once,
+        # and the other reports of this very item are already counted as its reporters.
+        same_item = (Report.post_id == report.post_id if report.post_id is not None
+                     else Report.conversation_id == report.conversation_id)
         earlier = session.exec(select(func.count(sa.distinct(func.coalesce(Report.group_id, Report.id))))
                                .where(Report.subject_id == report.subject_id, Report.id != report.id,
-                                      Report.is_appeal == sa.false(),
+                                      Report.is_appeal == sa.false(), sa.not_(same_item),
                                       func.coalesce(Report.group_id, Report.id) != (report.group_id or report.id))).one()
     return QueueItem(
         report_id=report.id, status=report.status, created_at=report.created_at, reason=report.reason,

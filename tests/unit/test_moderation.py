@@ -71,7 +71,7 @@ def test_three_established_members_hide_a_post_pending_review(session, town):
     [line] = session.exec(select(ModerationAction).where(ModerationAction.action == "hold")).all()
     assert line.actor_id is None and line.post_id == post.id
     [item] = moderation.list_queue(session=session, actor=town["professional"])
-    assert item.post_held and item.reporters == 3
+    assert item.post_held and item.reporters == 3 and item.earlier_reports == 0
 
 
 def test_accounts_younger_than_a_week_do_not_count_towards_the_hold(session, town):
@@ -313,3 +313,15 @@ def test_reminders_go_to_the_municipalitys_professionals_once_a_day(session, tow
     assert "/beheer/meldingen" in sent.body
     assert moderation.send_reminders(session=session, now=later + timedelta(days=1)) == 1
     assert session.exec(select(MemberNotice)).all() == []
+
+
+def test_a_suspended_member_is_told_so_at_login_and_gets_no_session(session, town):
+    from buuv_app.services import accounts
+
+    reported = report(session, town["neighbours"][0], town["post"])
+    moderation.suspend(session=session, actor=town["professional"], report_id=reported.id, days=7, reason="x")
+    with pytest.raises(ValidationError) as error:
+        accounts.log_in(session=session, email=town["author"].email, password="een lange zin om te onthouden",
+                        ip=None)
+    assert "geschorst tot" in error.value.message
+    assert session.exec(select(AuthSession).where(AuthSession.user_id == town["author"].id)).all() == []
