@@ -118,7 +118,8 @@ def downgrade() -> None:
     # Reports of posts (and appeals) have no conversation: they cannot stay in the older table.
     op.execute(sa.text("DELETE FROM moderation_action"))
     op.execute(sa.text("DELETE FROM report WHERE conversation_id IS NULL"))
-    op.execute(sa.text("UPDATE report SET reason = substr(reason || ': ' || note, 1, 1000) WHERE note <> ''"))
+    op.execute(sa.text("UPDATE report SET reason = substr(CASE WHEN reason = 'anders' THEN note "
+                       "ELSE reason || ': ' || note END, 1, 1000) WHERE note <> ''"))
     with op.batch_alter_table('user', schema=None) as batch_op:
         batch_op.drop_column('suspended_until')
         batch_op.drop_column('suspended_at')
