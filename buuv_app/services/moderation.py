@@ -86,6 +86,10 @@ OUTCOME_TEXTS: dict[str, str] = {
     Outcome.SUSPENDED: N_("Je melding over \u201c{title}\u201d is behandeld: het account is geschorst."),
     Outcome.RESTORED: N_("We hebben je melding over \u201c{title}\u201d bekeken en het bericht teruggezet: het past "
                          "binnen de huisregels."),
+    # What the author of a hidden post reads about their appeal.
+    "appeal_" + Outcome.RESTORED: N_("Je bezwaar over \u201c{title}\u201d is toegekend: het bericht is weer zichtbaar."),
+    "appeal_" + Outcome.HIDDEN: N_("Je bezwaar over \u201c{title}\u201d is bekeken: het bericht blijft verborgen."),
+    "appeal_" + Outcome.NO_ACTION: N_("Je bezwaar over \u201c{title}\u201d is bekeken: het bericht blijft verborgen."),
 }
 # The audit log's words for each action.
 ACTION_LABELS: dict[str, str] = {
@@ -426,21 +430,21 @@ def _resolve(session: Session, actor: User, report: Report, outcome: str, reason
     _log(session, actor, outcome, report=report, post_id=report.post_id, subject_id=report.subject_id,
          reason=reason, until=until, now=now)
     title = _item_title(session, report)
-    told: set[int] = set()
+    told: dict[int, str] = {}  # reporter -> the OUTCOME_TEXTS key they read
     for item in closing:
         item.status, item.outcome, item.resolved_at = ReportStatus.RESOLVED.value, outcome, now
         item.assignee_id = item.assignee_id or actor.id
         session.add(item)
         if item.reporter_id not in told:
-            told.add(item.reporter_id)
-            session.add(MemberNotice(user_id=item.reporter_id, kind="outcome", outcome=outcome,
-                                     item_title=title, text=reason if item.is_appeal else "", created_at=now))
+            told[item.reporter_id] = f"appeal_{outcome}" if item.is_appeal else outcome
+            session.add(MemberNotice(user_id=item.reporter_id, kind="outcome", outcome=told[item.reporter_id],
+                                     item_title=title, created_at=now))
     session.commit()
-    for reporter_id in told:
-        _mail_outcome(session, session.get(User, reporter_id), outcome, title)
+    for reporter_id, wording in told.items():
+        _mail_outcome(session, session.get(User, reporter_id), wording, title)
 
 
-def _mail_outcome(session: Session, reporter: User | None, outcome: str, title: str) -> None:
+def _mail_outcome(session: Session, reporter: User | None, wording: str, title: str) -> None:
     if reporter is None or not reporter.is_active or not reporter.email or not reporter.message_mail:
         return
     base = get_settings().public_url.rstrip("/")
@@ -448,7 +452,7 @@ def _mail_outcome(session: Session, reporter: User | None, outcome: str, title: 
         session=session, to=reporter.email,
         subject=gettext(N_("Je melding op BUUV is behandeld"), "nl"),
         body=gettext(N_("Hallo {name},\n\n{outcome}\n\nBekijk het op {link}\n\nGroet,\nBUUV"), "nl",
-                     name=reporter.display_name, outcome=gettext(OUTCOME_TEXTS[outcome], "nl", title=title),
+                     name=reporter.display_name, outcome=gettext(OUTCOME_TEXTS[wording], "nl", title=title),
                      link=f"{base}{routes.ACCOUNT}"),
     )
 
@@ -460,7 +464,8 @@ def dismiss(*, session: Session, actor: User, report_id: int, reason: str, now: 
     reason = _clean_note(reason, "reason", required=True)
     now = now or utcnow()
     post = session.get(Post, report.post_id) if report.post_id else None
-    if post is not None and post.hidden_cause == "hold":
+    # A held post comes back; an appeal turned down leaves the post as it is.
+    if post is not None and post.hidden_cause == "hold" and not report.is_appeal:
         _unhide(post)
         session.add(post)
     _resolve(session, actor, report, Outcome.NO_ACTION, reason, now)

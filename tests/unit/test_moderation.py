@@ -297,7 +297,20 @@ def test_the_author_of_a_hidden_post_may_appeal_once_and_it_returns_to_the_queue
     assert item.is_appeal and item.note == "Het is geen reclame." and item.post_hidden
     moderation.restore(session=session, actor=town["professional"], report_id=item.report_id, reason="Klopt")
     assert not hidden(session, town["post"])
-    assert any("teruggezet" in n.text for n in moderation.list_notices(session=session, user=town["author"]))
+    [told] = moderation.list_notices(session=session, user=town["author"])
+    assert "bezwaar" in told.text and "weer zichtbaar" in told.text
+
+
+def test_an_appeal_turned_down_leaves_the_post_hidden(session, town):
+    for neighbour in town["neighbours"][:3]:
+        report(session, neighbour, town["post"])
+    assert session.get(Post, town["post"].id).hidden_cause == "hold"
+    moderation.appeal(session=session, user=town["author"], post_id=town["post"].id, text="Klopt niet")
+    appeal = session.exec(select(Report).where(Report.is_appeal)).one()
+    moderation.dismiss(session=session, actor=town["professional"], report_id=appeal.id, reason="Blijft weg")
+    assert hidden(session, town["post"])
+    [told] = moderation.list_notices(session=session, user=town["author"])
+    assert "blijft verborgen" in told.text
 
 
 # --- reminders -------------------------------------------------------------------------------
