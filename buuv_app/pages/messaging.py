@@ -138,7 +138,8 @@ def _report() -> rx.Component:
                    high_contrast=True, width="100%", role="status"),
         rx.vstack(
             rx.cond(C.report_message_id > 0,
-                    rx.hstack(rx.text(t("Je meldt één bericht."), size="3", weight="bold"),
+                    rx.hstack(rx.text(t("Je meldt één bericht:"), " “", C.report_message_text, "”",
+                                      size="3", weight="bold"),
                               rx.button(t("Het hele gesprek melden"), on_click=C.choose_report_message(0),
                                         variant="ghost", size="2", type="button", high_contrast=True),
                               align="center", wrap="wrap"),

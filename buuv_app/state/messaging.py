@@ -199,6 +199,7 @@ class ConversationState(FormState):
     found: bool = True
     loaded: bool = False
     report_message_id: int = 0  # 0: the whole conversation is reported
+    report_message_text: str = ""  # the start of that message, so the reporter sees which one
     report_sent: bool = False
     _last_id: int = 0
     _watch_generation: int = 0
@@ -349,8 +350,9 @@ class ConversationState(FormState):
     def choose_report_message(self, message_id: int):
         """Report one message (of the other person, shown in this conversation) rather than the
         whole conversation; any other id is ignored (the service checks again)."""
-        ids = {m.id for m in self.messages if not m.mine}
-        self.report_message_id = message_id if isinstance(message_id, int) and message_id in ids else 0
+        theirs = {m.id: m.body for m in self.messages if not m.mine}
+        self.report_message_id = message_id if isinstance(message_id, int) and message_id in theirs else 0
+        self.report_message_text = theirs.get(self.report_message_id, "")[:200]
         self.errors = {}
         return rx.set_focus("report-reason")
 
