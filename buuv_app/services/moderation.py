@@ -281,7 +281,7 @@ def _shared_ids(session: Session, conversation: Conversation, message_id: int | 
         window = set(ids[max(0, at - SHARE_AROUND): at + SHARE_AROUND + 1])
         return sorted((chosen & window) | {message_id})
     # A whole conversation reported: the reporter may share its latest messages.
-    return sorted(chosen & set(ids[-(2 * SHARE_AROUND + 1):]))
+    return sorted(chosen & set(ids[-SHARE_AROUND:]))
 
 
 def report_conversation(*, session: Session, user: User, conversation_id: int, reason: str, note: str = "",

@@ -17,7 +17,6 @@ from buuv_app.errors import NotFound, PermissionDenied, Throttled, ValidationErr
 from buuv_app.i18n import N_, format_ago
 from buuv_app.models import User
 from buuv_app.services import messaging, moderation
-from buuv_app.services.moderation import SHARE_AROUND
 from buuv_app.services.permissions import Action
 from buuv_app.state.access import guarded, guarded_background, public
 from buuv_app.state.account import FormState, checked, text
@@ -361,15 +360,8 @@ class ConversationState(FormState):
     async def report_conversation(self, form: dict):
         """Report the conversation, or the chosen message with (when ticked) the ones around it."""
         user, conversation_id, message_id = self._user(), self.conversation_id, self.report_message_id or None
-        ids = [m.id for m in self.messages]
-        if checked(form, "share"):
-            if message_id is not None and message_id in ids:
-                at = ids.index(message_id)
-                shared = ids[max(0, at - SHARE_AROUND): at + SHARE_AROUND + 1]
-            else:
-                shared = ids[-SHARE_AROUND:]
-        else:
-            shared = []
+        # Ticked: offer every message shown; the service keeps only those around the reported one.
+        shared = [m.id for m in self.messages] if checked(form, "share") else []
 
         try:
             await run_service(moderation.report_conversation, user=user, conversation_id=conversation_id,

@@ -195,6 +195,22 @@ def test_only_the_reported_message_and_those_shared_around_it_reach_the_moderato
     assert item.subject_id == town["author"].id
 
 
+def test_a_whole_conversation_shares_at_most_its_last_five_messages_and_none_unless_asked(session, town):
+    reporter = town["neighbours"][0]
+    conversation = make_conversation(session, town["post"], reporter)
+    sent = [make_message(session, conversation, town["author"], body=f"bericht {n}") for n in range(8)]
+    moderation.report_conversation(session=session, user=reporter, conversation_id=conversation.id,
+                                   reason="ongepast", shared_message_ids=[m.id for m in sent])
+    other = make_conversation(session, make_post(session, author=town["author"], neighbourhood=town["wijk"]),
+                              town["neighbours"][1])
+    make_message(session, other, town["author"], body="niet gedeeld")
+    moderation.report_conversation(session=session, user=town["neighbours"][1], conversation_id=other.id,
+                                   reason="ongepast")
+    items = moderation.list_queue(session=session, actor=town["professional"])
+    assert [m.body for m in items[0].messages] == [f"bericht {n}" for n in range(3, 8)]
+    assert items[1].messages == []
+
+
 # --- actions, audit, outcome -----------------------------------------------------------------
 
 def test_every_action_is_in_the_audit_trail_and_the_reporters_hear_the_outcome(session, town):
