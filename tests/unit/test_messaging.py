@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlmodel import select
 
 from buuv_app.errors import NotFound, PermissionDenied, Throttled, ValidationError
 from buuv_app.models import Message, Post, utcnow
