@@ -593,8 +593,19 @@ def mark_matched(*, session: Session, actor: User, post_id: int, helped_by: str 
 
 
 def delete_post(*, session: Session, actor: User, post_id: int) -> None:
-    """Remove your own post for good."""
-    session.delete(_own_post(session, actor, post_id))
+    """Remove your own post for good. One that was reported is closed instead: the reports and the
+    moderators' log keep pointing at what was reported."""
+    from buuv_app.models import ModerationAction, Report
+
+    post = _own_post(session, actor, post_id)
+    if (session.exec(select(Report.id).where(Report.post_id == post.id)).first() is not None
+            or session.exec(select(ModerationAction.id).where(ModerationAction.post_id == post.id)).first() is not None):
+        if post.status != PostStatus.CLOSED.value:
+            post.status, post.closed_at = PostStatus.CLOSED.value, utcnow()
+            session.add(post)
+            session.commit()
+        return
+    session.delete(post)
     session.commit()
 
 

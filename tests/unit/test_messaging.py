@@ -1,4 +1,4 @@
-"""Messaging: reply to a post, send exactly once, read and unread, blocks, reports, limits."""
+"""Messaging: reply to a post, send exactly once, read and unread, blocks, limits (reports: test_moderation.py)."""
 
 from __future__ import annotations
 

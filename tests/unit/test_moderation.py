@@ -354,3 +354,12 @@ def test_a_suspended_member_is_told_so_at_login_and_gets_no_session(session, tow
                         ip=None)
     assert "geschorst tot" in error.value.message
     assert session.exec(select(AuthSession).where(AuthSession.user_id == town["author"].id)).all() == []
+
+
+def test_a_reported_post_deleted_by_its_author_is_closed_and_kept_for_the_moderators(session, town):
+    report(session, town["neighbours"][0], town["post"])
+    posts.delete_post(session=session, actor=town["author"], post_id=town["post"].id)
+    session.expire_all()
+    assert session.get(Post, town["post"].id).status == "closed"
+    [item] = moderation.list_queue(session=session, actor=town["professional"])
+    assert item.post_title == town["post"].title
