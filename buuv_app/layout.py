@@ -198,8 +198,8 @@ def _notice(notice: rx.Var[NoticeRow]) -> rx.Component:
 def notices() -> rx.Component:
     """A moderator's warning and the outcome of one's reports, shown on the next visit until read."""
     return rx.cond(
-        NoticesState.notices.length() > 0,
-        rx.vstack(rx.foreach(NoticesState.notices, _notice), spacing="2", width="100%", margin_bottom="1rem",
+        AppState.notices.length() > 0,
+        rx.vstack(rx.foreach(AppState.notices, _notice), spacing="2", width="100%", margin_bottom="1rem",
                   id="member-notices"),
     )
 
@@ -290,7 +290,7 @@ def page(route: str, title: str, on_load=None, requires: Action | None = None, w
         functools.update_wrapper(wrapped, content)
         # Every page first refreshes who is logged in (for the header), then loads its own data.
         loads = on_load if isinstance(on_load, list) else [on_load] if on_load is not None else []
-        events = [AppState.load_viewer, NoticesState.load_notices, *loads]
+        events = [AppState.load_viewer, *loads]
         if requires is not None:
             events = [PageAccessState.open_page(route, requires.value), *events,
                       PageAccessState.page_loaded(route)]

@@ -12,6 +12,7 @@ from sqlmodel import Session, select
 
 from buuv_app.models import MemberNotice, ModerationAction, Municipality, Post, Report, utcnow
 from buuv_app.services import messaging, moderation, posts
+from buuv_app.state.base import AppState
 from buuv_app.state.manage.reports import ModerationQueueState
 from buuv_app.state.messaging import ConversationState
 from buuv_app.state.moderation import NoticesState
@@ -93,7 +94,7 @@ def test_a_visitor_cannot_report_appeal_dismiss_or_use_the_queue(app_url, cast, 
         client.call(handler(ConversationState, "choose_report_message"), {"message_id": cast["secret"].id})
         client.call(handler(ConversationState, "report_conversation"), {"form": {"reason": "spam", "share": "on"}})
         client.call(handler(NoticesState, "dismiss_notice"), {"notice_id": cast["notice"].id})
-        updates = client.call(handler(NoticesState, "load_notices"))
+        updates = client.call(handler(AppState, "load_viewer"))
         assert "/inloggen" in answers
         assert not client.saw(SECRET_NOTE) and not client.saw(SECRET_MESSAGE) and not client.saw("Alleen voor Auteur")
         assert delta_value(updates, "notices") in (None, [])
@@ -112,7 +113,7 @@ def test_a_resident_or_an_ambassador_cannot_use_the_queue(app_url, cast, app_db,
         assert not client.saw(SECRET_NOTE)
         # Someone else's notice is neither shown nor marked read.
         client.call(handler(NoticesState, "dismiss_notice"), {"notice_id": cast["notice"].id})
-        client.call(handler(NoticesState, "load_notices"))
+        client.call(handler(AppState, "load_viewer"))
         assert not client.saw("Alleen voor Auteur")
     finally:
         client.close()
