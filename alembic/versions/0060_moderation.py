@@ -4,7 +4,7 @@ messages, status, assignee, group, appeal), the audit log (moderation_action), n
 Existing conversation reports keep their text as the note, with the reason "iets anders".
 
 Revision ID: 0060
-Revises: 0021
+Revises: 0070
 Create Date: 2026-11-29
 """
 
@@ -18,7 +18,7 @@ import buuv_app.models.types
 
 
 revision: str = '0060'
-down_revision: str | None = '0021'
+down_revision: str | None = '0070'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

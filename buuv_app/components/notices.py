@@ -6,7 +6,7 @@ import reflex as rx
 from reflex.vars import Var
 
 from buuv_app import routes
-from buuv_app.components.i18n import t
+from buuv_app.components.i18n import t, t_client
 
 
 def not_found_notice(message: str) -> rx.Component:
@@ -16,6 +16,24 @@ def not_found_notice(message: str) -> rx.Component:
             rx.icon("map-pin-off", size=32, aria_hidden="true"),
             rx.heading(t("Niet gevonden"), as_="h1", size="6"),
             rx.text(t(message), size="3"),
+            rx.button(rx.link(t("Naar de startpagina"), href=routes.HOME), as_child=True, size="3"),
+            spacing="3",
+            align="start",
+        ),
+        size="3",
+        width="100%",
+        role="status",
+    )
+
+
+def no_longer_open_notice() -> rx.Component:
+    """A post that was closed, withdrawn or deleted: only that, nothing of what it said."""
+    return rx.card(
+        rx.vstack(
+            rx.icon("circle-x", size=32, aria_hidden="true"),
+            rx.heading(t("Dit bericht is niet meer open"), as_="h1", size="6"),
+            rx.text(t("De vraag of het aanbod is gesloten of teruggetrokken. Kijk wat er nu in de buurt speelt."),
+                    size="3"),
             rx.button(rx.link(t("Naar de startpagina"), href=routes.HOME), as_child=True, size="3"),
             spacing="3",
             align="start",
@@ -48,4 +66,21 @@ def found_or_not(loaded: Var, found: Var, content: rx.Component, missing_message
         loaded,
         rx.cond(found, content, not_found_notice(missing_message)),
         loading_notice(),
+    )
+
+
+def connection_lost_banner() -> rx.Component:
+    """Ours instead of Reflex's English "Cannot connect to server" toast: shown while the page
+    cannot reach the server although the device is online (a dropped line, a restart). Offline,
+    assets/offline.js shows its own banner and CSS hides this one. Client-side texts: the server
+    is exactly what is missing. (Same threshold as Reflex's toast: a single blip shows nothing.)"""
+    from reflex.components.core.banner import has_too_many_connection_errors
+
+    return rx.cond(
+        has_too_many_connection_errors,
+        rx.el.div(
+            rx.icon("wifi-off", size=18, aria_hidden="true"),
+            rx.el.span(t_client("Verbinding verbroken — we proberen het opnieuw…")),
+            id="connection-lost", class_name="connection-lost", role="status",
+        ),
     )

@@ -65,7 +65,11 @@ class PaperReaction(SQLModel, table=True):
     prikbord"), recorded by an ambassador or professional."""
 
     __tablename__ = "paper_reaction"
-    __table_args__ = (sa.Index("ix_paper_reaction_board", "board_id", "post_id"),)
+    __table_args__ = (
+        sa.Index("ix_paper_reaction_board", "board_id", "post_id"),
+        # A post's first reaction on paper (the figures' time to the first reaction).
+        sa.Index("ix_paper_reaction_post_first", "post_id", "created_at"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     # A post its author deletes takes its paper reactions along (they only counted for it).

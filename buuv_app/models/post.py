@@ -63,9 +63,10 @@ class Post(SQLModel, table=True):
         # A post written offline carries an id made on the device: a resend is placed once.
         sa.Index("ux_post_author_client", "author_id", "client_id", unique=True),
         # The back office's figures (services/stats.py): matches in a period; open posts and
-        # how they ran out (also the reminders' query).
-        sa.Index("ix_post_matched_at", "matched_at"),
-        sa.Index("ix_post_status_expires", "status", "expires_at"),
+        # how they ran out (also the reminders' query); each covers what those figures read.
+        sa.Index("ix_post_matched_at", "matched_at", "status", "kind", "is_demo", "neighbourhood_id", "category_id",
+                 "author_id", "ambassador_id", "neighbour_id"),
+        sa.Index("ix_post_status_expires", "status", "expires_at", "kind", "is_demo", "neighbourhood_id"),
         # Covers what the figures read of a post placed in a period, so they never read its text.
         sa.Index("ix_post_figures", "created_at", "neighbourhood_id", "kind", "category_id", "status", "author_id",
                  "ambassador_id", "neighbour_id", "matched_at", "is_demo"),
@@ -98,6 +99,9 @@ class Post(SQLModel, table=True):
     reminder_sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
     matched_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
     closed_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
+    # Deleted by its author while others had written about it: the row stays, emptied and closed,
+    # so their conversation survives with the post shown as removed (posts.delete_post).
+    deleted_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
     helped_by: str | None = Field(default=None, max_length=60, nullable=True)
     thank_you: str | None = Field(default=None, max_length=500, nullable=True)
     # Placed by an ambassador for a neighbour without an account (models/neighbour.py). The

@@ -24,7 +24,7 @@ from buuv_app.i18n import N_
 from buuv_app.services import accounts, messaging, places, posts
 from buuv_app.services.permissions import Action
 from buuv_app.state.access import guarded, public
-from buuv_app.state.base import CLEAR_DEVICE_SCRIPT, AppState, safe_next
+from buuv_app.state.base import AppState, clear_device_script, safe_next
 from buuv_app.state.views import PostCardView, card_view
 
 # Anything longer is refused by the services anyway; cutting first keeps megabyte payloads cheap.
@@ -58,6 +58,13 @@ class FormState(AppState):
     def _form_error(self, msgid: str, **params: object) -> None:
         self.errors = {"form": self._t(msgid, **params)}
 
+    def _throttled(self, form_id: str, field: str, error: Throttled):
+        """Too many wrong passwords where a password is asked again (change it, delete the account,
+        accept an invitation): said at the password field."""
+        return self._field_error(form_id, ValidationError(
+            field, N_("Te veel verkeerde wachtwoorden. Probeer het over {minutes} minuten opnieuw."),
+            minutes=minutes(error.retry_after)))
+
 
 class SignUpState(FormState):
     sent_to: str = ""
@@ -89,7 +96,7 @@ class SignUpState(FormState):
             return self._field_error("signup", error)
         except Throttled as error:
             return self._form_error(
-                N_("Er zijn vanaf dit adres te veel aanmeldingen gedaan. Probeer het over {minutes} minuten opnieuw."),
+                N_("Er zijn te veel aanmeldingen gedaan vanaf deze verbinding of met dit e-mailadres. Probeer het over {minutes} minuten opnieuw."),
                 minutes=minutes(error.retry_after))
         self.errors = {}
         self.sent_to = email.strip().lower()
@@ -102,21 +109,21 @@ class ConfirmState(FormState):
     @public
     async def confirm(self):
         token = self.router.url.query_parameters.get("token", "")
-        ip = self._client_ip()
 
         def run():
             with session_scope() as session:
-                return accounts.confirm_email(session=session, token=token, ip=ip)
+                accounts.confirm_email(session=session, token=token)
 
         try:
-            result = await asyncio.to_thread(run)
+            await asyncio.to_thread(run)
         except InvalidToken:
             self.failed = True
             return
         self.failed = False
-        self.auth_token = result.token
-        self._show_viewer(result.user)
-        return [rx.toast.success(self._t(N_("Welkom bij BUUV! Je aanmelding is klaar."))), rx.redirect(routes.ACCOUNT)]
+        # Confirming logs nobody in: the link may be opened in a browser that did not sign up
+        # (a forwarded mail, a shared computer), so the password is asked next.
+        return [rx.toast.success(self._t(N_("Je e-mailadres is bevestigd. Log in met je wachtwoord."))),
+                rx.redirect(routes.login_url(routes.ACCOUNT))]
 
 
 class LoginState(FormState):
@@ -143,9 +150,7 @@ class LoginState(FormState):
             return self._form_error(
                 N_("Te veel mislukte pogingen. Probeer het over {minutes} minuten opnieuw, of vraag een nieuw wachtwoord aan."),
                 minutes=minutes(error.retry_after))
-        self.errors = {}
-        self.auth_token = result.token
-        self._show_viewer(result.user)
+        await self._start_session(result.token, result.user)
         return rx.redirect(safe_next(self.router.url.query_parameters.get("next")))
 
 
@@ -213,10 +218,8 @@ class ResetPasswordState(FormState):
             return
         except ValidationError as error:
             return self._field_error("reset", error)
-        self.errors = {}
+        await self._end_presence()  # every session ended, this browser's too
         self.done = True
-        self.auth_token = ""  # every session ended, this browser's too
-        self._show_viewer(None)
 
 
 @dataclass
@@ -323,6 +326,8 @@ class AccountState(FormState):
             token = await asyncio.to_thread(run)
         except ValidationError as error:
             return self._field_error("password", error)
+        except Throttled as error:
+            return self._throttled("password", "current_password", error)
         self.errors = {}
         self.auth_token = token
         return [rx.toast.success(self._t(N_("Je wachtwoord is gewijzigd. Andere apparaten zijn uitgelogd."))),
@@ -344,22 +349,21 @@ class AccountState(FormState):
     @rx.event
     @guarded(Action.MANAGE_OWN_ACCOUNT)
     async def delete_account(self, form: dict):
-        user = self._user()
+        user, ip = self._user(), self._client_ip()
 
         def run():
             with session_scope() as session:
-                accounts.delete_account(session=session, user=session.merge(user), password=text(form, "password"))
+                accounts.delete_account(session=session, user=session.merge(user), password=text(form, "password"),
+                                        ip=ip)
 
         try:
             await asyncio.to_thread(run)
         except ValidationError as error:
             return self._field_error("delete", error)
-        self.auth_token = ""
-        self._show_viewer(None)
-        self.loaded = False
-        self.my_posts = []
-        self.display_name = self.email = ""
-        return [rx.call_script(CLEAR_DEVICE_SCRIPT),
+        except Throttled as error:
+            return self._throttled("delete", "password", error)
+        await self._end_presence()
+        return [rx.call_script(clear_device_script(self._dropped_notice())),
                 rx.toast.info(self._t(N_("Je account is verwijderd. Bedankt voor je hulp in de buurt."))),
                 rx.redirect(routes.HOME)]
 

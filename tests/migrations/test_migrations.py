@@ -175,7 +175,7 @@ def test_moderation_revision_keeps_conversation_reports_as_notes(empty_database_
     """0060: an earlier report's free text becomes its note (reason "iets anders"), about the other
     participant, in the post's municipality; and it goes back on downgrade."""
     config = _config(empty_database_url)
-    command.upgrade(config, "0021")
+    command.upgrade(config, "0070")
     engine = make_engine(empty_database_url)
     now = "CURRENT_TIMESTAMP"
     with engine.begin() as connection:
@@ -197,7 +197,7 @@ def test_moderation_revision_keeps_conversation_reports_as_notes(empty_database_
         row = connection.execute(sa.text(
             "SELECT reason, note, subject_id, municipality_id, status FROM report")).one()
     assert tuple(row) == ("anders", "Vraagt om geld", 1, 1, "open")
-    command.downgrade(config, "0021")
+    command.downgrade(config, "0070")
     with engine.connect() as connection:
         assert connection.execute(sa.text("SELECT reason FROM report")).scalar_one() == "Vraagt om geld"
     engine.dispose()

@@ -3,7 +3,7 @@ BUUV_TEST_DATABASE_URL): one figure per test, each for May 2026 and the 31 days 
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlmodel import select
@@ -16,6 +16,7 @@ from buuv_app.models import (
     BoardVisit,
     Category,
     Neighbour,
+    Neighbourhood,
     PaperReaction,
 )
 from buuv_app.services import boards, codes, stats
@@ -132,7 +133,7 @@ def town(session):
     return {
         "leiden": leiden, "leiderdorp": leiderdorp, "merenwijk": merenwijk, "stevenshof": stevenshof, "pro": pro,
         "admin": admin, "anna": anna, "bert": bert, "m1": m1, "m4": m4, "x": x, "y": y, "w1": w1, "w2": w2,
-        "e1": e1, "o3": o3,
+        "e1": e1, "o3": o3, "r1": r1,
     }
 
 
@@ -251,6 +252,22 @@ def test_time_to_the_first_reaction_median_and_90th_percentile(session, town):
     assert asking.kinds["offer"].first_reaction_median_hours.current == pytest.approx(24.0)
 
 
+def test_first_reaction_percentiles_are_nearest_ranks_with_ties(session, town):
+    centrum = session.exec(select(Neighbourhood).where(Neighbourhood.slug == "centrum")).one()
+    leiderdorp = stats.resolve_scope(session=session, actor=town["admin"], municipality_slug="leiderdorp")
+    author = make_member(session, centrum, email_verified_at=at(1, 1))
+    responder = make_member(session, centrum, email_verified_at=at(1, 1))
+    # Ten more requests with waits of 1, 2, 2, 3, 5, 5, 5, 8, 13 and 21 hours (the one already
+    # there has none): nearest rank 5 of 10 is 5 hours, 9 of 10 is 13 hours.
+    for day, hours in enumerate((1, 2, 2, 3, 5, 5, 5, 8, 13, 21), start=11):
+        request = make_post(session, author=author, neighbourhood=centrum, kind="request",
+                            created_at=at(5, day))
+        make_conversation(session, request, responder, created_at=at(5, day) + timedelta(hours=hours))
+    asking = stats.asking(session=session, scope=leiderdorp, period=MAY, points=[], now=NOW)
+    assert asking.kinds["request"].first_reaction_median_hours.current == pytest.approx(5.0)
+    assert asking.kinds["request"].first_reaction_p90_hours.current == pytest.approx(13.0)
+
+
 def test_share_of_requests_that_ran_out_without_any_reaction(session, town):
     asking = stats.asking(session=session, scope=scope(session, town), period=MAY, points=[], now=NOW)
     # Ended in May: e1 (ran out, nobody reacted), e2 (ran out, answered), r1 and r3 (matched).
@@ -349,3 +366,49 @@ def test_the_overview_puts_it_all_together_for_a_professional(session, town):
     assert len(overview.points) == 5
     assert overview.asking.kinds["request"].posts == Compared(4, 1)
     assert overview.act_now.waiting_3 == 2
+    leiden = stats.resolve_scope(session=session, actor=town["pro"])
+    assert overview.network == stats.network(session=session, scope=leiden, period=MAY)  # read in three pieces
+    assert overview.network.new_ties.current > 0
+
+
+@pytest.fixture
+def fresh_cache():
+    stats.clear_overview_cache()
+    yield
+    stats.clear_overview_cache()
+
+
+def test_a_cached_overview_is_shown_again_until_it_is_old_then_read_anew(session, town, fresh_cache, monkeypatch):
+    clock = [1000.0]
+    monkeypatch.setattr(stats, "monotonic", lambda: clock[0])
+    first = stats.cached_overview(session=session, actor=town["pro"], period=MAY)
+    town["r1"].status = "closed"  # a change to an existing post ...
+    session.add(town["r1"])
+    session.commit()
+    clock[0] += stats.CACHE_SECONDS - 1
+    again = stats.cached_overview(session=session, actor=town["pro"], period=MAY)
+    assert again is first  # ... waits: the same figures, generated_at says how old
+    assert stats.cached_overview(session=session, actor=town["admin"], period=MAY,
+                                 municipality_slug="leiden") is first  # same scope, same figures
+    clock[0] += 2
+    later = stats.cached_overview(session=session, actor=town["pro"], period=MAY)
+    assert later is not first
+    assert later.asking.kinds["request"].matches.current == first.asking.kinds["request"].matches.current - 1
+    assert later.asking == stats.overview(session=session, actor=town["pro"], period=MAY).asking
+
+
+def test_a_cached_overview_is_read_anew_as_soon_as_something_is_added(session, town, fresh_cache):
+    first = stats.cached_overview(session=session, actor=town["pro"], period=MAY)
+    make_post(session, author=town["m1"], neighbourhood=town["merenwijk"], kind="request", created_at=at(5, 30))
+    later = stats.cached_overview(session=session, actor=town["pro"], period=MAY)
+    assert later.asking.kinds["request"].posts.current == first.asking.kinds["request"].posts.current + 1
+
+
+def test_the_cache_checks_who_asks_before_it_answers(session, town, fresh_cache):
+    stats.cached_overview(session=session, actor=town["pro"], period=MAY)
+    with pytest.raises(PermissionDenied):
+        stats.cached_overview(session=session, actor=town["anna"], period=MAY)
+    with pytest.raises(PermissionDenied):
+        stats.cached_overview(session=session, actor=town["pro"], period=MAY, municipality_slug="leiderdorp")
+    other_wijk = stats.cached_overview(session=session, actor=town["pro"], period=MAY, wijk_slugs=["stevenshof"])
+    assert other_wijk.scope.chosen_wijken == ("stevenshof",)

@@ -368,6 +368,7 @@ def overview() -> rx.Component:
         rx.vstack(
             rx.text(S.place, size="4", weight="bold", id="stats-place"),
             _muted(S.period_text, " · ", t("vergeleken met"), " ", S.previous_text, size="3"),
+            _muted(S.generated_text, size="1", id="stats-generated"),
             spacing="0",
         ),
         _participation(),

@@ -15,6 +15,7 @@ from datetime import date
 
 import reflex as rx
 from babel.dates import format_date as babel_date
+from babel.dates import format_time as babel_time
 from babel.numbers import format_decimal, format_percent
 
 from buuv_app import routes
@@ -213,6 +214,9 @@ def present(overview: Overview, groups, fmt: Formats) -> tuple[dict, dict[str, s
     values["place"] = place
     values["period_text"] = period_text = f"{fmt.day(period.first_day)} – {fmt.day(period.last_day)}"
     values["previous_text"] = previous_text = f"{fmt.day(period.previous.first_day)} – {fmt.day(period.previous.last_day)}"
+    # Overviews are cached for a few minutes (stats.cached_overview): say how old these figures are.
+    values["generated_text"] = t(N_("Cijfers van {time}"), time=babel_time(
+        overview.generated_at.astimezone(stats.LOCAL), "HH:mm", locale=fmt.locale))
     labels = [fmt.bucket(b) for b in overview.points]
     tables: dict[str, str] = {}
 
@@ -355,6 +359,7 @@ class StatsState(FormState):
     place: str = ""
     period_text: str = ""
     previous_text: str = ""
+    generated_text: str = ""
     members: FigureView = FigureView()
     new_members: FigureView = FigureView()
     active_30: FigureView = FigureView()
@@ -415,7 +420,7 @@ class StatsState(FormState):
         today = utcnow().astimezone(stats.LOCAL).date()
         try:
             period = stats.period_for(self.period, today=today, first=_date(self.first), last=_date(self.last))
-            overview = await run_service(stats.overview, actor=user, period=period,
+            overview = await run_service(stats.cached_overview, actor=user, period=period,
                                          municipality_slug=self.municipality, wijk_slugs=self.wijken)
         except ValidationError as error:
             return self._field_error("stats", error)
