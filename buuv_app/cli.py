@@ -1,4 +1,5 @@
-"""Command line: `python -m buuv_app.cli migrate|seed|make-admin|send-reminders|send-digest|run-sender` (used by the Makefile)."""
+"""Command line: `python -m buuv_app.cli migrate|seed|make-admin|send-reminders|send-digest|run-sender|
+moderation-reminders` (used by the Makefile)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from alembic.config import Config
 from alembic import command
 from buuv_app.db import session_scope
 from buuv_app.errors import NotFound, ValidationError
-from buuv_app.services import digest, reminders, roles, seed
+from buuv_app.services import digest, moderation, reminders, roles, seed
 from buuv_app.settings import PROJECT_ROOT, get_settings
 
 
@@ -56,6 +57,8 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("send-reminders", help="mail authors whose posts expire soon (the app does this itself too)")
     sub.add_parser("dead-letters", help="list mail and pushes the sender gave up on")
     sub.add_parser("send-digest", help="queue this week's neighbourhood digest (at most one per member per week)")
+    sub.add_parser("moderation-reminders",
+                   help="mail professionals about reports open for more than 48 hours (once a day; run daily)")
     sub.add_parser("run-sender", help="send the outbox's mail and pushes until stopped (the app does this itself "
                                       "too, unless MAIL_SENDER_IN_APP=0)")
     admin_parser = sub.add_parser("make-admin", help="make an existing, confirmed account an admin")
@@ -82,6 +85,9 @@ def main(argv: list[str] | None = None) -> int:
     elif args.command == "send-reminders":
         with session_scope() as session:
             print(f"{reminders.send_expiry_reminders(session=session)} herinneringen verstuurd.")
+    elif args.command == "moderation-reminders":
+        with session_scope() as session:
+            print(f"{moderation.send_reminders(session=session)} herinneringen over meldingen verstuurd.")
     return 0
 
 

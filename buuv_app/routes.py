@@ -40,6 +40,7 @@ FOR_NEIGHBOUR_PARAM = "voor"
 BOARDS = "/prikborden"
 BOARD = "/prikborden/[slug]"
 MANAGE_BOARDS = "/beheer/prikborden"
+MANAGE_REPORTS = "/beheer/meldingen"  # the moderation queue
 # Ambassadors record reactions that came in on paper (beside the ambassador dashboard, /ambassadeur).
 PAPER_REACTIONS = "/ambassadeur/prikborden"
 

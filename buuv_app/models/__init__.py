@@ -30,13 +30,21 @@ from buuv_app.models.category import Category
 from buuv_app.models.mail import OutboxMail
 from buuv_app.models.messaging import (
     MESSAGE_MAX,
-    REPORT_MAX,
     Block,
     Conversation,
     ConversationRead,
     LiveView,
     Message,
+)
+from buuv_app.models.moderation import (
+    HIDDEN_REASON_MAX,
+    NOTE_MAX,
+    REPORT_MAX,
+    MemberNotice,
+    ModerationAction,
+    ModerationReminder,
     Report,
+    ReportStatus,
 )
 from buuv_app.models.neighbour import ConsentMethod, ContactMethod, Neighbour
 from buuv_app.models.notify import DigestNeighbourhood, DigestSent, PushSubscription
@@ -74,6 +82,12 @@ __all__ = [
     "LiveView",
     "Message",
     "Report",
+    "ReportStatus",
+    "HIDDEN_REASON_MAX",
+    "NOTE_MAX",
+    "MemberNotice",
+    "ModerationAction",
+    "ModerationReminder",
     "AuthAttempt",
     "AuthSession",
     "OutboxMail",

@@ -58,7 +58,15 @@ class User(SQLModel, table=True):
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
     # A deleted account stays as an empty row, so messages it sent can say "verwijderde gebruiker".
     deleted_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
+    # Suspended by a moderator (services/moderation.py): until `suspended_until`, or for good when
+    # that is None. A suspended account is not active: it cannot log in, post, react or message.
+    suspended_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
+    suspended_until: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
+
+    @property
+    def is_suspended(self) -> bool:
+        return self.suspended_at is not None and (self.suspended_until is None or self.suspended_until > utcnow())
 
     @property
     def is_active(self) -> bool:
-        return self.deleted_at is None and self.email_verified_at is not None
+        return self.deleted_at is None and self.email_verified_at is not None and not self.is_suspended

@@ -112,6 +112,8 @@ def _own_post(item: rx.Var[OwnPostView]) -> rx.Component:
                         kind_badge(post.kind),
                         rx.badge(rx.match(item.status, *[(k, t(v)) for k, v in STATUS_LABELS.items()], item.status),
                                  color_scheme="gray", variant="soft", high_contrast=True),
+                        rx.cond(item.hidden, rx.badge(rx.icon("eye-off", size=14, aria_hidden="true"), t("Verborgen"),
+                                                      color_scheme="orange", variant="soft", high_contrast=True)),
                         spacing="2",
                     ),
                     rx.link(rx.heading(post.title, as_="h3", size="4"), href=post.url),

@@ -22,7 +22,7 @@ from buuv_app.errors import (
     Throttled,
     ValidationError,
 )
-from buuv_app.i18n import N_, gettext
+from buuv_app.i18n import N_, format_date, gettext
 from buuv_app.models import (
     AuthSession,
     BoardAmbassador,
@@ -272,6 +272,14 @@ def log_in(*, session: Session, email: str, password: str, ip: str | None, local
         if _confirmation_allowed(session, email, ip):
             _send_confirmation(session, user, locale)
         raise EmailNotConfirmed()
+    if user.is_suspended:
+        # Only after the right password: nobody learns from this form that an address is suspended.
+        if user.suspended_until is None:
+            raise ValidationError("form", N_("Je account is geschorst. Vragen? Neem contact op met de "
+                                             "wijkprofessional van je gemeente."))
+        raise ValidationError("form", N_("Je account is geschorst tot {date}. Vragen? Neem contact op met de "
+                                         "wijkprofessional van je gemeente."),
+                              date=format_date(user.suspended_until, locale))
     throttle.clear(session=session, kind="login_failed", key=throttle.email_key(email))
     if passwords.needs_rehash(user.password_hash):
         user.password_hash = passwords.hash_password(password)

@@ -1,4 +1,4 @@
-"""Private conversations: reply to a post, send messages exactly once, read, block and report.
+"""Private conversations: reply to a post, send messages exactly once, read and block (reporting: services/moderation.py).
 
 A conversation is between the responder and the post's contact person (its author). Only those
 two can read or write in it. A message carries an id made on the sending device; storing it
@@ -20,7 +20,6 @@ from buuv_app.errors import NotFound, Throttled, ValidationError
 from buuv_app.i18n import N_, gettext
 from buuv_app.models import (
     MESSAGE_MAX,
-    REPORT_MAX,
     Block,
     Conversation,
     ConversationRead,
@@ -29,7 +28,6 @@ from buuv_app.models import (
     Neighbour,
     Post,
     PostStatus,
-    Report,
     User,
     utcnow,
 )
@@ -129,7 +127,7 @@ def start_conversation(*, session: Session, user: User, post_id: int, now: datet
     A member in their first day starts at most NEW_ACCOUNT_CONVERSATIONS (reopening is free)."""
     permissions.check(user, Action.USE_MESSAGES, f"start_conversation post={post_id}")
     post = session.get(Post, post_id) if isinstance(post_id, int) else None
-    if post is None:
+    if post is None or (post.hidden_at is not None and post.author_id != user.id):
         raise NotFound("post")
     if post.author_id == user.id:
         raise ValidationError("post", N_("Dit is je eigen bericht. Reacties vind je bij Berichten."))
@@ -465,23 +463,6 @@ def blocked_ids(*, session: Session, user: User | None) -> set[int]:
     if user is None:
         return set()
     return set(session.exec(select(Block.blocked_id).where(Block.blocker_id == user.id)).all())
-
-
-def report(*, session: Session, user: User, conversation_id: int, reason: str, message_id: int | None = None) -> None:
-    """Store a report for moderation, with the reporter."""
-    conversation = _participant(session, user, conversation_id)
-    text = (reason or "").strip()
-    if not text:
-        raise ValidationError("reason", N_("Schrijf kort wat er mis is."))
-    if len(text) > REPORT_MAX:
-        raise ValidationError("reason", N_("Houd het kort: hoogstens {max} tekens."), max=REPORT_MAX)
-    if message_id is not None:
-        message = session.get(Message, message_id) if isinstance(message_id, int) else None
-        if message is None or message.conversation_id != conversation.id:
-            raise NotFound("message")
-    session.add(Report(reporter_id=user.id, conversation_id=conversation.id, message_id=message_id, reason=text))
-    session.commit()
-
 
 
 # --- live views: where to push --------------------------------------------------------------

@@ -229,6 +229,7 @@ class OwnPostView:
     body: str
     neighbourhood_slug: str = ""
     members_only: bool = False
+    hidden: bool = False  # hidden by moderation: others do not see it (its page says why)
 
 
 @dataclass
@@ -280,7 +281,7 @@ class AccountState(FormState):
                 own = [
                     OwnPostView(card=card_view(post), status=post.status, body=post.body,
                                 neighbourhood_slug=post.neighbourhood_slug,
-                                members_only=post.visibility == "members")
+                                members_only=post.visibility == "members", hidden=post.hidden_cause is not None)
                     for post in posts.list_posts_by_author(session=session, author_id=user.id)
                 ]
                 nearby = [NearbyView(c.slug, c.name, c.chosen)

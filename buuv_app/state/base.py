@@ -8,15 +8,16 @@ import json
 import random
 import time
 import unicodedata
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import reflex as rx
 
 from buuv_app import routes
 from buuv_app.db import session_scope
-from buuv_app.i18n import LOCALES, N_, gettext, normalize_locale
+from buuv_app.i18n import LOCALES, N_, format_date, gettext, normalize_locale
 from buuv_app.models import User
-from buuv_app.services import accounts, messaging, sessions
+from buuv_app.services import accounts, messaging, moderation, sessions
 from buuv_app.services.permissions import Action
 from buuv_app.settings import get_settings
 from buuv_app.state.access import current_user, guarded_background, public
@@ -100,6 +101,16 @@ def safe_next(path: object) -> str:
     return path
 
 
+@dataclass
+class NoticeRow:
+    """A moderator's warning or the outcome of a report, shown at the top of the next page."""
+
+    id: int
+    kind: str  # "warning" or "outcome"
+    text: str
+    date: str
+
+
 class AppState(rx.State):
     """What every page needs. Features subclass it."""
 
@@ -115,6 +126,7 @@ class AppState(rx.State):
     viewer_name: str = ""
     viewer_role: str = ""
     unread_count: int = 0  # the badge on "Berichten"
+    notices: list[NoticeRow] = []  # the visitor's own, unread (state/moderation.py dismisses them)
     _unread_watch: int = 0  # generation of the badge watcher; a newer page's replaces the old
     # Whose data this tab's state holds (0: nobody's). When the session that loaded it is gone,
     # everything goes (_end_presence), also before a reconnect sends the state (EndedSessionMiddleware).
@@ -154,19 +166,25 @@ class AppState(rx.State):
 
         client_token = self.router.session.client_token
 
+        locale = normalize_locale(self.locale)
+
         def load():
             user = self._resolve_user(token)
             if user is None:
-                return None, 0
+                return None, 0, []
             with session_scope() as session:
                 # This tab is open: a new message for this member is pushed here at once.
                 messaging.note_live_view(session=session, user=user, client_token=client_token)
-                return user, messaging.unread_total(session=session, user=user)
+                notices = [NoticeRow(id=n.id, kind=n.kind, text=n.text, date=format_date(n.created_at, locale))
+                           for n in moderation.list_notices(session=session, user=user, locale=locale)]
+                return user, messaging.unread_total(session=session, user=user), notices
 
-        user, unread = await asyncio.to_thread(load)
+        user, unread, notices = await asyncio.to_thread(load)
         await self._apply_user(user, token)
         if self.unread_count != unread:
             self.unread_count = unread
+        if self.notices != notices:
+            self.notices = notices
         self._last_page_at = time.monotonic()
         # The device learns whose data it may keep: when it holds another member's (or someone's,
         # and nobody is logged in any more), assets/pwa.js wipes it first.

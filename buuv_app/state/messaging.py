@@ -16,10 +16,10 @@ from buuv_app.db import session_scope
 from buuv_app.errors import NotFound, PermissionDenied, Throttled, ValidationError
 from buuv_app.i18n import N_, format_ago
 from buuv_app.models import User
-from buuv_app.services import messaging, sessions
+from buuv_app.services import messaging, moderation, sessions
 from buuv_app.services.permissions import Action
 from buuv_app.state.access import guarded, guarded_background, public
-from buuv_app.state.account import FormState, text
+from buuv_app.state.account import FormState, checked, text
 from buuv_app.state.base import AppState, written_by
 from buuv_app.state.db import run_service
 
@@ -199,6 +199,9 @@ class ConversationState(FormState):
     messages: list[MessageRow] = []
     found: bool = True
     loaded: bool = False
+    report_message_id: int = 0  # 0: the whole conversation is reported
+    report_message_text: str = ""  # the start of that message, so the reporter sees which one
+    report_sent: bool = False
     _last_id: int = 0
     _watch_generation: int = 0
 
@@ -217,6 +220,7 @@ class ConversationState(FormState):
                 return view, messaging.unread_total(session=session, user=user)
 
         self.loaded, self.errors = False, {}
+        self.report_message_id, self.report_sent = 0, False
         try:
             view, unread = await asyncio.to_thread(run)
         except (NotFound, PermissionDenied):
@@ -360,20 +364,35 @@ class ConversationState(FormState):
         self.blocked = await asyncio.to_thread(run)
 
     @rx.event
-    @guarded(Action.USE_MESSAGES)
-    async def report_conversation(self, form: dict):
-        user, conversation_id = self._user(), self.conversation_id
+    @guarded(Action.REPORT)
+    def choose_report_message(self, message_id: int):
+        """Report one message (of the other person, shown in this conversation) rather than the
+        whole conversation; any other id is ignored (the service checks again)."""
+        theirs = {m.id: m.body for m in self.messages if not m.mine}
+        self.report_message_id = message_id if isinstance(message_id, int) and message_id in theirs else 0
+        self.report_message_text = theirs.get(self.report_message_id, "")[:200]
+        self.errors = {}
+        return rx.set_focus("report-reason")
 
-        def run():
-            with session_scope() as session:
-                messaging.report(session=session, user=user, conversation_id=conversation_id,
-                                 reason=text(form, "reason"))
+    @rx.event
+    @guarded(Action.REPORT)
+    async def report_conversation(self, form: dict):
+        """Report the conversation, or the chosen message with (when ticked) the ones around it."""
+        user, conversation_id, message_id = self._user(), self.conversation_id, self.report_message_id or None
+        # Ticked: offer every message shown; the service keeps only those around the reported one.
+        shared = [m.id for m in self.messages] if checked(form, "share") else []
 
         try:
-            await asyncio.to_thread(run)
+            await run_service(moderation.report_conversation, user=user, conversation_id=conversation_id,
+                              reason=text(form, "reason"), note=text(form, "note"), message_id=message_id,
+                              shared_message_ids=shared)
         except ValidationError as error:
             return self._field_error("report", error)
+        except NotFound:
+            return self._form_error(N_("Dit gesprek of bericht is er niet (meer)."))
         self.errors = {}
+        self.report_message_id = 0
+        self.report_sent = True
         return rx.toast.success(self._t(N_("Bedankt. We kijken ernaar; de ander ziet niet wie meldde.")))
 
 
