@@ -105,7 +105,7 @@ def running_app(
     # The public address is where browsers come from: CORS and the websocket allow that origin only.
     extra_env.setdefault("BUUV_PUBLIC_URL", url)
     env = app_environment(database_url, purpose, REFLEX_TRUSTED_PROXY_HOPS="1", BUUV_UPLOAD_DIR=str(upload_dir),
-                          **extra_env)
+                          BUUV_VAPID_KEY_FILE=str(workdir / "vapid_private.pem"), **extra_env)
     prepare_database(env, demo=demo)
     if populate is not None:
         populate(database_url)

@@ -51,7 +51,7 @@ class UserToken(SQLModel, table=True):
 class AuthAttempt(SQLModel, table=True):
     """One attempt to be counted for throttling, keyed by "email:...", "ip:..." or "user:...":
     a login or password check (reserved before the password is checked, removed when it was
-    right), a sign-up, a reset or confirmation mail; and per member a post, a report, a professional's
+    right), a sign-up, a reset or confirmation mail; and per member a post, a professional's
     member look-up (so that no one client can flood the others).
 
     Kept for a day at most (see services.throttle.reserve).
@@ -59,7 +59,7 @@ class AuthAttempt(SQLModel, table=True):
 
     __tablename__ = "auth_attempt"
     __table_args__ = (
-        sa.CheckConstraint("kind IN ('login_failed', 'signup', 'reset', 'confirm', 'password', 'post', 'report',"
+        sa.CheckConstraint("kind IN ('login_failed', 'signup', 'reset', 'confirm', 'password', 'post',"
                            " 'member_lookup')", name="kind"),
         sa.Index("ix_auth_attempt_lookup", "kind", "key", "created_at"),
     )

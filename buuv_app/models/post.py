@@ -108,3 +108,10 @@ class Post(SQLModel, table=True):
     # ambassador stays recorded when the neighbour later takes the post over with an account.
     neighbour_id: int | None = Field(default=None, foreign_key="neighbour.id", index=True, nullable=True)
     ambassador_id: int | None = Field(default=None, foreign_key="user.id", index=True, nullable=True)
+    # Hidden by moderation (services/moderation.py): out of every feed, shown greyed to its author
+    # with the reason. `hidden_cause` is "hold" (reported by several members, pending review),
+    # "moderator" or "suspension" (its author was suspended); one appeal per hiding.
+    hidden_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
+    hidden_cause: str | None = Field(default=None, max_length=12, nullable=True)
+    hidden_reason: str | None = Field(default=None, max_length=300, nullable=True)
+    appealed_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)

@@ -29,8 +29,6 @@ PASSWORD_WINDOW = timedelta(minutes=15)
 # person, ambassadors entering paper reactions included; a script hits them within minutes.
 POST_LIMIT = 20
 POST_WINDOW = timedelta(hours=1)
-REPORT_LIMIT = 10
-REPORT_WINDOW = timedelta(hours=1)
 LOOKUP_LIMIT = 30  # professionals and admins looking members up by e-mail address
 LOOKUP_WINDOW = timedelta(minutes=10)
 KEEP_FOR = timedelta(days=1)

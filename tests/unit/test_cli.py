@@ -35,3 +35,21 @@ def test_make_admin_promotes_a_confirmed_account(session, cli_database, capsys):
 def test_make_admin_refuses_an_unknown_address(session, cli_database, capsys):
     assert cli.main(["make-admin", "niemand@example.org"]) == 1
     assert "Geen bevestigd account" in capsys.readouterr().err
+
+
+def test_moderation_reminders_run_twice_a_day_mail_once(session, cli_database, capsys):
+    from datetime import timedelta
+
+    from buuv_app.models import Report
+    from buuv_app.services import moderation
+    from tests.factories import make_municipality
+
+    town = make_municipality(session)
+    make_member(session, role="professional", municipality_id=town.id)
+    session.add(Report(reporter_id=make_member(session).id, reason="spam", municipality_id=town.id,
+                       created_at=moderation.utcnow() - timedelta(hours=50)))
+    session.commit()
+    assert cli.main(["moderation-reminders"]) == 0
+    assert cli.main(["moderation-reminders"]) == 0
+    out = capsys.readouterr().out
+    assert "1 herinneringen over meldingen" in out and "0 herinneringen over meldingen" in out

@@ -1,5 +1,5 @@
-"""No single member can flood the others: posts, reports and member look-ups are limited per
-member (services/throttle.py), and a refused attempt saves nothing."""
+"""No single member can flood the others: posts and member look-ups are limited per member
+(services/throttle.py; reports per day by services/moderation.py), and a refused attempt saves nothing."""
 
 from __future__ import annotations
 
@@ -7,10 +7,9 @@ import pytest
 from sqlmodel import select
 
 from buuv_app.errors import Throttled
-from buuv_app.models import Post, Report
-from buuv_app.services import messaging, posts, roles, seed, throttle
+from buuv_app.models import Post
+from buuv_app.services import posts, roles, seed, throttle
 from tests.factories import count_rows, make_member
-from tests.unit.test_messaging import talk  # noqa: F401 (fixture)
 
 
 @pytest.fixture
@@ -45,17 +44,6 @@ def test_demo_posts_are_not_limited(session, merenwijk, monkeypatch):
     author = make_member(session, merenwijk)
     for n in range(3):
         place(session, author, n, is_demo=True)
-
-
-def test_a_member_can_report_only_so_often(session, talk, monkeypatch):  # noqa: F811
-    monkeypatch.setattr(throttle, "REPORT_LIMIT", 2)
-    for _ in range(2):
-        messaging.report(session=session, user=talk["helper"], conversation_id=talk["conversation"].id,
-                         reason="Nep")
-    with pytest.raises(Throttled):
-        messaging.report(session=session, user=talk["helper"], conversation_id=talk["conversation"].id,
-                         reason="Nep")
-    assert count_rows(session, Report) == 2
 
 
 def test_professionals_can_look_members_up_only_so_often(session, merenwijk, monkeypatch):

@@ -1,9 +1,9 @@
-"""Limit what one member can do: auth_attempt also counts kinds 'post' (placing a post), 'report'
-(reporting a conversation) and 'member_lookup' (a professional or admin looking a member up by
+"""Limit what one member can do: auth_attempt also counts kinds 'post' (placing a post) and
+'member_lookup' (a professional or admin looking a member up by
 e-mail address).
 
 Revision ID: 0095
-Revises: 0070
+Revises: 0060
 Create Date: 2026-11-29
 """
 
@@ -12,12 +12,12 @@ from collections.abc import Sequence
 from alembic import op
 
 revision: str = "0095"
-down_revision: str | None = "0070"
+down_revision: str | None = "0060"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 BEFORE = "kind IN ('login_failed', 'signup', 'reset', 'confirm', 'password')"
-AFTER = "kind IN ('login_failed', 'signup', 'reset', 'confirm', 'password', 'post', 'report', 'member_lookup')"
+AFTER = "kind IN ('login_failed', 'signup', 'reset', 'confirm', 'password', 'post', 'member_lookup')"
 
 
 def upgrade() -> None:
@@ -27,7 +27,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    op.execute("DELETE FROM auth_attempt WHERE kind IN ('post', 'report', 'member_lookup')")
+    op.execute("DELETE FROM auth_attempt WHERE kind IN ('post', 'member_lookup')")
     with op.batch_alter_table("auth_attempt", schema=None) as batch_op:
         batch_op.drop_constraint("kind", type_="check")
         batch_op.create_check_constraint("kind", BEFORE)
