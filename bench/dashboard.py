@@ -49,7 +49,7 @@ from buuv_app.models import (
     utcnow,
 )
 from buuv_app.models.post import POST_LIFETIME
-from buuv_app.services import codes, places, stats
+from buuv_app.services import codes, places, stats, stats_facts
 from buuv_app.state.manage.stats import Formats, present
 from tests.appserver import app_environment, prepare_database
 
@@ -162,6 +162,9 @@ def populate(database_url: str, *, members: int = MEMBERS, n_posts: int = POSTS,
         visits = [{"board_id": b, "day": (now - timedelta(days=d)).date(), "visits": rng.randrange(0, 12)}
                   for b in boards for d in range(365)]
         session.execute(sa.insert(BoardVisit), visits)
+        # The rows went in behind the services' back: the figures' stored facts as
+        # `python -m buuv_app.cli rebuild-figures` makes them.
+        stats_facts.rebuild(session=session)
         session.commit()
         made = {"members": members, "posts": len(posts), "conversations": len(conversations),
                 "messages": len(messages), "paper_reactions": len(paper), "boards": len(boards),

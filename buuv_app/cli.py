@@ -1,4 +1,4 @@
-"""Command line: `python -m buuv_app.cli migrate|seed|make-admin` (used by the Makefile)."""
+"""Command line: `python -m buuv_app.cli migrate|seed|make-admin|rebuild-figures` (used by the Makefile)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from alembic.config import Config
 from alembic import command
 from buuv_app.db import session_scope
 from buuv_app.errors import NotFound, ValidationError
-from buuv_app.services import reminders, roles, seed
+from buuv_app.services import reminders, roles, seed, stats_facts
 from buuv_app.settings import PROJECT_ROOT, get_settings
 
 
@@ -56,6 +56,7 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("send-reminders", help="mail authors whose posts expire soon (the app does this itself too)")
     admin_parser = sub.add_parser("make-admin", help="make an existing, confirmed account an admin")
     admin_parser.add_argument("email")
+    sub.add_parser("rebuild-figures", help="recompute the facts the back office's figures read from the source rows")
     args = parser.parse_args(argv)
     if args.command == "migrate":
         migrate()
@@ -66,6 +67,11 @@ def main(argv: list[str] | None = None) -> int:
     elif args.command == "send-reminders":
         with session_scope() as session:
             print(f"{reminders.send_expiry_reminders(session=session)} herinneringen verstuurd.")
+    elif args.command == "rebuild-figures":
+        with session_scope() as session:
+            stats_facts.rebuild(session=session)
+            session.commit()
+        print("De cijfers van het overzicht zijn opnieuw berekend uit de berichten en gesprekken.")
     return 0
 
 

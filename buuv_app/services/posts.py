@@ -36,7 +36,7 @@ from buuv_app.models import (
     WhenKind,
     utcnow,
 )
-from buuv_app.services import codes, permissions, search
+from buuv_app.services import codes, permissions, search, stats_facts
 
 EXCERPT_LENGTH = 160
 PAGE_SIZE = 20
@@ -525,10 +525,13 @@ def update_post(
         post.visibility = _visibility(visibility)
     if when_kind is not None:
         post.when_kind, post.when_start, post.when_end = clean_when(when_kind, when_start, when_end, now.date())
+    moved = post.neighbourhood_id != neighbourhood.id
     post.category_id, post.neighbourhood_id = category.id, neighbourhood.id
     post.search_text = _search_text(session, post, category, neighbourhood)
     post.updated_at = now
     session.add(post)
+    if moved:
+        stats_facts.ties_changed(session=session, people=stats_facts.people_reacting_to(session=session, post_ids=[post.id]))
     session.commit()
     return post
 
@@ -582,7 +585,10 @@ def mark_matched(*, session: Session, actor: User, post_id: int, helped_by: str 
 
 def delete_post(*, session: Session, actor: User, post_id: int) -> None:
     """Remove your own post for good."""
-    session.delete(_own_post(session, actor, post_id))
+    post = _own_post(session, actor, post_id)
+    reacted = stats_facts.people_reacting_to(session=session, post_ids=[post.id])
+    session.delete(post)
+    stats_facts.ties_changed(session=session, people=reacted)
     session.commit()
 
 
