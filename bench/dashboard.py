@@ -237,8 +237,8 @@ def run(workdir: Path | None = None, *, keep: bool = False, repeat: int = REPEAT
         database_url = f"sqlite:///{database}"
         if keep and database.exists():
             # A database kept from before a revision: migrated to head (which fills new facts).
-            subprocess.run([sys.executable, "-m", "buuv_app.cli", "migrate"], cwd=ROOT, env=app_environment(database_url),
-                           check=True, capture_output=True)
+            subprocess.run([sys.executable, "-m", "buuv_app.cli", "migrate"], cwd=ROOT,
+                           env=app_environment(database_url), check=True, capture_output=True)
         else:
             prepare_database(app_environment(database_url), demo=False)
             started = time.perf_counter()

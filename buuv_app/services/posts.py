@@ -531,7 +531,8 @@ def update_post(
     post.updated_at = now
     session.add(post)
     if moved:
-        stats_facts.ties_changed(session=session, people=stats_facts.people_reacting_to(session=session, post_ids=[post.id]))
+        reacted = stats_facts.people_reacting_to(session=session, post_ids=[post.id])
+        stats_facts.ties_changed(session=session, people=reacted)
     session.commit()
     return post
 

@@ -58,7 +58,8 @@ def refresh_first_contacts(*, session: Session, people: Iterable[int] | None) ->
         else_=Conversation.contact_id,
     )
     contacts = (
-        select(least(Conversation.responder_id, party).label("a"), greatest(Conversation.responder_id, party).label("b"),
+        select(least(Conversation.responder_id, party).label("a"),
+               greatest(Conversation.responder_id, party).label("b"),
                Post.neighbourhood_id.label("wijk"), Neighbourhood.municipality_id.label("town"),
                Conversation.created_at.label("at"))
         .join(Post, Conversation.post_id == Post.id)
@@ -71,7 +72,8 @@ def refresh_first_contacts(*, session: Session, people: Iterable[int] | None) ->
         if not ids:
             return
         # Every conversation of a pair with a member in it has that member as responder or contact.
-        contacts = contacts.where(sa.or_(col(Conversation.responder_id).in_(ids), col(Conversation.contact_id).in_(ids)))
+        contacts = contacts.where(sa.or_(col(Conversation.responder_id).in_(ids),
+                                         col(Conversation.contact_id).in_(ids)))
         forget = forget.where(sa.or_(col(FirstContact.a).in_(ids), col(FirstContact.b).in_(ids)))
     rows = contacts.subquery()
     keep = sa.or_(rows.c.a.in_(ids), rows.c.b.in_(ids)) if people is not None else sa.true()
