@@ -9,6 +9,7 @@ from buuv_app import styles
 from buuv_app.api import create_api
 from buuv_app.logs import configure_logging
 from buuv_app.pwa.manifest import MANIFEST_PATH
+from buuv_app.services.mail import sender_loop
 from buuv_app.services.reminders import reminder_loop
 
 configure_logging()
@@ -36,6 +37,7 @@ app = rx.App(
     ],
 )
 app.register_lifespan_task(reminder_loop)
+app.register_lifespan_task(sender_loop)  # mail leaves from the outbox (services/mail.py)
 
 # Everything imported so far lives as long as the process: keep it out of the garbage collector's
 # way, so collections stay short and do not stall events (see make bench).

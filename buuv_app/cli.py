@@ -1,4 +1,5 @@
-"""Command line: `python -m buuv_app.cli migrate|seed|make-admin|rebuild-figures` (used by the Makefile)."""
+"""Command line: `python -m buuv_app.cli migrate|seed|make-admin|send-reminders|run-sender|rebuild-figures`
+(used by the Makefile)."""
 
 from __future__ import annotations
 
@@ -54,6 +55,8 @@ def main(argv: list[str] | None = None) -> int:
     seed_parser = sub.add_parser("seed", help="load towns, wijken, categories (and demo data)")
     seed_parser.add_argument("--no-demo", action="store_true", help="reference data only")
     sub.add_parser("send-reminders", help="mail authors whose posts expire soon (the app does this itself too)")
+    sub.add_parser("run-sender", help="send the outbox's mail over SMTP until stopped (the app does this itself "
+                                      "too, unless MAIL_SENDER_IN_APP=0)")
     admin_parser = sub.add_parser("make-admin", help="make an existing, confirmed account an admin")
     admin_parser.add_argument("email")
     sub.add_parser("rebuild-figures", help="recompute the facts the back office's figures read from the source rows")
@@ -64,6 +67,8 @@ def main(argv: list[str] | None = None) -> int:
         load_seed(demo=not args.no_demo)
     elif args.command == "make-admin":
         return make_admin(args.email)
+    elif args.command == "run-sender":
+        return run_sender()
     elif args.command == "send-reminders":
         with session_scope() as session:
             print(f"{reminders.send_expiry_reminders(session=session)} herinneringen verstuurd.")
@@ -72,6 +77,24 @@ def main(argv: list[str] | None = None) -> int:
             stats_facts.rebuild(session=session)
             session.commit()
         print("De cijfers van het overzicht zijn opnieuw berekend uit de berichten en gesprekken.")
+    return 0
+
+
+def run_sender() -> int:
+    """Send mail from the outbox until Ctrl-C or SIGTERM."""
+    import signal
+    import threading
+
+    from buuv_app.services import mail
+
+    if not get_settings().smtp_configured:
+        print("SMTP_HOST is not set: mail stays in the outbox, there is nothing to send.")
+        return 1
+    stop = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stop.set())
+    print("Mail sender running; stop with Ctrl-C.")
+    mail.run_sender(stop=stop)
     return 0
 
 

@@ -57,6 +57,9 @@ class Settings(BaseSettings):
         default="BUUV <noreply@buuv.example>", validation_alias=AliasChoices("SMTP_FROM")
     )
     smtp_starttls: bool = Field(default=True, validation_alias=AliasChoices("SMTP_STARTTLS"))
+    # The mail sender runs beside the app; set to 0 when `python -m buuv_app.cli run-sender` runs
+    # as a process of its own (several senders together are safe too: each mail is claimed once).
+    mail_sender_in_app: bool = Field(default=True, validation_alias=AliasChoices("MAIL_SENDER_IN_APP"))
     # Signs links that work without logging in (unsubscribe). Must be set in production.
     secret_key: str = Field(default="dev-only-not-secret", validation_alias=AliasChoices("BUUV_SECRET_KEY"))
     # Tests only: cheap password hashing. Refused in production.

@@ -49,14 +49,16 @@ class UserToken(SQLModel, table=True):
 
 
 class AuthAttempt(SQLModel, table=True):
-    """One failed login, sign-up or reset request, keyed by "email:..." or "ip:...", for throttling.
+    """One attempt to be counted for throttling, keyed by "email:...", "ip:..." or "user:...":
+    a login or password check (reserved before the password is checked, removed when it was
+    right), a sign-up, a reset or confirmation mail.
 
-    Kept for a day at most (see services.throttle.prune).
+    Kept for a day at most (see services.throttle.reserve).
     """
 
     __tablename__ = "auth_attempt"
     __table_args__ = (
-        sa.CheckConstraint("kind IN ('login_failed', 'signup', 'reset')", name="kind"),
+        sa.CheckConstraint("kind IN ('login_failed', 'signup', 'reset', 'confirm', 'password')", name="kind"),
         sa.Index("ix_auth_attempt_lookup", "kind", "key", "created_at"),
     )
 

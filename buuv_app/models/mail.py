@@ -1,4 +1,4 @@
-"""Outgoing mail, kept in an outbox when no SMTP server is configured."""
+"""Outgoing mail: the outbox a request writes to and the background sender reads from."""
 
 from __future__ import annotations
 
@@ -9,11 +9,18 @@ from sqlmodel import Field, SQLModel
 
 from buuv_app.models.types import UTCDateTime, utcnow
 
+# stored: no SMTP server configured, kept (with its body) for testers and the browser tests.
+# pending: waiting for the sender (again, after a failed try, from next_attempt_at).
+# sending: claimed by one sender. sent: delivered, body emptied. dead: given up after retries.
+# failed: written by versions before the sender; nothing writes it any more.
+MAIL_STATUSES = ("stored", "pending", "sending", "sent", "dead", "failed")
+
 
 class OutboxMail(SQLModel, table=True):
     __tablename__ = "outbox_mail"
     __table_args__ = (
-        sa.CheckConstraint("status IN ('stored', 'sent', 'failed')", name="status"),
+        sa.CheckConstraint(f"status IN ({', '.join(repr(s) for s in MAIL_STATUSES)})", name="status"),
+        sa.Index("ix_outbox_mail_due", "status", "next_attempt_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -23,3 +30,7 @@ class OutboxMail(SQLModel, table=True):
     status: str = Field(default="stored", max_length=10, nullable=False)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
     sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
+    attempts: int = Field(default=0, nullable=False, sa_column_kwargs={"server_default": "0"})
+    next_attempt_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
+    claimed_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
+    last_error: str | None = Field(default=None, max_length=300, nullable=True)

@@ -19,6 +19,7 @@ from buuv_app.errors import (
     AuthenticationFailed,
     EmailNotConfirmed,
     InvalidToken,
+    Throttled,
     ValidationError,
 )
 from buuv_app.i18n import N_, gettext
@@ -140,6 +141,17 @@ def _mail(session: Session, user_email: str, locale: str, subject: str, body: st
 
 # --- sign-up and confirmation ---------------------------------------------------------------
 
+def _confirmation_allowed(session: Session, email: str, ip: str | None) -> bool:
+    """At most five confirmation mails an hour per address and per client, like reset mails (for
+    a login to an unconfirmed account: over the limit nothing is sent, the answer is the same)."""
+    try:
+        throttle.reserve(session=session, kind="confirm", keys=[throttle.email_key(email), throttle.ip_key(ip)],
+                         limit=throttle.CONFIRM_LIMIT, window=throttle.CONFIRM_WINDOW)
+    except Throttled:
+        return False
+    return True
+
+
 def _send_confirmation(session: Session, user: User, locale: str) -> None:
     raw = issue_token(session, user, TokenPurpose.CONFIRM_EMAIL, CONFIRM_VALID)
     _mail(session, user.email, locale,
@@ -149,11 +161,40 @@ def _send_confirmation(session: Session, user: User, locale: str) -> None:
           name=user.display_name, link=_link(routes.CONFIRM, raw))
 
 
+def _send_finish_sign_up(session: Session, user: User, locale: str) -> None:
+    """Someone signed up again with the address of an unconfirmed account. Nothing of the account
+    changes; its owner gets the link to finish it (and to choose a password if they forgot theirs,
+    or never had one: an ambassador's invitation)."""
+    forgot = f"{get_settings().public_url.rstrip('/')}{routes.FORGOT_PASSWORD}"
+    if user.password_hash is None:
+        raw = issue_token(session, user, TokenPurpose.RESET_PASSWORD, RESET_VALID)
+        _mail(session, user.email, locale,
+              N_("Maak je aanmelding bij BUUV af"),
+              N_("Hallo {name},\n\nIemand (misschien jij) wilde zich aanmelden bij BUUV met dit e-mailadres. "
+                 "Kies een wachtwoord via deze link om je account af te maken:\n{link}\n\n"
+                 "De link werkt één uur. Was jij dit niet? Dan hoef je niets te doen.\n\nGroet,\nBUUV"),
+              name=user.display_name, link=_link(routes.RESET_PASSWORD, raw))
+        return
+    raw = issue_token(session, user, TokenPurpose.CONFIRM_EMAIL, CONFIRM_VALID)
+    _mail(session, user.email, locale,
+          N_("Maak je aanmelding bij BUUV af"),
+          N_("Hallo {name},\n\nIemand (misschien jij) wilde zich aanmelden bij BUUV met dit e-mailadres. "
+             "Er is al een aanmelding die nog niet is afgerond. Rond hem af via deze link en log daarna in "
+             "met het wachtwoord dat je toen koos:\n{link}\n\nWachtwoord vergeten? Vraag een nieuw aan op "
+             "{forgot}\n\nWas jij dit niet? Dan hoef je niets te doen; niemand anders kan met dit adres "
+             "inloggen.\n\nGroet,\nBUUV"),
+          name=user.display_name, link=_link(routes.CONFIRM, raw), forgot=forgot)
+
+
 def sign_up(
     *, session: Session, display_name: str, email: str, password: str, neighbourhood_slug: str,
     accepted_terms: bool, confirmed_16_plus: bool, ip: str | None, locale: str = "nl",
 ) -> None:
-    """Register, or re-send the right mail; the caller always shows "check your mail"."""
+    """Register, or mail the owner of the address; the caller always shows "check your mail".
+
+    An address that already has an account, confirmed or not, is never changed by a sign-up:
+    whoever types someone else's address cannot choose the password the owner will later
+    confirm (the owner gets a mail to finish their own sign-up instead)."""
     name = clean_display_name(display_name)
     email = normalize_email(email)
     passwords.check_password_policy(password, email=email)
@@ -162,9 +203,12 @@ def sign_up(
         raise ValidationError("accepted_terms", N_("Je kunt je aanmelden als je de huisregels en de privacyverklaring accepteert."))
     if not confirmed_16_plus:
         raise ValidationError("confirmed_16_plus", N_("BUUV is voor mensen van 16 jaar en ouder."))
-    throttle.check(session=session, kind="signup", keys=[throttle.ip_key(ip)],
-                   limit=throttle.SIGNUP_LIMIT, window=throttle.SIGNUP_WINDOW)
-    throttle.record(session=session, kind="signup", keys=[throttle.ip_key(ip)])
+    throttle.reserve(session=session, kind="signup", keys=[throttle.ip_key(ip)],
+                     limit=throttle.SIGNUP_LIMIT, window=throttle.SIGNUP_WINDOW)
+    # Every sign-up mails the address, whatever its state: counted (and refused) alike, as
+    # reset requests are, so the limit itself says nothing about the address.
+    throttle.reserve(session=session, kind="confirm", keys=[throttle.email_key(email), throttle.ip_key(ip)],
+                     limit=throttle.CONFIRM_LIMIT, window=throttle.CONFIRM_WINDOW)
 
     password_hash = passwords.hash_password(password)  # on every path, for even timing
     existing = get_user_by_email(session=session, email=email)
@@ -176,49 +220,58 @@ def sign_up(
                  "Was jij dit niet? Dan hoef je niets te doen.\n\nGroet,\nBUUV"),
               name=existing.display_name, link=f"{get_settings().public_url.rstrip('/')}{routes.FORGOT_PASSWORD}")
         return
+    if existing is not None:
+        _send_finish_sign_up(session, existing, locale)
+        return
     now = utcnow()
-    # An unconfirmed account may be taken over by whoever can read the mailbox: nobody else can
-    # finish it, and the real owner must not be locked out by someone who typed their address.
-    user = existing or User(display_name=name, email=email)
-    user.display_name = name
-    user.password_hash = password_hash
-    user.home_neighbourhood_id = neighbourhood.id
-    user.accepted_terms_at = now
-    user.confirmed_16_plus_at = now
-    user.updated_at = now
+    user = User(display_name=name, email=email, password_hash=password_hash,
+                home_neighbourhood_id=neighbourhood.id, accepted_terms_at=now, confirmed_16_plus_at=now,
+                created_at=now, updated_at=now)
     session.add(user)
     session.commit()
     session.refresh(user)
     _send_confirmation(session, user, locale)
 
 
-def confirm_email(*, session: Session, token: str, ip: str | None = None) -> LoginResult:
-    """Confirm the address behind a sign-up link and log the new member in."""
+def confirm_email(*, session: Session, token: str) -> User:
+    """Confirm the address behind a sign-up link. Nobody is logged in by it: whoever opens the
+    link (a forwarded mail, a shared computer) still needs the account's password."""
     now = utcnow()
     user_token, user = redeem_token(session, token, TokenPurpose.CONFIRM_EMAIL, now)
     user_token.used_at = now
     user.email_verified_at = user.email_verified_at or now
+    user.updated_at = now
     session.add_all([user_token, user])
     session.commit()
-    return LoginResult(user=user, token=sessions.create_session(session=session, user=user, ip=ip))
+    session.refresh(user)
+    return user
 
 
 # --- login, logout, passwords ---------------------------------------------------------------
 
+def _login_keys(email: str, ip: str | None) -> list[str]:
+    return [throttle.email_key(email), throttle.ip_key(ip)]
+
+
 def log_in(*, session: Session, email: str, password: str, ip: str | None, locale: str = "nl") -> LoginResult:
+    """Log in. The attempt is counted before the password is checked and taken back when it was
+    right, so five wrong passwords in fifteen minutes (per address, per client) lock even when
+    they are sent all at once."""
     email = normalize_email(email)
     if not password:
         raise ValidationError("password", N_("Vul je wachtwoord in."))
-    keys = [throttle.email_key(email), throttle.ip_key(ip)]
-    throttle.check(session=session, kind="login_failed", keys=keys,
-                   limit=throttle.LOGIN_LIMIT, window=throttle.LOGIN_WINDOW)
+    keys = _login_keys(email, ip)
+    reserved = throttle.reserve(session=session, kind="login_failed", keys=keys,
+                                limit=throttle.LOGIN_LIMIT, window=throttle.LOGIN_WINDOW)
     user = get_user_by_email(session=session, email=email)
     hash_to_check = user.password_hash if user is not None and user.deleted_at is None else None
     if not passwords.verify_password(hash_to_check, password[: passwords.MAX_LENGTH]):
-        throttle.record(session=session, kind="login_failed", keys=keys)
-        raise AuthenticationFailed()
+        raise AuthenticationFailed()  # the reserved attempt stays: it is the failed one
+    throttle.release(session=session, ids=reserved)
     if user.email_verified_at is None:
-        _send_confirmation(session, user, locale)
+        # A new link, but no more than confirmation mails are allowed anyway.
+        if _confirmation_allowed(session, email, ip):
+            _send_confirmation(session, user, locale)
         raise EmailNotConfirmed()
     throttle.clear(session=session, kind="login_failed", key=throttle.email_key(email))
     if passwords.needs_rehash(user.password_hash):
@@ -226,6 +279,19 @@ def log_in(*, session: Session, email: str, password: str, ip: str | None, local
         session.add(user)
         session.commit()
     return LoginResult(user=user, token=sessions.create_session(session=session, user=user, ip=ip))
+
+
+def check_password_attempt(*, session: Session, user: User, password: str, ip: str | None, field: str,
+                           message: str) -> None:
+    """For what a logged-in member or an invitation confirms with a password (change it, delete
+    the account, accept an invitation): counted like a login, per account and per client, before
+    the password is checked. A wrong one raises ValidationError(field, message)."""
+    reserved = throttle.reserve(session=session, kind="password",
+                                keys=[throttle.user_key(user.id), throttle.ip_key(ip)],
+                                limit=throttle.PASSWORD_LIMIT, window=throttle.PASSWORD_WINDOW)
+    if not passwords.verify_password(user.password_hash, (password or "")[: passwords.MAX_LENGTH]):
+        raise ValidationError(field, message)
+    throttle.release(session=session, ids=reserved)
 
 
 def log_out(*, session: Session, token: str | None) -> None:
@@ -236,10 +302,8 @@ def request_password_reset(*, session: Session, email: str, locale: str = "nl", 
     """Mail a one-hour reset link if the address belongs to an account; silent either way.
     At most five requests an hour per address and per client, known address or not."""
     email = normalize_email(email)
-    keys = [throttle.email_key(email), throttle.ip_key(ip)]
-    throttle.check(session=session, kind="reset", keys=keys, limit=throttle.RESET_LIMIT,
-                   window=throttle.RESET_WINDOW)
-    throttle.record(session=session, kind="reset", keys=keys)
+    throttle.reserve(session=session, kind="reset", keys=[throttle.email_key(email), throttle.ip_key(ip)],
+                     limit=throttle.RESET_LIMIT, window=throttle.RESET_WINDOW)
     user = get_user_by_email(session=session, email=email)
     if user is None or user.deleted_at is not None or user.password_hash is None:
         return
@@ -276,9 +340,10 @@ def reset_password(*, session: Session, token: str, new_password: str) -> User:
 def change_password(
     *, session: Session, user: User, current_password: str, new_password: str, ip: str | None,
 ) -> str:
-    """Change the password (the current one is asked); returns a fresh session token."""
-    if not passwords.verify_password(user.password_hash, current_password[: passwords.MAX_LENGTH]):
-        raise ValidationError("current_password", N_("Je huidige wachtwoord klopt niet."))
+    """Change the password (the current one is asked, throttled like a login); returns a fresh
+    session token."""
+    check_password_attempt(session=session, user=user, password=current_password, ip=ip,
+                           field="current_password", message=N_("Je huidige wachtwoord klopt niet."))
     passwords.check_password_policy(new_password, field="new_password", email=user.email or "")
     user.password_hash = passwords.hash_password(new_password)
     user.updated_at = utcnow()
@@ -413,11 +478,11 @@ def _forget_neighbour_records(session: Session, user: User) -> None:
         session.delete(neighbour)
 
 
-def delete_account(*, session: Session, user: User, password: str) -> None:
+def delete_account(*, session: Session, user: User, password: str, ip: str | None = None) -> None:
     """Erase personal data and own posts. The row stays, empty, so messages already sent to others
-    can show "verwijderde gebruiker"."""
-    if not passwords.verify_password(user.password_hash, password[: passwords.MAX_LENGTH]):
-        raise ValidationError("password", N_("Je wachtwoord klopt niet."))
+    can show "verwijderde gebruiker". The password is asked, throttled like a login."""
+    check_password_attempt(session=session, user=user, password=password, ip=ip,
+                           field="password", message=N_("Je wachtwoord klopt niet."))
     _remove_own_posts(session, user)
     _forget_neighbour_records(session, user)
     session.exec(delete(UserToken).where(UserToken.user_id == user.id))

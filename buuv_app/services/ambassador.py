@@ -34,7 +34,7 @@ from buuv_app.models import (
     utcnow,
 )
 from buuv_app.models.neighbour import BOARD_LOCATION_MAX, FIRST_NAME_MAX, PHONE_MAX
-from buuv_app.services import accounts, boards, mail, passwords, permissions, posts, sessions
+from buuv_app.services import accounts, boards, mail, passwords, permissions, posts, sessions, throttle
 from buuv_app.services.permissions import Action
 from buuv_app.services.places import get_neighbourhood_by_slug
 from buuv_app.services.posts import PostSummary
@@ -527,14 +527,20 @@ def accept_invitation(
     if not pending:
         raise InvalidToken()
     if _has_account(user):
-        if not passwords.verify_password(user.password_hash, (password or "")[: passwords.MAX_LENGTH]):
-            raise ValidationError("password", N_("Je wachtwoord klopt niet."))
+        # Counted before the password is checked, like a login.
+        accounts.check_password_attempt(session=session, user=user, password=password, ip=ip,
+                                        field="password", message=N_("Je wachtwoord klopt niet."))
     else:
+        # A new password: nothing to guess, but a client that keeps sending refused ones is held up.
+        reserved = throttle.reserve(
+            session=session, kind="password", keys=[throttle.user_key(user.id), throttle.ip_key(ip)],
+            limit=throttle.PASSWORD_LIMIT, window=throttle.PASSWORD_WINDOW)
         passwords.check_password_policy(password, email=user.email or "")
         if not accepted_terms:
             raise ValidationError("accepted_terms", N_("Je kunt je aanmelden als je de huisregels en de privacyverklaring accepteert."))
         if not confirmed_16_plus:
             raise ValidationError("confirmed_16_plus", N_("BUUV is voor mensen van 16 jaar en ouder."))
+        throttle.release(session=session, ids=reserved)
         # Proving control of the mailbox confirms it, as a sign-up link would.
         user.password_hash = passwords.hash_password(password)
         user.accepted_terms_at = user.confirmed_16_plus_at = now

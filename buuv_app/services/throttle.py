@@ -1,4 +1,9 @@
-"""Counting attempts in a sliding window, in the database so that every worker sees the same count."""
+"""Counting attempts in a sliding window, in the database so that every worker sees the same count.
+
+`reserve` is called before anything is tried: it records the attempt first and counts after, so
+parallel attempts (threads, workers, a script) cannot all pass a check that none of them has been
+counted in yet.
+"""
 
 from __future__ import annotations
 
@@ -16,6 +21,10 @@ SIGNUP_LIMIT = 5
 SIGNUP_WINDOW = timedelta(minutes=30)
 RESET_LIMIT = 5
 RESET_WINDOW = timedelta(hours=1)
+CONFIRM_LIMIT = 5
+CONFIRM_WINDOW = timedelta(hours=1)
+PASSWORD_LIMIT = 5
+PASSWORD_WINDOW = timedelta(minutes=15)
 KEEP_FOR = timedelta(days=1)
 
 
@@ -27,33 +36,8 @@ def ip_key(ip: str | None) -> str:
     return f"ip:{ip or 'unknown'}"
 
 
-def check(
-    *, session: Session, kind: str, keys: list[str], limit: int, window: timedelta,
-    now: datetime | None = None,
-) -> None:
-    """Raise Throttled when any key has `limit` attempts of `kind` within `window`."""
-    now = now or utcnow()
-    retry_after = 0
-    for key in keys:
-        attempts = session.exec(
-            select(AuthAttempt.created_at)
-            .where(AuthAttempt.kind == kind, AuthAttempt.key == key, AuthAttempt.created_at > now - window)
-            .order_by(col(AuthAttempt.created_at).desc())
-            .limit(limit)
-        ).all()
-        if len(attempts) >= limit:
-            # Allowed again when the oldest of the last `limit` attempts leaves the window.
-            retry_after = max(retry_after, ceil((attempts[-1] + window - now).total_seconds()))
-    if retry_after > 0:
-        raise Throttled(retry_after)
-
-
-def record(*, session: Session, kind: str, keys: list[str], now: datetime | None = None) -> None:
-    now = now or utcnow()
-    for key in keys:
-        session.add(AuthAttempt(kind=kind, key=key, created_at=now))
-    session.exec(delete(AuthAttempt).where(col(AuthAttempt.created_at) < now - KEEP_FOR))
-    session.commit()
+def user_key(user_id: int | None) -> str:
+    return f"user:{user_id}"
 
 
 def clear(*, session: Session, kind: str, key: str) -> None:
@@ -65,3 +49,43 @@ def count(*, session: Session, kind: str, key: str) -> int:
     return session.exec(
         select(func.count()).select_from(AuthAttempt).where(AuthAttempt.kind == kind, AuthAttempt.key == key)
     ).one()
+
+
+def reserve(
+    *, session: Session, kind: str, keys: list[str], limit: int, window: timedelta,
+    now: datetime | None = None,
+) -> list[int]:
+    """Count one attempt of `kind` for every key, or raise Throttled when a key already has `limit`.
+
+    The attempt is committed before the count: of any number of parallel attempts, the k-th to
+    commit sees at least k rows, so at most `limit` pass however they interleave (on SQLite and
+    on PostgreSQL alike, without locks). A refused attempt takes its rows back. Returns the ids of
+    the rows, for `release` when the attempt turned out right (a correct password)."""
+    now = now or utcnow()
+    rows = [AuthAttempt(kind=kind, key=key, created_at=now) for key in keys]
+    session.add_all(rows)
+    session.exec(delete(AuthAttempt).where(col(AuthAttempt.created_at) < now - KEEP_FOR))
+    session.flush()
+    ids = [row.id for row in rows]
+    session.commit()
+    retry_after = 0
+    for key in keys:
+        attempts = session.exec(
+            select(AuthAttempt.created_at)
+            .where(AuthAttempt.kind == kind, AuthAttempt.key == key, AuthAttempt.created_at > now - window)
+            .order_by(col(AuthAttempt.created_at).desc())
+            .limit(limit + 1)
+        ).all()
+        if len(attempts) > limit:
+            retry_after = max(retry_after, ceil((attempts[-1] + window - now).total_seconds()), 1)
+    if retry_after > 0:
+        release(session=session, ids=ids)
+        raise Throttled(retry_after)
+    return ids
+
+
+def release(*, session: Session, ids: list[int]) -> None:
+    """Take back reserved attempts (the password was right; a refused attempt)."""
+    if ids:
+        session.exec(delete(AuthAttempt).where(col(AuthAttempt.id).in_(ids)))
+        session.commit()

@@ -58,6 +58,13 @@ class FormState(AppState):
     def _form_error(self, msgid: str, **params: object) -> None:
         self.errors = {"form": self._t(msgid, **params)}
 
+    def _throttled(self, form_id: str, field: str, error: Throttled):
+        """Too many wrong passwords where a password is asked again (change it, delete the account,
+        accept an invitation): said at the password field."""
+        return self._field_error(form_id, ValidationError(
+            field, N_("Te veel verkeerde wachtwoorden. Probeer het over {minutes} minuten opnieuw."),
+            minutes=minutes(error.retry_after)))
+
 
 class SignUpState(FormState):
     sent_to: str = ""
@@ -89,7 +96,7 @@ class SignUpState(FormState):
             return self._field_error("signup", error)
         except Throttled as error:
             return self._form_error(
-                N_("Er zijn vanaf dit adres te veel aanmeldingen gedaan. Probeer het over {minutes} minuten opnieuw."),
+                N_("Er zijn te veel aanmeldingen gedaan vanaf deze verbinding of met dit e-mailadres. Probeer het over {minutes} minuten opnieuw."),
                 minutes=minutes(error.retry_after))
         self.errors = {}
         self.sent_to = email.strip().lower()
@@ -102,21 +109,21 @@ class ConfirmState(FormState):
     @public
     async def confirm(self):
         token = self.router.url.query_parameters.get("token", "")
-        ip = self._client_ip()
 
         def run():
             with session_scope() as session:
-                return accounts.confirm_email(session=session, token=token, ip=ip)
+                accounts.confirm_email(session=session, token=token)
 
         try:
-            result = await asyncio.to_thread(run)
+            await asyncio.to_thread(run)
         except InvalidToken:
             self.failed = True
             return
         self.failed = False
-        self.auth_token = result.token
-        self._show_viewer(result.user)
-        return [rx.toast.success(self._t(N_("Welkom bij BUUV! Je aanmelding is klaar."))), rx.redirect(routes.ACCOUNT)]
+        # Confirming logs nobody in: the link may be opened in a browser that did not sign up
+        # (a forwarded mail, a shared computer), so the password is asked next.
+        return [rx.toast.success(self._t(N_("Je e-mailadres is bevestigd. Log in met je wachtwoord."))),
+                rx.redirect(routes.login_url(routes.ACCOUNT))]
 
 
 class LoginState(FormState):
@@ -322,6 +329,8 @@ class AccountState(FormState):
             token = await asyncio.to_thread(run)
         except ValidationError as error:
             return self._field_error("password", error)
+        except Throttled as error:
+            return self._throttled("password", "current_password", error)
         self.errors = {}
         self.auth_token = token
         return [rx.toast.success(self._t(N_("Je wachtwoord is gewijzigd. Andere apparaten zijn uitgelogd."))),
@@ -343,16 +352,19 @@ class AccountState(FormState):
     @rx.event
     @guarded(Action.MANAGE_OWN_ACCOUNT)
     async def delete_account(self, form: dict):
-        user = self._user()
+        user, ip = self._user(), self._client_ip()
 
         def run():
             with session_scope() as session:
-                accounts.delete_account(session=session, user=session.merge(user), password=text(form, "password"))
+                accounts.delete_account(session=session, user=session.merge(user), password=text(form, "password"),
+                                        ip=ip)
 
         try:
             await asyncio.to_thread(run)
         except ValidationError as error:
             return self._field_error("delete", error)
+        except Throttled as error:
+            return self._throttled("delete", "password", error)
         self.auth_token = ""
         self._show_viewer(None)
         self.loaded = False

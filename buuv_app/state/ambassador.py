@@ -15,7 +15,7 @@ import reflex as rx
 
 from buuv_app import routes
 from buuv_app.db import session_scope
-from buuv_app.errors import InvalidToken, NotFound, PermissionDenied, ValidationError
+from buuv_app.errors import InvalidToken, NotFound, PermissionDenied, Throttled, ValidationError
 from buuv_app.i18n import N_, format_ago, format_date, gettext
 from buuv_app.models import ContactMethod, utcnow
 from buuv_app.services import ambassador, places
@@ -333,6 +333,8 @@ class InvitationState(FormState):
             return
         except ValidationError as error:
             return self._field_error("invitation", error)
+        except Throttled as error:
+            return self._throttled("invitation", "password", error)
         self.errors = {}
         self.auth_token = result.token
         self._show_viewer(result.user)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import random
 import time
+import unicodedata
+from urllib.parse import urlsplit
 
 import reflex as rx
 
@@ -25,9 +27,24 @@ SESSION_COOKIE_AGE = int(sessions.ABSOLUTE_TIMEOUT.total_seconds())
 CLEAR_DEVICE_SCRIPT = "window.buuvPwa && window.buuvPwa.clearPrivate()"
 
 
-def safe_next(path: str | None) -> str:
-    """Only a path on this site may follow a login (no //evil.example, no javascript:)."""
-    if not path or not path.startswith("/") or path.startswith("//") or "\\" in path or len(path) > 300:
+def safe_next(path: object) -> str:
+    """Only a path on this site may follow a login; anything else goes to the account page.
+
+    Checked on the raw text and again after URL parsing, since browsers forgive what a string test
+    misses: no scheme or host (javascript:, https://evil.example), no "//" or "/\\" start (read as
+    another host), no backslash anywhere, no control characters (a tab or newline is dropped by
+    the browser, turning "/<tab>/evil.example" into "//evil.example")."""
+    if not isinstance(path, str) or not path.startswith("/") or len(path) > 300:
+        return routes.ACCOUNT
+    if path.startswith(("//", "/\\")) or "\\" in path:
+        return routes.ACCOUNT
+    if any(unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") or ch.isspace() for ch in path):
+        return routes.ACCOUNT
+    try:
+        parts = urlsplit(path)
+    except ValueError:
+        return routes.ACCOUNT
+    if parts.scheme or parts.netloc or not parts.path.startswith("/") or parts.path.startswith("//"):
         return routes.ACCOUNT
     return path
 

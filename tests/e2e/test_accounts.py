@@ -31,7 +31,13 @@ def test_sign_up_log_out_log_in_reset_password_and_log_in_again(page: Page, a11y
     expect(page.get_by_text(email)).to_be_visible()
     a11y.check()
 
+    # Confirming logs nobody in: the password is asked, and then the account page follows.
     page.goto(mailed_link(app_db, email, "/aanmelden/bevestigen"))
+    expect(page.get_by_text("Je e-mailadres is bevestigd. Log in met je wachtwoord.")).to_be_visible()
+    expect(page.get_by_role("heading", name="Inloggen")).to_be_visible()
+    page.get_by_label("E-mailadres").fill(email)
+    page.get_by_label("Wachtwoord", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Inloggen").click()
     expect(page.get_by_role("heading", name="Mijn account")).to_be_visible()
     expect(page).to_have_url(re.compile(r"/account$"))
     expect(page.get_by_role("link", name="Mijn account")).to_contain_text("Anneke")

@@ -51,11 +51,13 @@ def test_sign_up_creates_an_unconfirmed_account_and_mails_a_link(session, merenw
     assert "/aanmelden/bevestigen?token=" in sent.body
 
 
-def test_confirming_the_link_activates_the_account_and_logs_in(session, merenwijk):
+def test_confirming_the_link_activates_the_account_but_the_password_is_still_asked(session, merenwijk):
     _sign_up(session)
-    result = accounts.confirm_email(session=session, token=_link_token(session, "anneke@example.org"))
-    assert result.user.is_active
-    assert sessions.resolve_session(session=session, raw_token=result.token).id == result.user.id
+    user = accounts.confirm_email(session=session, token=_link_token(session, "anneke@example.org"))
+    assert user.is_active
+    assert count_rows(session, AuthSession) == 0
+    result = accounts.log_in(session=session, email="anneke@example.org", password=PASSWORD, ip="1.2.3.4")
+    assert result.user.id == user.id
 
 
 def test_a_confirmation_link_works_once(session, merenwijk):

@@ -11,9 +11,9 @@ from datetime import date, timedelta
 import pytest
 from sqlmodel import select
 
-from buuv_app.errors import InvalidToken, NotFound, PermissionDenied, ValidationError
+from buuv_app.errors import InvalidToken, NotFound, PermissionDenied, Throttled, ValidationError
 from buuv_app.models import Neighbour, Post, User, utcnow
-from buuv_app.services import accounts, ambassador, mail, messaging, posts
+from buuv_app.services import accounts, ambassador, mail, messaging, posts, throttle
 from buuv_app.services.permissions import Action, allowed
 from tests.factories import count_rows, make_category, make_member, make_municipality, make_neighbourhood
 
@@ -339,6 +339,20 @@ def test_a_neighbour_gets_an_account_and_keeps_their_posts(session, people):
     export = accounts.export_data(session=session, user=session.get(User, truus.id))
     [record] = export["registered_by_an_ambassador"]
     assert (record["phone"], record["ambassador"], record["consent_given_how"]) == (PHONE, "Anna", "verbal")
+
+
+def test_accepting_an_invitation_is_throttled_before_the_password_is_checked(session, people, place):
+    anna = people["anna"]
+    make_member(session, place["merenwijk"], email="truus@example.org", password=PASSWORD)
+    neighbour_id = register(session, anna)
+    ambassador.invite_neighbour(session=session, actor=anna, neighbour_id=neighbour_id, email="truus@example.org")
+    token = _invitation_token(session, "truus@example.org")
+    for _ in range(throttle.PASSWORD_LIMIT):
+        with pytest.raises(ValidationError):
+            ambassador.accept_invitation(session=session, token=token, password="raden maar", ip="6.6.6.6")
+    with pytest.raises(Throttled):  # even the right password is not checked now
+        ambassador.accept_invitation(session=session, token=token, password=PASSWORD, ip="7.7.7.7")
+    assert ambassador.check_invitation(session=session, token=token).has_account  # still open
 
 
 def test_an_existing_member_takes_the_posts_over_with_their_own_password(session, people, place):
