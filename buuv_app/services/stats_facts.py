@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 import sqlalchemy as sa
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
 from buuv_app.models import Conversation, FirstContact, Neighbourhood, PaperReaction, Post
@@ -34,14 +35,23 @@ def refresh_first_reactions(*, session: Session, post_ids: Iterable[int] | None)
     paper = select(sa.func.min(PaperReaction.created_at)).where(PaperReaction.post_id == Post.id).scalar_subquery()
     first = sa.case((online.is_(None), paper), (paper.is_(None), online), (paper < online, paper), else_=online)
     update = sa.update(Post).values(first_reaction_at=first)
-    if post_ids is not None:
-        ids = _ids(post_ids)
-        if not ids:
-            return
-        update = update.where(col(Post.id).in_(ids))
+    if post_ids is None:
+        session.flush()
+        session.execute(update.execution_options(synchronize_session=False))
+        session.expire_all()
+        return
+    ids = _ids(post_ids)
+    if not ids:
+        return
     session.flush()
-    session.execute(update.execution_options(synchronize_session=False))
-    session.expire_all()
+    session.execute(update.where(col(Post.id).in_(ids)).execution_options(synchronize_session=False))
+    # The caller's post objects get the new value without being expired: sessions here keep
+    # objects loaded after commit, and handlers may read them once the session is closed.
+    loaded = {key[1][0]: obj for key, obj in session.identity_map.items() if key[0] is Post and key[1][0] in ids}
+    if loaded:
+        for post_id, at in session.exec(select(Post.id, Post.first_reaction_at)
+                                        .where(col(Post.id).in_(sorted(loaded)))).all():
+            set_committed_value(loaded[post_id], "first_reaction_at", at)
 
 
 def refresh_first_contacts(*, session: Session, people: Iterable[int] | None) -> None:

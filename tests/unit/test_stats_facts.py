@@ -88,6 +88,9 @@ def test_reactions_online_and_on_paper_are_stored_as_they_come_in(session, town)
     messaging.start_conversation(session=session, user=t["ann"], post_id=t["p2"].id)
     messaging.start_conversation(session=session, user=t["cas"], post_id=t["demo"].id)  # demo: no tie
     boards.record_paper_reaction(session=session, actor=t["anna"], board_slug="bieb", code=t["p3"].short_code)
+    session.expunge(t["p1"]), session.expunge(t["p3"])  # as when a handler's session ends: ...
+    assert t["p1"].first_reaction_at == first.created_at and t["p3"].first_reaction_at is not None  # ... readable
+    session.add_all([t["p1"], t["p3"]])
     assert_live(session)
 
     assert session.get(Post, t["p1"].id).first_reaction_at == first.created_at
