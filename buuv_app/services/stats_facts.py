@@ -114,8 +114,8 @@ def reaction_added(*, session: Session, post_id: int, responder_id: int | None =
 
 
 def ties_changed(*, session: Session, people: Iterable[int]) -> None:
-    """Posts moved to another wijk, lost their neighbour or were deleted: the ties of the people
-    who reacted to them (people_reacting_to, asked before a deletion)."""
+    """Posts moved to another wijk or lost their neighbour: the ties of the people who reacted to
+    them (people_reacting_to). A deleted post takes no conversation with it (posts.remove_post)."""
     refresh_first_contacts(session=session, people=people)
 
 
