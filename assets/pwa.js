@@ -46,6 +46,15 @@
     else window.location.reload();
   }
 
+  // Reflex shows its own English "A new version of this app is available" banner when the page
+  // and the server are of different builds (and it already reloaded once): ours says it instead.
+  new MutationObserver(function () {
+    var banner = document.getElementById("reflex-new-version-banner");
+    if (!banner) return;
+    banner.remove();
+    root.setAttribute("data-pwa-update", "ready");
+  }).observe(root, { childList: true, subtree: true });
+
   document.addEventListener("click", function (event) {
     var target = event.target instanceof Element ? event.target : null;
     if (!target) return;

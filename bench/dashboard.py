@@ -230,7 +230,7 @@ def measure(database_url: str, repeat: int = REPEAT) -> dict[str, list[float]]:
 
 
 def run(workdir: Path | None = None, *, keep: bool = False, repeat: int = REPEAT) -> dict[str, dict]:
-    """`keep`: a database already in `workdir` is measured again as it is (to iterate quickly)."""
+    """`keep`: a database already in `workdir` is migrated to head and measured again (to iterate quickly)."""
     with tempfile.TemporaryDirectory(prefix="buuv-dashboard-") as tmp:
         folder = Path(workdir or tmp)
         database = folder / "dashboard.db"
@@ -238,9 +238,9 @@ def run(workdir: Path | None = None, *, keep: bool = False, repeat: int = REPEAT
         if keep and database.exists():
             # A database kept from before a revision: migrated to head (which fills new facts).
             subprocess.run([sys.executable, "-m", "buuv_app.cli", "migrate"], cwd=ROOT,
-                           env=app_environment(database_url), check=True, capture_output=True)
+                           env=app_environment(database_url, "bench"), check=True, capture_output=True)
         else:
-            prepare_database(app_environment(database_url), demo=False)
+            prepare_database(app_environment(database_url, "bench"), demo=False)
             started = time.perf_counter()
             made = populate(database_url)
             print(f"dashboard data: {made} in {time.perf_counter() - started:.1f} s")

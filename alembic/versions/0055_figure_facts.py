@@ -5,7 +5,7 @@ the same function the app and `python -m buuv_app.cli rebuild-figures` use. The 
 indexes on post also cover first_reaction_at; both tables' statistics are renewed (ANALYZE).
 
 Revision ID: 0055
-Revises: 0035
+Revises: 0070
 Create Date: 2026-11-29
 """
 
@@ -18,7 +18,7 @@ import buuv_app.models.types
 from alembic import op
 
 revision: str = '0055'
-down_revision: str | None = '0035'
+down_revision: str | None = '0070'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
