@@ -149,3 +149,20 @@ def test_consent_withdrawn_and_accounts_deleted_keep_the_facts_live(session, tow
     accounts.delete_account(session=session, user=session.get(type(t["ann"]), t["ann"].id), password=PASSWORD)
     session.commit()
     assert_live(session)
+
+
+def test_a_wijk_moved_to_another_municipality_by_the_reference_data_takes_its_first_contacts_along(session):
+    from buuv_app.models import Municipality
+    from buuv_app.services import seed
+
+    elsewhere = make_municipality(session, slug="elders", name="Elders")
+    wijk = make_neighbourhood(session, elsewhere, slug="merenwijk", name="Merenwijk")  # Leiden's, in places.toml
+    asker, helper = make_member(session, wijk), make_member(session, wijk)
+    request = make_post(session, author=asker, neighbourhood=wijk, category=make_category(session))
+    messaging.start_conversation(session=session, user=helper, post_id=request.id)
+    assert pairs(session, MUNICIPALITY, elsewhere.id)
+    seed.load_reference_data(session=session)
+    leiden = session.exec(select(Municipality).where(Municipality.slug == "leiden")).one()
+    assert_live(session)
+    assert pairs(session, MUNICIPALITY, elsewhere.id) == set()
+    assert pairs(session, MUNICIPALITY, leiden.id) == {tuple(sorted((asker.id, helper.id)))}
