@@ -13,6 +13,7 @@ from buuv_app.logs import configure_logging
 from buuv_app.pwa.manifest import MANIFEST_PATH
 from buuv_app.services.mail import sender_loop
 from buuv_app.services.reminders import reminder_loop
+from buuv_app.state.presence import EndedSessionMiddleware
 
 configure_logging()
 
@@ -45,6 +46,8 @@ app = rx.App(
 app.app_wraps[(5, "Overlay")] = lambda stateful: rx.fragment(memo(connection_lost_banner)()) if stateful else None
 app.register_lifespan_task(reminder_loop)
 app.register_lifespan_task(sender_loop)  # mail leaves from the outbox (services/mail.py)
+# Before Reflex's own hydration: a reconnecting tab whose member's session ended gets an empty state.
+app.add_middleware(EndedSessionMiddleware(), index=0)
 
 # Everything imported so far lives as long as the process: keep it out of the garbage collector's
 # way, so collections stay short and do not stall events (see make bench).

@@ -485,6 +485,13 @@ def note_live_view(*, session: Session, user: User, client_token: str, conversat
     session.commit()
 
 
+def forget_live_view(*, session: Session, client_token: str) -> None:
+    """This tab no longer belongs to a member (logged out, session ended): nothing is pushed to it."""
+    if client_token:
+        session.exec(sa.delete(LiveView).where(LiveView.client_token == client_token))
+        session.commit()
+
+
 def touch_live_view(*, session: Session, client_token: str, now: datetime | None = None) -> None:
     now = now or utcnow()
     session.exec(sa.update(LiveView).where(LiveView.client_token == client_token,
