@@ -1,5 +1,5 @@
 """Command line: `python -m buuv_app.cli migrate|seed|make-admin|send-reminders|send-digest|run-sender|
-moderation-reminders` (used by the Makefile)."""
+moderation-reminders|rebuild-figures` (used by the Makefile)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from alembic.config import Config
 from alembic import command
 from buuv_app.db import session_scope
 from buuv_app.errors import NotFound, ValidationError
-from buuv_app.services import digest, moderation, reminders, roles, seed
+from buuv_app.services import digest, moderation, reminders, roles, seed, stats_facts
 from buuv_app.settings import PROJECT_ROOT, get_settings
 
 
@@ -63,6 +63,7 @@ def main(argv: list[str] | None = None) -> int:
                                       "too, unless MAIL_SENDER_IN_APP=0)")
     admin_parser = sub.add_parser("make-admin", help="make an existing, confirmed account an admin")
     admin_parser.add_argument("email")
+    sub.add_parser("rebuild-figures", help="recompute the facts the back office's figures read from the source rows")
     args = parser.parse_args(argv)
     if args.command == "migrate":
         migrate()
@@ -88,6 +89,11 @@ def main(argv: list[str] | None = None) -> int:
     elif args.command == "moderation-reminders":
         with session_scope() as session:
             print(f"{moderation.send_reminders(session=session)} herinneringen over meldingen verstuurd.")
+    elif args.command == "rebuild-figures":
+        with session_scope() as session:
+            stats_facts.rebuild(session=session)
+            session.commit()
+        print("De cijfers van het overzicht zijn opnieuw berekend uit de berichten en gesprekken.")
     return 0
 
 

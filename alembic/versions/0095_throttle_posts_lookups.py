@@ -3,7 +3,7 @@
 e-mail address).
 
 Revision ID: 0095
-Revises: 0060
+Revises: 0055
 Create Date: 2026-11-29
 """
 
@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from alembic import op
 
 revision: str = "0095"
-down_revision: str | None = "0060"
+down_revision: str | None = "0055"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

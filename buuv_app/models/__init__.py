@@ -60,6 +60,7 @@ from buuv_app.models.post import (
     Visibility,
     WhenKind,
 )
+from buuv_app.models.stats import FirstContact
 from buuv_app.models.types import UTCDateTime, utcnow
 from buuv_app.models.user import Role, User
 
@@ -103,6 +104,7 @@ __all__ = [
     "Visibility",
     "WhenKind",
     "Category",
+    "FirstContact",
     "Municipality",
     "ConsentMethod",
     "ContactMethod",

@@ -38,7 +38,7 @@ from buuv_app.models import (
     UserToken,
     utcnow,
 )
-from buuv_app.services import mail, passwords, photos, posts, push, sessions, throttle
+from buuv_app.services import mail, passwords, photos, posts, push, sessions, stats_facts, throttle
 from buuv_app.services.places import get_neighbourhood_by_slug
 from buuv_app.settings import get_settings
 
@@ -472,10 +472,13 @@ def _forget_neighbour_records(session: Session, user: User) -> None:
             neighbour.account_id, neighbour.invited_at = None, None
             session.add(neighbour)
             continue
-        for post in session.exec(select(Post).where(Post.neighbour_id == neighbour.id)).all():
+        theirs = session.exec(select(Post).where(Post.neighbour_id == neighbour.id)).all()
+        for post in theirs:
             post.neighbour_id = None
             session.add(post)
         session.flush()
+        stats_facts.ties_changed(session=session, people=stats_facts.people_reacting_to(
+            session=session, post_ids=[post.id for post in theirs]))
         session.delete(neighbour)
 
 

@@ -44,7 +44,7 @@ from buuv_app.models import (
     Visibility,
     utcnow,
 )
-from buuv_app.services import codes, permissions, posts, stats
+from buuv_app.services import codes, permissions, posts, stats, stats_facts
 from buuv_app.services.permissions import Action
 from buuv_app.services.posts import PostFilter, PostSummary
 from buuv_app.services.stats import BoardRow
@@ -402,6 +402,7 @@ def record_paper_reaction(
     if post.status == PostStatus.OPEN.value:
         post.status = PostStatus.IN_CONTACT.value
         session.add(post)
+    stats_facts.reaction_added(session=session, post_id=post.id)
     session.commit()
     session.refresh(reaction)
     return reaction

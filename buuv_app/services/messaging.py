@@ -31,7 +31,7 @@ from buuv_app.models import (
     User,
     utcnow,
 )
-from buuv_app.services import codes, links, mail, notifications, permissions
+from buuv_app.services import codes, links, mail, notifications, permissions, stats_facts
 from buuv_app.services.permissions import Action
 from buuv_app.services.accounts import DELETED_NAME
 from buuv_app.services.posts import excerpt
@@ -147,6 +147,8 @@ def start_conversation(*, session: Session, user: User, post_id: int, now: datet
     if post.status == PostStatus.OPEN.value:
         post.status = PostStatus.IN_CONTACT.value
         session.add(post)
+    session.flush()
+    stats_facts.reaction_added(session=session, post_id=post.id, responder_id=user.id)
     session.commit()
     session.refresh(conversation)
     return conversation

@@ -37,7 +37,7 @@ from buuv_app.models import (
     WhenKind,
     utcnow,
 )
-from buuv_app.services import codes, permissions, photos, search, throttle
+from buuv_app.services import codes, permissions, photos, search, stats_facts, throttle
 
 EXCERPT_LENGTH = 160
 PAGE_SIZE = 20
@@ -623,10 +623,14 @@ def update_post(
         post.visibility = _visibility(visibility)
     if when_kind is not None:
         post.when_kind, post.when_start, post.when_end = clean_when(when_kind, when_start, when_end, now.date())
+    moved = post.neighbourhood_id != neighbourhood.id
     post.category_id, post.neighbourhood_id = category.id, neighbourhood.id
     post.search_text = _search_text(session, post, category, neighbourhood)
     post.updated_at = now
     session.add(post)
+    if moved:
+        reacted = stats_facts.people_reacting_to(session=session, post_ids=[post.id])
+        stats_facts.ties_changed(session=session, people=reacted)
     session.commit()
     return post
 
