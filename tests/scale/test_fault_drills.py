@@ -1,0 +1,157 @@
+"""Fault drills on the deployed layout (deploy/cluster.py): three backends behind nginx on PostgreSQL
+and a Redis of the drill's own, members sending messages through nginx all the while.
+
+- `kill -9` of a backend: its members reconnect through nginx to another within 5 s; every message
+  the server confirmed is stored, and every message is stored exactly once (resends included).
+- Redis restarted (all tab state lost): members reconnect, are still logged in, nothing confirmed
+  is lost.
+
+Needs PostgreSQL, redis-server and nginx: skipped with the reason where one is missing, except in CI
+(BUUV_REQUIRE_POSTGRES=1), where a missing one fails the run.
+"""
+
+from __future__ import annotations
+
+import shutil
+import time
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from sqlmodel import Session, func, select
+
+from buuv_app.db import make_engine
+from buuv_app.models import Message, Neighbourhood, utcnow
+from deploy.cluster import NGINX, Cluster, free_port
+from tests.conftest import postgres_required
+from tests.factories import make_conversation, make_member, make_post
+from tests.scale.drill import PASSWORD, Load, Member, OwnRedis
+
+pytestmark = [pytest.mark.postgres]
+
+MEMBERS = 9  # three per backend, about
+
+
+def _tools_or_skip() -> None:
+    missing = [name for name, path in (("nginx", NGINX), ("redis-server", shutil.which("redis-server")))
+               if not path or not Path(path).exists()]
+    if missing:
+        reason = f"{', '.join(missing)} not installed (make nginx; apt-get install redis-server)"
+        if postgres_required():
+            pytest.fail(f"{reason}: CI must run the fault drills")
+        pytest.skip(reason)
+
+
+def _make_people(database_url: str, count: int) -> list[tuple[str, int]]:
+    """`count` senders, each in a conversation of their own; (email, conversation id) each."""
+    engine = make_engine(database_url)
+    people = []
+    with Session(engine, expire_on_commit=False) as db:
+        place = db.exec(select(Neighbourhood).where(Neighbourhood.slug == "merenwijk")).one()
+        old = utcnow() - timedelta(days=30)  # new accounts may send only one message per 30 s
+        for i in range(count):
+            asker = make_member(db, place, email=f"vraag{i}@drill.example", display_name=f"Vrager {i}",
+                                password=PASSWORD, created_at=old)
+            helper = make_member(db, place, email=f"help{i}@drill.example", display_name=f"Helper {i}",
+                                 password=PASSWORD, created_at=old)
+            post = make_post(db, author=asker, title=f"Wie helpt met de tablet? ({i})")
+            conversation = make_conversation(db, post, helper)
+            people.append((helper.email, conversation.id))
+    engine.dispose()
+    return people
+
+
+@pytest.fixture(scope="module")
+def cluster(throwaway_postgres, tmp_path_factory):
+    _tools_or_skip()
+    database_url = throwaway_postgres()
+    workdir = tmp_path_factory.mktemp("cluster")
+    redis = OwnRedis(workdir=workdir, port=free_port())
+    redis.start()
+    # Each simulated member comes from an address of its own (the drill's X-Forwarded-For, then nginx's).
+    the_cluster = Cluster(workdir=workdir, database_url=database_url, redis_url=redis.url, backends_count=3,
+                          extra_env={"REFLEX_TRUSTED_PROXY_HOPS": "2"})
+    the_cluster.prepare_database(demo=True)
+    people = _make_people(database_url, MEMBERS)
+    try:
+        with the_cluster:
+            yield {"cluster": the_cluster, "redis": redis, "people": people, "database_url": database_url}
+    finally:
+        redis.stop()
+
+
+def _members(cluster_info: dict, prefix: str) -> list[Member]:
+    cluster: Cluster = cluster_info["cluster"]
+    members = [Member(url=cluster.url, email=email, conversation_id=cid, name=f"{prefix}{i}",
+                      address=f"198.51.100.{i + 10}")
+               for i, (email, cid) in enumerate(cluster_info["people"])]
+    for member in members:
+        member.log_in()
+    return members
+
+
+def _stored(database_url: str, members: list[Member]) -> dict[str, int]:
+    """How often each of the members' device ids is stored."""
+    ids = [cid for m in members for cid in m.sent]
+    engine = make_engine(database_url)
+    with Session(engine) as db:
+        rows = db.exec(select(Message.client_id, func.count()).where(Message.client_id.in_(ids))
+                       .group_by(Message.client_id)).all()
+    engine.dispose()
+    return dict(rows)
+
+
+def _check_nothing_lost_or_doubled(database_url: str, members: list[Member]) -> None:
+    stored = _stored(database_url, members)
+    acknowledged = {cid for m in members for cid in m.acknowledged}
+    assert not [m.refused for m in members if m.refused], "the server refused messages"
+    lost = acknowledged - stored.keys()
+    doubled = {cid: n for cid, n in stored.items() if n != 1}
+    assert not lost, f"confirmed but not stored: {sorted(lost)}"
+    assert not doubled, f"stored more than once: {doubled}"
+    # Every message a member sent was confirmed in the end (the resends did their work).
+    assert acknowledged == {cid for m in members for cid in m.sent}
+
+
+def test_killing_a_backend_loses_and_doubles_nothing(cluster):
+    members = _members(cluster, "kill")
+    load = Load(members, interval=0.8)
+    try:
+        time.sleep(4)  # busy for a while first
+        victim = cluster["cluster"].backends[0]
+        killed_at = time.monotonic()
+        cluster["cluster"].kill_backend(victim)
+        time.sleep(8)  # and busy afterwards
+    finally:
+        errors = load.finish()
+    assert not errors, errors
+    hit = [m for m in members if any(t >= killed_at for t in m.drops)]
+    assert hit, "no member was on the killed backend"
+    reconnect_s = [min(t for t in m.reconnects if t >= killed_at) - killed_at for m in hit]
+    assert max(reconnect_s) < 5, f"reconnects took {reconnect_s} s"
+    _check_nothing_lost_or_doubled(cluster["database_url"], members)
+    for member in members:
+        member.close()
+    cluster["cluster"].start_backend(victim)  # three again for the next drill
+
+
+def test_a_redis_restart_keeps_members_logged_in_and_loses_nothing(cluster):
+    members = _members(cluster, "redis")
+    load = Load(members, interval=0.8)
+    try:
+        time.sleep(3)
+        redis: OwnRedis = cluster["redis"]
+        redis.stop()  # every tab's state is gone with it
+        time.sleep(1)
+        redis.start()
+        time.sleep(6)
+    finally:
+        errors = load.finish()
+    assert not errors, errors
+    # Still logged in: only a member may send, and each one's next message is confirmed.
+    for member in members:
+        after = f"{member.name}-after-restart"
+        member.send(after, "Nog steeds ingelogd.", timeout=30)
+        assert after in member.acknowledged and not member.refused
+        member.close()
+    _check_nothing_lost_or_doubled(cluster["database_url"], members)
