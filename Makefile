@@ -75,6 +75,15 @@ N ?= 3
 cluster: setup bun nginx
 	$(PY) -m deploy.cluster --backends $(N)
 
+# The database (SQLite or PostgreSQL, from DATABASE_URL) and the photos in one archive in backups/.
+backup: setup
+	$(PY) -m buuv_app.cli backup
+
+# Stop the app first: the database's contents are replaced by the archive's.
+restore: setup
+	@test -n "$(FILE)" || { echo "usage: make restore FILE=backups/buuv-....tar.gz"; exit 2; }
+	$(PY) -m buuv_app.cli restore "$(FILE)"
+
 test: browser nginx
 	$(PY) -m pytest
 

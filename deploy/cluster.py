@@ -116,8 +116,14 @@ class Cluster:
         return f"http://localhost:{self.port}"
 
     @property
+    def upload_dir(self) -> Path:
+        return Path(self.extra_env.get("BUUV_UPLOAD_DIR") or self.workdir / "uploads")
+
+    @property
     def env(self) -> dict[str, str]:
-        return reflex_environment(self.database_url, self.redis_url, **self.extra_env)
+        # The photo folder every backend shares (on real hosts: a shared mount).
+        return reflex_environment(self.database_url, self.redis_url,
+                                  **{**self.extra_env, "BUUV_UPLOAD_DIR": str(self.upload_dir)})
 
     def prepare_database(self, demo: bool = True) -> None:
         for args in (["migrate"], ["seed"] if demo else ["seed", "--no-demo"]):

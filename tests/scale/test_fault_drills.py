@@ -155,3 +155,37 @@ def test_a_redis_restart_keeps_members_logged_in_and_loses_nothing(cluster):
         assert after in member.acknowledged and not member.refused
         member.close()
     _check_nothing_lost_or_doubled(cluster["database_url"], members)
+
+
+def _sha256(path: Path) -> str:
+    import hashlib
+
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_a_backup_of_the_running_cluster_restores_into_a_fresh_database(cluster, throwaway_postgres, tmp_path,
+                                                                       monkeypatch):
+    import io
+
+    from PIL import Image
+
+    from buuv_app import backup
+    from buuv_app.services import photos
+
+    the_cluster: Cluster = cluster["cluster"]
+    monkeypatch.setenv("BUUV_UPLOAD_DIR", str(the_cluster.upload_dir))
+    picture = io.BytesIO()
+    Image.new("RGB", (64, 48), (200, 120, 40)).save(picture, format="JPEG")
+    stored = photos.store_photo(data=picture.getvalue())
+    original = photos.photo_path(stored.key)
+
+    archive = backup.create_backup(database_url=cluster["database_url"], destination=tmp_path / "backups",
+                                   upload_dir=the_cluster.upload_dir)
+
+    fresh_database, fresh_photos = throwaway_postgres(), tmp_path / "restored-photos"
+    manifest = backup.restore_backup(archive=archive, database_url=fresh_database, upload_dir=fresh_photos)
+    assert original.name in manifest["photos"]
+    counts = backup.table_counts(fresh_database)
+    assert counts == backup.table_counts(cluster["database_url"])
+    assert counts["message"] > 0 and counts["user"] > 0
+    assert _sha256(fresh_photos / original.name) == _sha256(original)
