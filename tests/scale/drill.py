@@ -15,6 +15,7 @@ from pathlib import Path
 from reflex.state import UpdateVarsInternalState
 
 from buuv_app.state.account import LoginState
+from buuv_app.state.backend_errors import DATABASE_AWAY
 from buuv_app.state.base import AppState
 from buuv_app.state.messaging import ConversationState
 from tests.security.client import HostileClient, delta_value
@@ -42,6 +43,7 @@ class Member:
     sent: list[str] = field(default_factory=list)  # device ids, in order
     acknowledged: set[str] = field(default_factory=set)
     refused: list[str] = field(default_factory=list)
+    told_away: list[float] = field(default_factory=list)  # seconds until "even geen verbinding" came
     drops: list[float] = field(default_factory=list)  # monotonic times the connection was lost
     reconnects: list[float] = field(default_factory=list)  # monotonic times it was back
     client: HostileClient | None = None
@@ -83,6 +85,7 @@ class Member:
                     self.connect()
                     self.reconnects.append(time.monotonic())
                     self.open_conversation()
+                asked = time.monotonic()
                 updates = self.client.call(handler(ConversationState, "send"), {"form": form}, path=self.path,
                                            query={"conversation_id": str(self.conversation_id)}, timeout=12)
             except Exception:  # noqa: BLE001 (a dropped connection, a refused connect, a timeout)
@@ -94,6 +97,10 @@ class Member:
                 self.acknowledged.add(client_id)
             elif "buuvOutbox.fail" in text:
                 self.refused.append(client_id)
+            elif DATABASE_AWAY in text:  # the database is away: the outbox tries again shortly
+                self.told_away.append(time.monotonic() - asked)
+                time.sleep(0.5)
+                continue
             else:  # no answer for it (the handler failed, say): the outbox tries again
                 time.sleep(0.5)
                 continue

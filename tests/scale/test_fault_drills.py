@@ -5,6 +5,10 @@ and a Redis of the drill's own, members sending messages through nginx all the w
   the server confirmed is stored, and every message is stored exactly once (resends included).
 - Redis restarted (all tab state lost): members reconnect, are still logged in, nothing confirmed
   is lost.
+- PostgreSQL away for 10 s (a proxy in front of it cut): handlers answer "Even geen verbinding, we
+  proberen het opnieuw." within seconds, the members' outboxes send again afterwards, the same
+  backend processes carry on.
+- A backup of the running cluster restores into a fresh database with the same rows and photos.
 
 Needs PostgreSQL, redis-server and nginx: skipped with the reason where one is missing, except in CI
 (BUUV_REQUIRE_POSTGRES=1), where a missing one fails the run.
@@ -18,6 +22,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from sqlmodel import Session, func, select
 
 from buuv_app.db import make_engine
@@ -26,6 +31,7 @@ from deploy.cluster import NGINX, Cluster, free_port
 from tests.conftest import postgres_required
 from tests.factories import make_conversation, make_member, make_post
 from tests.scale.drill import PASSWORD, Load, Member, OwnRedis
+from tests.tcpproxy import CuttableProxy, through
 
 pytestmark = [pytest.mark.postgres]
 
@@ -69,15 +75,21 @@ def cluster(throwaway_postgres, tmp_path_factory):
     redis = OwnRedis(workdir=workdir, port=free_port())
     redis.start()
     # Each simulated member comes from an address of its own (the drill's X-Forwarded-For, then nginx's).
-    the_cluster = Cluster(workdir=workdir, database_url=database_url, redis_url=redis.url, backends_count=3,
+    # The backends reach PostgreSQL through a proxy the drill can cut (the shared server stays up).
+    pg = sa.engine.make_url(database_url)
+    proxy = CuttableProxy((pg.host or "127.0.0.1", pg.port or 5432))
+    the_cluster = Cluster(workdir=workdir, database_url=through(proxy, database_url), redis_url=redis.url,
+                          backends_count=3,
                           extra_env={"REFLEX_TRUSTED_PROXY_HOPS": "2"})
     the_cluster.prepare_database(demo=True)
     people = _make_people(database_url, MEMBERS)
     try:
         with the_cluster:
-            yield {"cluster": the_cluster, "redis": redis, "people": people, "database_url": database_url}
+            yield {"cluster": the_cluster, "redis": redis, "proxy": proxy, "people": people,
+                   "database_url": database_url}
     finally:
         redis.stop()
+        proxy.close()
 
 
 def _members(cluster_info: dict, prefix: str) -> list[Member]:
@@ -155,6 +167,29 @@ def test_a_redis_restart_keeps_members_logged_in_and_loses_nothing(cluster):
         assert after in member.acknowledged and not member.refused
         member.close()
     _check_nothing_lost_or_doubled(cluster["database_url"], members)
+
+
+def test_postgres_away_for_ten_seconds_is_said_plainly_and_the_outbox_catches_up(cluster):
+    members = _members(cluster, "pg")
+    running = [b.process.pid for b in cluster["cluster"].backends]
+    load = Load(members, interval=0.8)
+    try:
+        time.sleep(3)
+        cluster["proxy"].cut()  # PostgreSQL "stopped" for the app
+        time.sleep(10)
+        cluster["proxy"].resume()
+        time.sleep(6)
+    finally:
+        errors = load.finish()
+    assert not errors, errors
+    told = [seconds for m in members for seconds in m.told_away]
+    assert told, "nobody was told the database was away"
+    assert max(told) < 8, f"answers took {max(told):.1f} s: handlers hung on the database"
+    # Recovered without a restart: the same backend processes, every message stored once.
+    assert [b.process.pid for b in cluster["cluster"].backends if b.process.poll() is None] == running
+    _check_nothing_lost_or_doubled(cluster["database_url"], members)
+    for member in members:
+        member.close()
 
 
 def _sha256(path: Path) -> str:
