@@ -3,7 +3,9 @@
 //
 // Caches (names shared with pwa.js):
 // - buuv-shell-<version>: this build's app (precached at install), replaced by the next build;
-// - buuv-public-v1: photos and /api data the server marked "Cache-Control: public";
+// - buuv-public-v1: photos and /api data the server marked "Cache-Control: public" (a photo is
+//   asked for again each time it shows, and goes once its post has closed or gone; unseen, it
+//   goes after PHOTO_LIFETIME_MS at the latest);
 // - buuv-user-v1: any other cacheable /api answer (members-only photos...): wiped at logout.
 //   Caches the app adds later are wiped at logout too, unless their name starts with
 //   "buuv-shell-" or "buuv-public-".
@@ -21,6 +23,9 @@ const PUBLIC_CACHE = "buuv-public-v1";
 const USER_CACHE = "buuv-user-v1";
 const KEPT_AT_LOGOUT = [SHELL_PREFIX, "buuv-public-"];
 const RUNTIME_ENTRIES = 300; // per runtime cache; the oldest go first
+// A kept photo that has not been shown (and so checked) for a week goes: its post may be gone.
+const PHOTO_LIFETIME_MS = 7 * 24 * 60 * 60 * 1000;
+const KEPT_AT = "X-Buuv-Kept-At"; // when a runtime copy was kept (ms since 1970), a header of the copy
 // A page comes from the network while it answers within this time (a new build shows at once);
 // offline, or on a connection that hangs, from the cache.
 const NETWORK_TIMEOUT_MS = 3000;
@@ -51,6 +56,7 @@ self.addEventListener("activate", (event) => {
       const ours = [SHELL_PREFIX, "buuv-public-", "buuv-user-"].some((prefix) => name.startsWith(prefix));
       if (ours && !current.includes(name)) await caches.delete(name);
     }
+    await dropExpiredPhotos();
     await self.clients.claim();
   })());
 });
@@ -78,7 +84,7 @@ self.addEventListener("fetch", (event) => {
   } else if (precached.has(path) || path.startsWith("/assets/")) {
     event.respondWith(shellFile(event, path));
   } else if (path.startsWith("/api/photos/")) {
-    event.respondWith(cacheFirst(event));
+    event.respondWith(photo(event));
   } else if (path.startsWith("/api/")) {
     event.respondWith(networkFirst(event));
   }
@@ -132,13 +138,49 @@ async function runtimeMatch(request) {
   return undefined;
 }
 
-// Photos never change under their (unguessable) key.
-async function cacheFirst(event) {
-  const hit = await runtimeMatch(event.request);
-  if (hit) return hit;
-  const response = await fetch(event.request);
-  event.waitUntil(keep(event.request, response.clone()));
-  return response;
+// A photo's bytes never change under its (unguessable) key, but whether it may still be shown
+// does: the kept copy answers at once (and offline) while the server is asked again behind it
+// (a cheap 304). When its post has closed or gone, the answer is a 404 or "no-store": the kept
+// copy goes, so the next look finds nothing.
+async function photo(event) {
+  let hit = await runtimeMatch(event.request);
+  if (hit && expired(hit)) {
+    await forget(event.request);
+    hit = undefined;
+  }
+  const checked = fetch(event.request).then(async (response) => {
+    if (shownNoMore(response)) await forget(event.request);
+    else await keep(event.request, response.clone());
+    return response;
+  });
+  if (!hit) return checked;
+  event.waitUntil(checked.catch(() => {})); // offline: the kept copy stands
+  return hit;
+}
+
+function shownNoMore(response) {
+  const control = (response.headers.get("Cache-Control") || "").toLowerCase();
+  return [401, 403, 404, 410].includes(response.status) || control.includes("no-store");
+}
+
+function expired(response) {
+  const keptAt = Number(response.headers.get(KEPT_AT) || 0);
+  return Date.now() - keptAt > PHOTO_LIFETIME_MS;
+}
+
+async function forget(request) {
+  for (const name of [PUBLIC_CACHE, USER_CACHE]) await (await caches.open(name)).delete(request, MATCH);
+}
+
+async function dropExpiredPhotos() {
+  for (const name of [PUBLIC_CACHE, USER_CACHE]) {
+    const cache = await caches.open(name);
+    for (const request of await cache.keys()) {
+      if (!new URL(request.url).pathname.startsWith("/api/photos/")) continue;
+      const kept = await cache.match(request, MATCH);
+      if (!kept || expired(kept)) await cache.delete(request, MATCH);
+    }
+  }
 }
 
 async function networkFirst(event) {
@@ -165,8 +207,15 @@ function runtimeCacheFor(response) {
 async function keep(request, response) {
   const name = runtimeCacheFor(response);
   if (!name) return;
+  // Kept in one runtime cache only: a photo that is now members-only leaves the public one.
+  for (const other of [PUBLIC_CACHE, USER_CACHE]) {
+    if (other !== name) await (await caches.open(other)).delete(request, MATCH);
+  }
+  const headers = new Headers(response.headers);
+  headers.set(KEPT_AT, String(Date.now()));
+  const copy = new Response(await response.blob(), { status: response.status, statusText: response.statusText, headers });
   const cache = await caches.open(name);
-  await cache.put(request, response);
+  await cache.put(request, copy);
   const keys = await cache.keys();
   for (const old of keys.slice(0, Math.max(0, keys.length - RUNTIME_ENTRIES))) await cache.delete(old);
 }

@@ -26,6 +26,24 @@ def not_found_notice(message: str) -> rx.Component:
     )
 
 
+def no_longer_open_notice() -> rx.Component:
+    """A post that was closed, withdrawn or deleted: only that, nothing of what it said."""
+    return rx.card(
+        rx.vstack(
+            rx.icon("circle-x", size=32, aria_hidden="true"),
+            rx.heading(t("Dit bericht is niet meer open"), as_="h1", size="6"),
+            rx.text(t("De vraag of het aanbod is gesloten of teruggetrokken. Kijk wat er nu in de buurt speelt."),
+                    size="3"),
+            rx.button(rx.link(t("Naar de startpagina"), href=routes.HOME), as_child=True, size="3"),
+            spacing="3",
+            align="start",
+        ),
+        size="3",
+        width="100%",
+        role="status",
+    )
+
+
 def loading_notice() -> rx.Component:
     return rx.hstack(
         rx.spinner(size="3"),

@@ -99,6 +99,9 @@ class Post(SQLModel, table=True):
     reminder_sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
     matched_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
     closed_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
+    # Deleted by its author while others had written about it: the row stays, emptied and closed,
+    # so their conversation survives with the post shown as removed (posts.delete_post).
+    deleted_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
     helped_by: str | None = Field(default=None, max_length=60, nullable=True)
     thank_you: str | None = Field(default=None, max_length=500, nullable=True)
     # Placed by an ambassador for a neighbour without an account (models/neighbour.py). The

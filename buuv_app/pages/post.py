@@ -12,7 +12,7 @@ from buuv_app.components.forms import (
     textarea_field,
 )
 from buuv_app.components.i18n import localized, t
-from buuv_app.components.notices import found_or_not, loading_notice
+from buuv_app.components.notices import found_or_not, loading_notice, no_longer_open_notice
 from buuv_app.components.posts import (
     category_label,
     demo_badge,
@@ -159,11 +159,15 @@ def _post() -> rx.Component:
 
 @page(routes.POST, title="Hulp", on_load=PostState.load_post)
 def post() -> rx.Component:
-    return found_or_not(
-        PostState.loaded,
-        PostState.found,
-        _post(),
-        N_("Dit bericht bestaat niet (meer). Misschien is het al verwijderd."),
+    return rx.cond(
+        PostState.loaded & PostState.gone,
+        no_longer_open_notice(),
+        found_or_not(
+            PostState.loaded,
+            PostState.found,
+            _post(),
+            N_("Dit bericht bestaat niet (meer). Misschien is het al verwijderd."),
+        ),
     )
 
 
@@ -172,6 +176,10 @@ def short_code() -> rx.Component:
     return rx.cond(
         PostState.found,
         loading_notice(),
-        found_or_not(PostState.loaded, PostState.found, rx.fragment(),
-                     N_("Deze code kennen we niet. Kijk of je hem goed hebt overgenomen, zoals BUUV-7K3FQ.")),
+        rx.cond(
+            PostState.loaded & PostState.gone,
+            no_longer_open_notice(),
+            found_or_not(PostState.loaded, PostState.found, rx.fragment(),
+                         N_("Deze code kennen we niet. Kijk of je hem goed hebt overgenomen, zoals BUUV-7K3FQ.")),
+        ),
     )

@@ -26,7 +26,6 @@ from buuv_app.i18n import N_, gettext
 from buuv_app.models import (
     AuthSession,
     BoardAmbassador,
-    Conversation,
     LiveView,
     Municipality,
     Neighbour,
@@ -38,7 +37,7 @@ from buuv_app.models import (
     UserToken,
     utcnow,
 )
-from buuv_app.services import mail, passwords, sessions, throttle
+from buuv_app.services import mail, passwords, photos, posts, sessions, throttle
 from buuv_app.services.places import get_neighbourhood_by_slug
 from buuv_app.settings import get_settings
 
@@ -47,7 +46,6 @@ EMAIL_MAX = 254
 CONFIRM_VALID = timedelta(hours=24)
 RESET_VALID = timedelta(hours=1)
 DELETED_NAME = "verwijderde gebruiker"
-REMOVED_POST_TITLE = "verwijderd bericht"
 # Deliberately simple: one @, something before it, a dotted domain after it, no spaces.
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -375,7 +373,9 @@ def export_data(*, session: Session, user: User) -> dict:
     """Everything stored about `user`, as JSON-ready data (the right of access, self-service)."""
     neighbourhood = session.get(Neighbourhood, user.home_neighbourhood_id) if user.home_neighbourhood_id else None
     municipality = session.get(Municipality, user.municipality_id) if user.municipality_id else None
-    own_posts = session.exec(select(Post).where(Post.author_id == user.id).order_by(col(Post.id))).all()
+    # A deleted post is only an empty row kept for the other side of a conversation.
+    own_posts = session.exec(select(Post).where(Post.author_id == user.id, col(Post.deleted_at).is_(None))
+                             .order_by(col(Post.id))).all()
     # Posts placed for or by way of a neighbour carry the neighbour's first name only: contact
     # details are the neighbour's own data, exported only to the neighbour (below).
     first_names = dict(session.exec(select(Neighbour.id, Neighbour.first_name).where(
@@ -441,22 +441,13 @@ def _neighbour_record(session: Session, neighbour: Neighbour) -> dict:
     }
 
 
-def _remove_own_posts(session: Session, user: User) -> None:
+def _remove_own_posts(session: Session, user: User) -> list[str]:
     """Delete the user's posts. One that others already wrote about is emptied and closed instead,
-    so their conversation stays readable for them."""
-    from buuv_app.services import photos
-
-    talked_about = set(session.exec(select(Conversation.post_id)).all())
-    for post in session.exec(select(Post).where(Post.author_id == user.id)).all():
-        if post.photo_key:
-            photos.delete_photo(post.photo_key)
-        if post.id in talked_about:
-            post.title, post.body, post.search_text = REMOVED_POST_TITLE, "", ""
-            post.photo_key, post.thank_you, post.helped_by = None, None, None
-            post.status, post.closed_at = "closed", utcnow()
-            session.add(post)
-        else:
-            session.delete(post)
+    so their conversation stays readable for them (posts.remove_post). Returns the keys of their
+    photos, to remove once this is committed."""
+    now = utcnow()
+    return [key for post in session.exec(select(Post).where(Post.author_id == user.id)).all()
+            if (key := posts.remove_post(session=session, post=post, now=now))]
 
 
 def _forget_neighbour_records(session: Session, user: User) -> None:
@@ -480,7 +471,7 @@ def delete_account(*, session: Session, user: User, password: str, ip: str | Non
     can show "verwijderde gebruiker". The password is asked, throttled like a login."""
     check_password_attempt(session=session, user=user, password=password, ip=ip,
                            field="password", message=N_("Je wachtwoord klopt niet."))
-    _remove_own_posts(session, user)
+    photo_keys = _remove_own_posts(session, user)
     _forget_neighbour_records(session, user)
     session.exec(delete(UserToken).where(UserToken.user_id == user.id))
     session.exec(delete(AuthSession).where(AuthSession.user_id == user.id))
@@ -499,3 +490,5 @@ def delete_account(*, session: Session, user: User, password: str, ip: str | Non
     user.updated_at = now
     session.add(user)
     session.commit()
+    for key in photo_keys:
+        photos.delete_photo(key)

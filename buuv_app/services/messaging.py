@@ -60,6 +60,7 @@ class InboxItem:
     last_message_at: datetime
     unread: int
     neighbour_name: str = ""  # for an ambassador: the neighbour the post was placed for
+    post_removed: bool = False  # its author deleted the post (the conversation stays)
 
 
 @dataclass(frozen=True)
@@ -82,6 +83,7 @@ class ConversationView:
     messages: list[MessageView]
     blocked: bool
     neighbour_name: str = ""  # for an ambassador: the neighbour the post was placed for
+    post_removed: bool = False  # its author deleted the post: the conversation stays, the post is gone
 
 
 def _display_name(user: User | None) -> str:
@@ -309,6 +311,7 @@ def open_conversation(*, session: Session, user: User, conversation_id: int, aft
         other_id=other_id, other_name=other_name, messages=messages,
         blocked=is_blocked_between(session, user.id, other_id),
         neighbour_name=_neighbour_labels(session, user, [post] if post else []).get(conversation.post_id, ""),
+        post_removed=post is None or post.deleted_at is not None,
     )
 
 
@@ -372,6 +375,7 @@ def list_inbox(*, session: Session, user: User) -> list[InboxItem]:
             last_message=excerpt(last[c.id].body, 80) if c.id in last else "",
             last_message_at=c.last_message_at, unread=unread.get(c.id, 0),
             neighbour_name=neighbour_names.get(c.post_id, ""),
+            post_removed=c.post_id not in posts_by_id or posts_by_id[c.post_id].deleted_at is not None,
         )
         for c in conversations
     ]

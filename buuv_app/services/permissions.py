@@ -5,6 +5,9 @@ or say they are `@public`,
 which calls `allowed()` before the handler runs; object-level rules (is this *your* post?) are
 checked again by the services with the check_* functions below. HTTP routes under /api call the
 same functions. A refusal changes nothing and is logged with who tried what.
+
+Who may read a post is a query condition instead, so feeds, sheets, pages and photos filter in the
+database with one rule: posts.readable_by (with posts.check_can_read_post for a single post).
 """
 
 from __future__ import annotations

@@ -24,6 +24,7 @@ from buuv_app.models import (
     TITLE_MAX,
     Block,
     Category,
+    Conversation,
     Municipality,
     Neighbour,
     Neighbourhood,
@@ -36,7 +37,7 @@ from buuv_app.models import (
     WhenKind,
     utcnow,
 )
-from buuv_app.services import codes, permissions, search
+from buuv_app.services import codes, permissions, photos, search
 
 EXCERPT_LENGTH = 160
 PAGE_SIZE = 20
@@ -348,18 +349,100 @@ def _detail(row) -> PostDetail:
     )
 
 
-def _visible_to(query, viewer: User | None):
-    # Members-only posts never leave the database for someone who is not signed in.
+# --- who may read a post: the one visibility rule -----------------------------------------------
+
+# Only the neighbour rows the rule itself asks about (the detail query joins Neighbour already).
+_Consent = aliased(Neighbour, name="consent_neighbour")
+_Town = aliased(Neighbourhood, name="town_neighbourhood")
+
+
+def _consent_withdrawn():
+    """Placed by an ambassador for a neighbour who has since withdrawn consent (and not taken over
+    by the neighbour, whose own posts are theirs)."""
+    return sa.and_(
+        col(Post.neighbour_id).is_not(None), Post.author_id == Post.ambassador_id,
+        sa.exists().where(_Consent.id == Post.neighbour_id, col(_Consent.consent_method).is_(None)),
+    )
+
+
+def still_public():
+    """The posts whose name, text and photo anyone may see: not deleted, not closed, no withdrawn
+    consent. A matched ("geholpen") post stays up with its thank-you."""
+    return sa.and_(col(Post.deleted_at).is_(None), Post.status != PostStatus.CLOSED.value,
+                   sa.not_(_consent_withdrawn()))
+
+
+def readable_by(viewer: User | None):
+    """THE rule of who may read a post (its page, /c/<code>, its photo, feeds and printed sheets),
+    as a query condition:
+
+    - members-only posts only reach members; someone you blocked disappears for you;
+    - a closed post, or one placed for a neighbour who withdrew consent, is read only by its author,
+      the neighbour's ambassador and the professionals of the post's municipality; everyone else
+      learns only that it is no longer open (gone_post_id);
+    - a deleted post is read by nobody: nothing of it is left to show.
+    """
     if not permissions.is_member(viewer):
-        return query.where(Post.visibility == Visibility.EVERYONE.value)
-    # Someone you blocked disappears from your feeds.
+        return sa.and_(Post.visibility == Visibility.EVERYONE.value, still_public())
     blocked = select(Block.blocked_id).where(Block.blocker_id == viewer.id)
-    return query.where(col(Post.author_id).not_in(blocked))
+    insiders = [Post.author_id == viewer.id,
+                sa.exists().where(_Consent.id == Post.neighbour_id, _Consent.ambassador_id == viewer.id)]
+    if permissions.is_professional(viewer):
+        insiders.append(sa.exists().where(_Town.id == Post.neighbourhood_id,
+                                          _Town.municipality_id == viewer.municipality_id))
+    return sa.and_(col(Post.author_id).not_in(blocked), col(Post.deleted_at).is_(None),
+                   sa.or_(still_public(), *insiders))
+
+
+def can_read_post(*, session: Session, viewer: User | None, post_id: int) -> bool:
+    return session.exec(select(Post.id).where(Post.id == post_id, readable_by(viewer))).first() is not None
+
+
+def check_can_read_post(*, session: Session, viewer: User | None, post_id: int) -> None:
+    """NotFound for no such post; PermissionDenied (logged) when `viewer` may not read it."""
+    if not isinstance(post_id, int) or session.get(Post, post_id) is None:
+        raise NotFound("post")
+    if not can_read_post(session=session, viewer=viewer, post_id=post_id):
+        raise permissions.refuse(viewer, "read_post", f"post={post_id}")
+
+
+def gone_post_id(*, session: Session, post_id: int | None = None, code: str | None = None) -> int | None:
+    """The id of a post that exists but is no longer open to everyone (closed, consent withdrawn,
+    deleted): its page says just that. None for an unknown post or one that is still public."""
+    if post_id is not None:
+        where = Post.id == post_id
+    else:
+        parsed = codes.parse(code or "")
+        if parsed is None:
+            return None
+        where = Post.short_code == parsed
+    return session.exec(select(Post.id).where(where, sa.not_(still_public()))).first()
+
+
+# Who may see a photo (photo_access): anyone; members (an open members-only post); only some
+# (the insiders of a post no longer open, or a preview only its writer knows the key of).
+PHOTO_PUBLIC, PHOTO_MEMBERS, PHOTO_PRIVATE = "public", "members", "private"
+
+
+def photo_access(*, session: Session, key: str, viewer: User | None) -> str | None:
+    """Whom the photo with this key reaches, if `viewer` may see it (else None, logged): the photo
+    follows its post's rule. A photo not (yet) attached to a post (the preview while writing one)
+    only its writer knows the key of."""
+    post_id = session.exec(select(Post.id).where(Post.photo_key == key)).first()
+    if post_id is None:
+        return PHOTO_PRIVATE
+    if can_read_post(session=session, viewer=None, post_id=post_id):
+        return PHOTO_PUBLIC
+    if can_read_post(session=session, viewer=viewer, post_id=post_id):
+        still_open = session.exec(select(Post.id).where(Post.id == post_id, still_public())).first()
+        return PHOTO_MEMBERS if still_open is not None else PHOTO_PRIVATE
+    permissions.refuse(viewer, "view_photo", f"post={post_id}")
+    return None
 
 
 def _filtered(query, session: Session, filters: PostFilter, viewer: User | None, now: datetime):
-    query = _visible_to(query, viewer).where(
-        col(Post.status).in_(VISIBLE_STATUSES), Post.expires_at > now)
+    query = query.where(readable_by(viewer), still_public(),
+                        col(Post.status).in_(VISIBLE_STATUSES), Post.expires_at > now)
     # Slugs become ids first: plain id conditions let the database pick the feed indexes.
     if filters.neighbourhood_ids:
         query = query.where(col(Post.neighbourhood_id).in_(filters.neighbourhood_ids[:50]))
@@ -469,8 +552,8 @@ def list_open_posts(
 
 
 def get_post_detail(*, session: Session, post_id: int, viewer: User | None = None) -> PostDetail | None:
-    """One post with everything its page shows, or None (unknown, or members-only for a visitor)."""
-    row = session.exec(_visible_to(_detail_query(), viewer).where(Post.id == post_id)).first()
+    """One post with everything its page shows, or None (unknown, or not for `viewer`: readable_by)."""
+    row = session.exec(_detail_query().where(Post.id == post_id, readable_by(viewer))).first()
     return _detail(row) if row is not None else None
 
 
@@ -478,13 +561,13 @@ def get_post_by_code(*, session: Session, code: str, viewer: User | None = None)
     parsed = codes.parse(code)
     if parsed is None:
         return None
-    row = session.exec(_visible_to(_detail_query(), viewer).where(Post.short_code == parsed)).first()
+    row = session.exec(_detail_query().where(Post.short_code == parsed, readable_by(viewer))).first()
     return _detail(row) if row is not None else None
 
 
 def list_posts_by_author(*, session: Session, author_id: int) -> list[PostDetail]:
-    """All posts of one author, whatever their status, newest first."""
-    query = _detail_query().where(Post.author_id == author_id).order_by(
+    """All posts of one author, whatever their status (deleted ones aside), newest first."""
+    query = _detail_query().where(Post.author_id == author_id, col(Post.deleted_at).is_(None)).order_by(
         col(Post.created_at).desc(), col(Post.id).desc())
     return [_detail(row) for row in session.exec(query).all()]
 
@@ -580,10 +663,41 @@ def mark_matched(*, session: Session, actor: User, post_id: int, helped_by: str 
     return post
 
 
+# What a deleted post that others wrote about is called in their conversation (messaging shows
+# "removed" in the reader's language; this is only what stays in the row).
+REMOVED_POST_TITLE = "verwijderd bericht"
+
+
+def remove_post(*, session: Session, post: Post, now: datetime | None = None) -> str | None:
+    """Take a post offline for good, without committing: a post others already wrote about stays
+    as an empty, closed row (deleted_at) so their conversation survives and shows the post as
+    removed; any other post is deleted (paper reactions go with it). Returns the key of its photo:
+    the caller removes it (photos.delete_photo) right after the commit, so a failed commit never
+    leaves a post without its photo."""
+    now = now or utcnow()
+    photo_key = post.photo_key
+    talked_about = session.exec(select(Conversation.id).where(Conversation.post_id == post.id)).first()
+    if talked_about is None:
+        session.delete(post)
+        return photo_key
+    post.title, post.body, post.search_text = REMOVED_POST_TITLE, "", ""
+    post.photo_key, post.thank_you, post.helped_by = None, None, None
+    post.status, post.closed_at = PostStatus.CLOSED.value, post.closed_at or now
+    post.deleted_at = post.updated_at = now
+    session.add(post)
+    return photo_key
+
+
 def delete_post(*, session: Session, actor: User, post_id: int) -> None:
-    """Remove your own post for good."""
-    session.delete(_own_post(session, actor, post_id))
+    """Remove your own post for good, its photo at once (remove_post says what stays for the
+    people you talked with)."""
+    post = _own_post(session, actor, post_id)
+    if post.deleted_at is not None:
+        raise NotFound("post")
+    photo_key = remove_post(session=session, post=post)
     session.commit()
+    if photo_key:
+        photos.delete_photo(photo_key)
 
 
 # --- reminders ------------------------------------------------------------------

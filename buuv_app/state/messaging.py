@@ -91,7 +91,9 @@ class InboxState(AppState):
 
         items = await run_service(messaging.list_inbox, user=user)
         self.conversations = [
-            InboxRow(url=routes.conversation_url(i.conversation_id), post_title=i.post_title, other_name=i.other_name,
+            InboxRow(url=routes.conversation_url(i.conversation_id),
+                     post_title=self._t(N_("Dit bericht is verwijderd.")) if i.post_removed else i.post_title,
+                     other_name=i.other_name,
                      last_message=i.last_message, ago_nl=format_ago(i.last_message_at, "nl"),
                      ago_en=format_ago(i.last_message_at, "en"), unread=i.unread,
                      neighbour_name=i.neighbour_name)
@@ -224,7 +226,10 @@ class ConversationState(FormState):
             return
         self.found = True
         self.conversation_id = view.id
-        self.post_title, self.post_url = view.post_title, routes.post_url(view.post_id)
+        if view.post_removed:  # deleted by its author: nothing to link to
+            self.post_title, self.post_url = self._t(N_("Dit bericht is verwijderd.")), ""
+        else:
+            self.post_title, self.post_url = view.post_title, routes.post_url(view.post_id)
         self.other_name, self.post_open, self.blocked = view.other_name, view.post_open, view.blocked
         self.neighbour_name = view.neighbour_name
         self.messages = _rows(view.messages)

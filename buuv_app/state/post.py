@@ -32,6 +32,9 @@ class PostState(FormState):
     is_author: bool = False  # display only: every action is checked again on the server
     _counted_codes: list[str] = []  # codes whose visit this tab already counted
     found: bool = True
+    # Closed, consent withdrawn or deleted, and not for this viewer (posts.readable_by): the page
+    # says only that, with no name, text or photo.
+    gone: bool = False
     loaded: bool = False
 
     async def _load(self, post_id: int | None) -> None:
@@ -39,15 +42,18 @@ class PostState(FormState):
 
         def load():
             if post_id is None:
-                return None
+                return None, False
             with session_scope() as session:
                 detail = posts.get_post_detail(session=session, post_id=post_id, viewer=viewer)
-            return (page_view(detail), detail.author_id) if detail else None
+                if detail is None:
+                    return None, posts.gone_post_id(session=session, post_id=post_id) is not None
+            return (page_view(detail), detail.author_id), False
 
-        result = await asyncio.to_thread(load)
+        result, gone = await asyncio.to_thread(load)
         self.post = result[0] if result else None
         self.is_author = bool(result and viewer and result[1] == viewer.id)
         self.found = result is not None
+        self.gone = gone
         self.loaded = True
 
     @rx.event
@@ -71,15 +77,17 @@ class PostState(FormState):
         def find():
             with session_scope() as session:
                 detail = posts.get_post_by_code(session=session, code=code, viewer=viewer)
-                if detail is not None and count:
+                if detail is None:
+                    return None, posts.gone_post_id(session=session, code=code) is not None
+                if count:
                     boards.count_visit(session=session, code=code, board_slug=board)
-            return detail.id if detail else None
+            return detail.id, False
 
-        post_id = await asyncio.to_thread(find)
+        post_id, gone = await asyncio.to_thread(find)
         if post_id is not None and count:
             self._counted_codes = [*self._counted_codes[-49:], code.upper()]
         if post_id is None:
-            self.found, self.loaded, self.post = False, True, None
+            self.found, self.gone, self.loaded, self.post = False, gone, True, None
             return
         return rx.redirect(routes.post_url(post_id), replace=True)
 
