@@ -115,17 +115,25 @@ def kill_drill(workdir: Path, n_members: int = 30, seconds_after: float = 10.0) 
         drop()
 
 
-def run(workdir: Path) -> dict[str, dict]:
-    results = kill_drill(workdir)
-    results.update(delivery(workdir))
+def run(workdir: Path, report=None) -> dict[str, dict]:
+    """All figures; `report(figures)` sees each stage's as soon as it is done."""
+    results: dict[str, dict] = {}
+    for stage in (kill_drill, delivery):
+        figures = stage(workdir)
+        results.update(figures)
+        if report is not None:
+            report(figures)
     return results
 
 
 def main() -> None:
+    def report(figures: dict[str, dict]) -> None:
+        for name, figure in figures.items():
+            print(f"{name}: {figure['value']} {figure['unit']}", flush=True)
+
     with tempfile.TemporaryDirectory(prefix="buuv-bench-cluster-") as workdir:
         started = time.monotonic()
-        for name, figure in run(Path(workdir)).items():
-            print(f"{name}: {figure['value']} {figure['unit']}")
+        run(Path(workdir), report)
         print(f"({time.monotonic() - started:.0f} s)")
 
 

@@ -144,7 +144,8 @@ def test_killing_a_backend_loses_and_doubles_nothing(cluster):
     _check_nothing_lost_or_doubled(cluster["database_url"], members)
     for member in members:
         member.close()
-    cluster["cluster"].start_backend(victim)  # three again for the next drill
+    # The next drills run on the two that are left (nginx passes over the dead one): restarting it
+    # would cost the suite half a minute on a busy machine.
 
 
 def test_a_redis_restart_keeps_members_logged_in_and_loses_nothing(cluster):
@@ -171,7 +172,7 @@ def test_a_redis_restart_keeps_members_logged_in_and_loses_nothing(cluster):
 
 def test_postgres_away_for_ten_seconds_is_said_plainly_and_the_outbox_catches_up(cluster):
     members = _members(cluster, "pg")
-    running = [b.process.pid for b in cluster["cluster"].backends]
+    running = [b.process.pid for b in cluster["cluster"].backends if b.process is not None]
     load = Load(members, interval=0.8)
     try:
         time.sleep(3)
@@ -186,7 +187,8 @@ def test_postgres_away_for_ten_seconds_is_said_plainly_and_the_outbox_catches_up
     assert told, "nobody was told the database was away"
     assert max(told) < 8, f"answers took {max(told):.1f} s: handlers hung on the database"
     # Recovered without a restart: the same backend processes, every message stored once.
-    assert [b.process.pid for b in cluster["cluster"].backends if b.process.poll() is None] == running
+    assert [b.process.pid for b in cluster["cluster"].backends
+            if b.process is not None and b.process.poll() is None] == running
     _check_nothing_lost_or_doubled(cluster["database_url"], members)
     for member in members:
         member.close()
