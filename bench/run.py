@@ -55,7 +55,7 @@ def main() -> None:
         seconds["populate"] = posts_data.populate(database_url)
 
     with tempfile.TemporaryDirectory(prefix="buuv-bench-") as workdir:
-        with running_app(Path(workdir), populate=populate) as app:
+        with running_app(Path(workdir), populate=populate, purpose="bench") as app:
             results["posts_seeded"] = {"value": 100_000, "unit": "posts"}
             results.update(pwa.run(app.url))
             results.update(browse.run(app.database_url))

@@ -24,7 +24,7 @@ from buuv_app.i18n import N_
 from buuv_app.services import accounts, messaging, places, posts
 from buuv_app.services.permissions import Action
 from buuv_app.state.access import guarded, public
-from buuv_app.state.base import CLEAR_DEVICE_SCRIPT, AppState, safe_next
+from buuv_app.state.base import AppState, clear_device_script, safe_next
 from buuv_app.state.views import PostCardView, card_view
 
 # Anything longer is refused by the services anyway; cutting first keeps megabyte payloads cheap.
@@ -150,9 +150,7 @@ class LoginState(FormState):
             return self._form_error(
                 N_("Te veel mislukte pogingen. Probeer het over {minutes} minuten opnieuw, of vraag een nieuw wachtwoord aan."),
                 minutes=minutes(error.retry_after))
-        self.errors = {}
-        self.auth_token = result.token
-        self._show_viewer(result.user)
+        await self._start_session(result.token, result.user)
         return rx.redirect(safe_next(self.router.url.query_parameters.get("next")))
 
 
@@ -220,10 +218,8 @@ class ResetPasswordState(FormState):
             return
         except ValidationError as error:
             return self._field_error("reset", error)
-        self.errors = {}
+        await self._end_presence()  # every session ended, this browser's too
         self.done = True
-        self.auth_token = ""  # every session ended, this browser's too
-        self._show_viewer(None)
 
 
 @dataclass
@@ -365,12 +361,8 @@ class AccountState(FormState):
             return self._field_error("delete", error)
         except Throttled as error:
             return self._throttled("delete", "password", error)
-        self.auth_token = ""
-        self._show_viewer(None)
-        self.loaded = False
-        self.my_posts = []
-        self.display_name = self.email = ""
-        return [rx.call_script(CLEAR_DEVICE_SCRIPT),
+        await self._end_presence()
+        return [rx.call_script(clear_device_script(self._dropped_notice())),
                 rx.toast.info(self._t(N_("Je account is verwijderd. Bedankt voor je hulp in de buurt."))),
                 rx.redirect(routes.HOME)]
 
