@@ -161,8 +161,10 @@ def test_a_redis_restart_keeps_members_logged_in_and_loses_nothing(cluster):
     finally:
         errors = load.finish()
     assert not errors, errors
-    # Still logged in: only a member may send, and each one's next message is confirmed.
+    # Still logged in: each member reloads the page (a new connection, handing over the session
+    # cookie as a browser does) and sends; only a member may send, and the message is confirmed.
     for member in members:
+        member.close()
         after = f"{member.name}-after-restart"
         member.send(after, "Nog steeds ingelogd.", timeout=30)
         assert after in member.acknowledged and not member.refused
