@@ -140,6 +140,10 @@
       if (window.buuvOffline && typeof window.buuvOffline.clear === "function") {
         try { jobs.push(Promise.resolve(window.buuvOffline.clear())); } catch (_) { /* wiped below anyway */ }
       }
+      // This device's push subscription goes too (assets/push.js); the server dropped it at logout.
+      if (window.buuvPush && typeof window.buuvPush.forgetDevice === "function") {
+        try { jobs.push(Promise.resolve(window.buuvPush.forgetDevice())); } catch (_) { /* nothing to forget */ }
+      }
       clearStorage(window.localStorage, []);
       clearStorage(window.sessionStorage, KEPT_SESSION_KEYS);
       if (window.caches) {

@@ -41,6 +41,7 @@ app = rx.App(
         rx.el.script(src="/seen.js", defer=True),
         rx.el.script(src="/offline.js", defer=True),
         rx.el.script(src="/pwa.js", defer=True),
+        rx.el.script(src="/push.js", defer=True),
     ],
 )
 # Reflex's own overlay (an English "Cannot connect to server" toast and a pulsing icon) gives way
@@ -48,7 +49,8 @@ app = rx.App(
 # re-renders the banner only. An app wrap wraps the page: the fragment takes it as its children.
 app.app_wraps[(5, "Overlay")] = lambda stateful: rx.fragment(memo(connection_lost_banner)()) if stateful else None
 app.register_lifespan_task(reminder_loop)
-app.register_lifespan_task(sender_loop)  # mail leaves from the outbox (services/mail.py)
+# The one background sender for queued mail and pushes (alone: python -m buuv_app.cli run-sender).
+app.register_lifespan_task(sender_loop)
 # Before Reflex's own hydration: a reconnecting tab whose member's session ended gets an empty state.
 app.add_middleware(EndedSessionMiddleware(), index=0)
 

@@ -33,7 +33,7 @@ from buuv_app.models import (
     User,
     utcnow,
 )
-from buuv_app.services import codes, links, mail, permissions
+from buuv_app.services import codes, links, mail, notifications, permissions
 from buuv_app.services.permissions import Action
 from buuv_app.services.accounts import DELETED_NAME
 from buuv_app.services.posts import excerpt
@@ -237,7 +237,21 @@ def send_message(
     session.refresh(message)
     _mark_read(session, conversation.id, user.id, message.id)
     _mail_if_away(session, conversation, other, user, now)
+    _push(session, conversation, other, user, message, now)
     return message
+
+
+def _push(session: Session, conversation: Conversation, recipient: User, sender: User, message: Message,
+          now: datetime) -> None:
+    """A push to the recipient's devices, unless this conversation is in view on one of them right
+    now (open in a hidden tab or on a locked phone still gets the push)."""
+    if any(open_id == conversation.id and visible
+           for _, open_id, visible in live_views(session=session, user_id=recipient.id, now=now)):
+        return
+    first = sender.id == conversation.responder_id and session.exec(
+        select(func.count()).select_from(Message).where(Message.conversation_id == conversation.id)).one() == 1
+    notifications.notify_message(session=session, recipient=recipient, sender=sender, conversation_id=conversation.id,
+                                 message_id=message.id, text=message.body, first=first)
 
 
 def _mail_if_away(session: Session, conversation: Conversation, recipient: User, sender: User, now: datetime) -> None:

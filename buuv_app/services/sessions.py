@@ -72,6 +72,13 @@ def resolve_session(*, session: Session, raw_token: str | None, now: datetime | 
     return user
 
 
+def find_session(*, session: Session, raw_token: str | None) -> AuthSession | None:
+    """The session row behind a token, whatever its state (for what hangs on one login, like push)."""
+    if not raw_token or len(raw_token) > 200:
+        return None
+    return session.exec(select(AuthSession).where(AuthSession.token_hash == hash_token(raw_token))).first()
+
+
 def revoke_session(*, session: Session, raw_token: str | None) -> None:
     if raw_token:
         session.exec(delete(AuthSession).where(AuthSession.token_hash == hash_token(raw_token)))

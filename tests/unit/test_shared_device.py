@@ -32,4 +32,4 @@ def test_a_forgotten_tab_gets_no_more_pushes(session):
     messaging.note_live_view(session=session, user=truus, client_token="tab-1")
     messaging.note_live_view(session=session, user=truus, client_token="tab-2")
     messaging.forget_live_view(session=session, client_token="tab-1")
-    assert [token for token, _ in messaging.live_views(session=session, user_id=truus.id)] == ["tab-2"]
+    assert [token for token, *_ in messaging.live_views(session=session, user_id=truus.id)] == ["tab-2"]
