@@ -13,6 +13,7 @@ from buuv_app.logs import configure_logging
 from buuv_app.pwa.manifest import MANIFEST_PATH
 from buuv_app.services.mail import sender_loop
 from buuv_app.services.reminders import reminder_loop
+from buuv_app.state.backend_errors import handle_backend_exception
 from buuv_app.state.presence import EndedSessionMiddleware
 
 configure_logging()
@@ -20,6 +21,8 @@ configure_logging()
 app = rx.App(
     html_lang="nl",
     api_transformer=create_api(),
+    # The database away for a moment: "even geen verbinding", not a stack trace or a hang.
+    backend_exception_handler=handle_backend_exception,
     stylesheets=styles.STYLESHEETS,
     # Plain toasts (dark text on white): the "rich" pastel ones fail the contrast check.
     # Top centre, large and with a close button: easy to see and dismiss on a phone.
