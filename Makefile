@@ -13,13 +13,15 @@ BUN_VERSION := 1.4.4
 export PATH := $(CURDIR)/$(VENV)/bin:$(CURDIR)/$(TOOLS)/node_modules/.bin:$(PATH)
 export REFLEX_TELEMETRY_ENABLED := false
 
-.PHONY: help setup bun browser migrate seed run test test-db e2e bench audit i18n admin clean
+.PHONY: help setup bun browser nginx migrate seed run cluster test test-db e2e bench audit backup restore i18n admin clean
 
 help:
 	@echo "make run    install, migrate, load demo data and serve on http://localhost:3000"
 	@echo "make test   install (browser included) and run the whole test suite"
 	@echo "make e2e BASE_URL=https://...   browser scenarios against a running instance"
 	@echo "make bench  print performance figures (bench/results.json)"
+	@echo "make cluster N=3   PostgreSQL + Redis + N backends behind nginx on http://localhost:8080"
+	@echo "make backup / make restore FILE=backups/...tar.gz   database and photos in one archive"
 	@echo "make admin EMAIL=you@example.org   make a confirmed account the first admin"
 
 setup: $(VENV)/.installed bun
@@ -49,6 +51,16 @@ browser: setup
 		$(PY) -m playwright install chromium; \
 	fi
 
+# Debian's nginx for `make cluster` and the fault drills (installed like the browser above).
+nginx:
+	@if [ -x /usr/sbin/nginx ]; then \
+		echo "nginx: /usr/sbin/nginx"; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx; \
+	else \
+		echo "nginx is missing: sudo apt-get install nginx"; exit 1; \
+	fi
+
 migrate: setup
 	$(PY) -m buuv_app.cli migrate
 
@@ -58,7 +70,21 @@ seed: migrate
 run: seed
 	$(VENV)/bin/reflex run --env prod
 
-test: browser
+# N backends behind nginx, on PostgreSQL and Redis (CLUSTER_DATABASE_URL, CLUSTER_REDIS_URL, CLUSTER_PORT).
+N ?= 3
+cluster: setup bun nginx
+	$(PY) -m deploy.cluster --backends $(N)
+
+# The database (SQLite or PostgreSQL, from DATABASE_URL) and the photos in one archive in backups/.
+backup: setup
+	$(PY) -m buuv_app.cli backup
+
+# Stop the app first: the database's contents are replaced by the archive's.
+restore: setup
+	@test -n "$(FILE)" || { echo "usage: make restore FILE=backups/buuv-....tar.gz"; exit 2; }
+	$(PY) -m buuv_app.cli restore "$(FILE)"
+
+test: browser nginx
 	$(PY) -m pytest
 
 # The database suite (services and migrations) against PostgreSQL, e.g. in .ci/run.
@@ -71,7 +97,7 @@ e2e: browser
 	@test -n "$(BASE_URL)" || { echo "usage: make e2e BASE_URL=https://..."; exit 2; }
 	BUUV_E2E_BASE_URL=$(BASE_URL) $(PY) -m pytest tests/e2e
 
-bench: browser
+bench: browser nginx
 	$(PY) -m bench.run
 
 # The first admin: sign up in the app and confirm the address, then `make admin EMAIL=you@example.org`.

@@ -11,7 +11,9 @@ a production build on a database with 100,000 posts, then
 - a board's printable sheet of 200 posts, query and PDF (bench/boards.py), and a no-op event's
   round trip while 20 clients fetch sheets at once (bench/sheet_load.py);
 - the back office's overview for one municipality over a year (bench/dashboard.py);
-- the weekly digest built and queued for 10,000 members (bench/digest.py).
+- the weekly digest built and queued for 10,000 members (bench/digest.py);
+- the deployed layout through nginx: delivery with 1, 2 and 4 backends, and a backend killed under
+  load (bench/cluster.py), when PostgreSQL, Redis and nginx are here.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from pathlib import Path
 
 from sqlmodel import Session, select
 
-from bench import boards, browse, dashboard, digest, events, messages, posts_data, pwa, sheet_load
+from bench import boards, browse, cluster, dashboard, digest, events, messages, posts_data, pwa, sheet_load
 from buuv_app.db import make_engine
 from buuv_app.models import Category
 from tests.appserver import running_app
@@ -38,6 +40,9 @@ TARGETS = {
     "messages_duplicated_1worker": "0",
     "messages_lost_2workers": "0",
     "messages_duplicated_2workers": "0",
+    "reconnect_after_kill_s": "< 5 s",
+    "acknowledged_lost": "0",
+    "duplicated": "0",
     **pwa.TARGETS,
     "board_pdf_200_posts_ms": "≤ 2000 ms (the slowest of five)",
     "board_pdf_20_parallel_noop_event_p95_ms": sheet_load.TARGET,
@@ -74,6 +79,10 @@ def main() -> None:
             results.update(messages.run_two_workers(Path(workdir)))
         except Exception as error:  # noqa: BLE001 (no PostgreSQL or Redis here: say so, keep the rest)
             print(f"two-worker message figures skipped: {type(error).__name__}: {error}")
+        try:
+            results.update(cluster.run(Path(workdir)))
+        except Exception as error:  # noqa: BLE001 (no PostgreSQL, Redis or nginx here: say so)
+            print(f"figures through nginx skipped: {type(error).__name__}: {error}")
     floor = results["noop_event_p95_ms"]["value"] + results["browse_query_p95_ms"]["value"]
     results["browse_event_budget_ms"] = {"value": round(2 * floor, 2), "unit": "ms"}
     if results.get("noop_event_p95_ms", {}).get("value"):

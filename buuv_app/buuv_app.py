@@ -14,6 +14,7 @@ from buuv_app.pwa.manifest import MANIFEST_PATH
 from buuv_app.security.middleware import security_middleware
 from buuv_app.services.mail import sender_loop
 from buuv_app.services.reminders import reminder_loop
+from buuv_app.state.backend_errors import handle_backend_exception
 from buuv_app.state.presence import EndedSessionMiddleware
 
 configure_logging()
@@ -23,6 +24,8 @@ app = rx.App(
     # Our /api routes, then around everything (pages, /_event, /_upload): security headers and
     # the upload door (buuv_app/security/).
     api_transformer=[create_api(), security_middleware],
+    # The database away for a moment: "even geen verbinding", not a stack trace or a hang.
+    backend_exception_handler=handle_backend_exception,
     stylesheets=styles.STYLESHEETS,
     # Plain toasts (dark text on white): the "rich" pastel ones fail the contrast check.
     # Top centre, large and with a close button: easy to see and dismiss on a phone.

@@ -1,10 +1,11 @@
 """Command line: `python -m buuv_app.cli migrate|seed|make-admin|send-reminders|send-digest|run-sender|
-moderation-reminders|rebuild-figures` (used by the Makefile)."""
+moderation-reminders|rebuild-figures|backup|restore` (used by the Makefile)."""
 
 from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from alembic.config import Config
 
@@ -61,6 +62,11 @@ def main(argv: list[str] | None = None) -> int:
                    help="mail professionals about reports open for more than 48 hours (once a day; run daily)")
     sub.add_parser("run-sender", help="send the outbox's mail and pushes until stopped (the app does this itself "
                                       "too, unless MAIL_SENDER_IN_APP=0)")
+    backup_parser = sub.add_parser("backup", help="database and photos into one archive, while the app runs")
+    backup_parser.add_argument("--to", type=Path, default=None, help="folder for the archive (default backups/)")
+    restore_parser = sub.add_parser("restore", help="replace the database and add the photos from an archive "
+                                                    "(stop the app first)")
+    restore_parser.add_argument("file", type=Path)
     admin_parser = sub.add_parser("make-admin", help="make an existing, confirmed account an admin")
     admin_parser.add_argument("email")
     sub.add_parser("rebuild-figures", help="recompute the facts the back office's figures read from the source rows")
@@ -83,6 +89,17 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{digest.send_weekly(session=session)} weekoverzichten klaargezet.")
     elif args.command == "run-sender":
         return run_sender()
+    elif args.command == "backup":
+        from buuv_app import backup
+
+        archive = backup.create_backup(database_url=get_settings().database_url,
+                                       destination=args.to or backup.default_destination())
+        print(f"Back-up gemaakt: {archive}")
+    elif args.command == "restore":
+        from buuv_app import backup
+
+        manifest = backup.restore_backup(archive=args.file, database_url=get_settings().database_url)
+        print(f"Teruggezet: de database en {len(manifest['photos'])} foto's uit {args.file}.")
     elif args.command == "send-reminders":
         with session_scope() as session:
             print(f"{reminders.send_expiry_reminders(session=session)} herinneringen verstuurd.")

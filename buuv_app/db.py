@@ -52,7 +52,18 @@ def make_engine(url: str, *, transactional_ddl: bool = False) -> Engine:
             sa.event.listen(engine, "connect", _sqlite_no_implicit_transactions)
             sa.event.listen(engine, "begin", _sqlite_begin)
         return engine
-    return sa.create_engine(url, pool_pre_ping=True)
+    # A database that went away must not hang a handler: connecting gives up after a few seconds,
+    # a dead pooled connection is noticed before use (pre-ping) and replaced once it is back.
+    return sa.create_engine(url, pool_pre_ping=True, pool_timeout=10, connect_args={"connect_timeout": 5})
+
+
+def database_unavailable(error: BaseException) -> bool:
+    """Did this fail because the database could not be reached (stopped, restarting, network)?"""
+    if isinstance(error, sa.exc.TimeoutError):  # no pooled connection came free
+        return True
+    if isinstance(error, sa.exc.DBAPIError):
+        return error.connection_invalidated or isinstance(error, sa.exc.OperationalError | sa.exc.InterfaceError)
+    return False
 
 
 @lru_cache
