@@ -21,7 +21,8 @@ from buuv_app.state.db import run_service
 from buuv_app.state.views import PostPageView, page_view
 
 # Past services/throttle.POST_LIMIT (from the form, and from the device outbox in state/outbox.py).
-TOO_MANY_POSTS = N_("Je hebt het afgelopen uur al veel berichten geplaatst. Probeer het over {minutes} minuten opnieuw.")
+TOO_MANY_POSTS = N_(
+    "Je hebt het afgelopen uur al veel berichten geplaatst. Probeer het over {minutes} minuten opnieuw.")
 
 
 def _route_post_id(state: rx.State) -> int | None:
@@ -302,7 +303,8 @@ class NewPostState(FormState):
         except NotFound:
             return self._field_error("newpost", ValidationError("for_whom", N_("Deze buur bestaat niet (meer).")))
         except Throttled as error:
-            return self._field_error("newpost", ValidationError("form", TOO_MANY_POSTS, minutes=minutes(error.retry_after)))
+            return self._field_error("newpost", ValidationError("form", TOO_MANY_POSTS,
+                                                                minutes=minutes(error.retry_after)))
         self._photo_key, self.photo_preview, self.errors = "", "", {}
         done = (self._t(N_("Het bericht voor {name} staat erop. Reacties komen bij jou binnen."), name=for_name)
                 if for_whom else self._t(N_("Je bericht staat erop. Buren kunnen nu reageren.")))
