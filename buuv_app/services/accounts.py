@@ -18,6 +18,7 @@ from buuv_app import routes
 from buuv_app.errors import (
     AuthenticationFailed,
     EmailNotConfirmed,
+    FieldChecks,
     InvalidToken,
     Throttled,
     ValidationError,
@@ -193,14 +194,15 @@ def sign_up(
     An address that already has an account, confirmed or not, is never changed by a sign-up:
     whoever types someone else's address cannot choose the password the owner will later
     confirm (the owner gets a mail to finish their own sign-up instead)."""
-    name = clean_display_name(display_name)
-    email = normalize_email(email)
-    passwords.check_password_policy(password, email=email)
-    neighbourhood = _neighbourhood(session, neighbourhood_slug)
-    if not accepted_terms:
-        raise ValidationError("accepted_terms", N_("Je kunt je aanmelden als je de huisregels en de privacyverklaring accepteert."))
-    if not confirmed_16_plus:
-        raise ValidationError("confirmed_16_plus", N_("BUUV is voor mensen van 16 jaar en ouder."))
+    checks = FieldChecks()  # every field's problem at once, in the form's order
+    name = checks.run(clean_display_name, display_name)
+    email = checks.run(normalize_email, email)
+    checks.run(passwords.check_password_policy, password, email=email or "")
+    neighbourhood = checks.run(_neighbourhood, session, neighbourhood_slug)
+    checks.require(accepted_terms, "accepted_terms",
+                   N_("Je kunt je aanmelden als je de huisregels en de privacyverklaring accepteert."))
+    checks.require(confirmed_16_plus, "confirmed_16_plus", N_("BUUV is voor mensen van 16 jaar en ouder."))
+    checks.raise_any()
     throttle.reserve(session=session, kind="signup", keys=[throttle.ip_key(ip)],
                      limit=throttle.SIGNUP_LIMIT, window=throttle.SIGNUP_WINDOW)
     # Every sign-up mails the address, whatever its state: counted (and refused) alike, as
@@ -255,9 +257,10 @@ def log_in(*, session: Session, email: str, password: str, ip: str | None, local
     """Log in. The attempt is counted before the password is checked and taken back when it was
     right, so five wrong passwords in fifteen minutes (per address, per client) lock even when
     they are sent all at once."""
-    email = normalize_email(email)
-    if not password:
-        raise ValidationError("password", N_("Vul je wachtwoord in."))
+    checks = FieldChecks()
+    email = checks.run(normalize_email, email)
+    checks.require(password, "password", N_("Vul je wachtwoord in."))
+    checks.raise_any()
     keys = _login_keys(email, ip)
     reserved = throttle.reserve(session=session, kind="login_failed", keys=keys,
                                 limit=throttle.LOGIN_LIMIT, window=throttle.LOGIN_WINDOW)
@@ -354,8 +357,10 @@ def change_password(
 # --- profile, export, deletion --------------------------------------------------------------
 
 def update_profile(*, session: Session, user: User, display_name: str, neighbourhood_slug: str) -> User:
-    name = clean_display_name(display_name)
-    neighbourhood = _neighbourhood(session, neighbourhood_slug)
+    checks = FieldChecks()
+    name = checks.run(clean_display_name, display_name)
+    neighbourhood = checks.run(_neighbourhood, session, neighbourhood_slug)
+    checks.raise_any()
     user.display_name = name
     user.home_neighbourhood_id = neighbourhood.id
     user.updated_at = utcnow()

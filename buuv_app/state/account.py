@@ -52,8 +52,10 @@ class FormState(AppState):
     errors: dict[str, str] = {}
 
     def _field_error(self, form_id: str, error: ValidationError):
-        self.errors = {error.field: self._t(error.message, **error.params)}
-        return rx.set_focus(f"{form_id}-{error.field}")
+        """Every field's message beside its field (a ValidationErrors holds several); the focus
+        goes to the first field at fault, so a screen reader starts reading there."""
+        self.errors = {e.field: self._t(e.message, **e.params) for e in error.errors}
+        return rx.set_focus(f"{form_id}-{error.errors[0].field}")
 
     def _form_error(self, msgid: str, **params: object) -> None:
         self.errors = {"form": self._t(msgid, **params)}

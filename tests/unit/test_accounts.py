@@ -103,6 +103,22 @@ def test_bad_sign_up_input_names_the_field_and_saves_nothing(session, merenwijk,
     assert count_rows(session, OutboxMail) == 0
 
 
+def test_an_empty_sign_up_names_every_field_at_fault_at_once_in_form_order(session, merenwijk):
+    with pytest.raises(ValidationError) as caught:
+        _sign_up(session, display_name="", email="", password="", neighbourhood_slug="",
+                 accepted_terms=False, confirmed_16_plus=False)
+    assert [e.field for e in caught.value.errors] == [
+        "display_name", "email", "password", "neighbourhood", "accepted_terms", "confirmed_16_plus"]
+    assert caught.value.field == "display_name"  # read as one error, it is the first
+    assert count_rows(session, User) == 0
+
+
+def test_an_empty_login_names_the_address_and_the_password(session, merenwijk):
+    with pytest.raises(ValidationError) as caught:
+        accounts.log_in(session=session, email="", password="", ip="10.0.0.1")
+    assert [e.field for e in caught.value.errors] == ["email", "password"]
+
+
 def test_passwords_of_64_characters_and_more_are_accepted(session, merenwijk):
     _sign_up(session, password="a" * 40 + " lange zin met spaties!")
     assert count_rows(session, User) == 1
