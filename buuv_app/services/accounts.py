@@ -127,8 +127,10 @@ def redeem_token(session: Session, raw: str, purpose: TokenPurpose, now: datetim
     return token, user
 
 
-def _link(path: str, token: str) -> str:
-    return f"{get_settings().public_url.rstrip('/')}{path}?token={token}"
+def _link(path: str, token: str, next_path: str = "") -> str:
+    """A mailed link; `next_path` (a path on this site, checked by the caller) rides along so the
+    login after it leads where the member was going."""
+    return f"{get_settings().public_url.rstrip('/')}{routes.with_next(f'{path}?token={token}', next_path)}"
 
 
 def _mail(session: Session, user_email: str, locale: str, subject: str, body: str, **params) -> None:
@@ -151,16 +153,16 @@ def _confirmation_allowed(session: Session, email: str, ip: str | None) -> bool:
     return True
 
 
-def _send_confirmation(session: Session, user: User, locale: str) -> None:
+def _send_confirmation(session: Session, user: User, locale: str, next_path: str = "") -> None:
     raw = issue_token(session, user, TokenPurpose.CONFIRM_EMAIL, CONFIRM_VALID)
     _mail(session, user.email, locale,
           N_("Bevestig je aanmelding bij BUUV"),
           N_("Hallo {name},\n\nWelkom bij BUUV! Klik op deze link om je aanmelding af te ronden:\n{link}\n\n"
              "De link werkt 24 uur. Heb je je niet aangemeld? Dan hoef je niets te doen.\n\nGroet,\nBUUV"),
-          name=user.display_name, link=_link(routes.CONFIRM, raw))
+          name=user.display_name, link=_link(routes.CONFIRM, raw, next_path))
 
 
-def _send_finish_sign_up(session: Session, user: User, locale: str) -> None:
+def _send_finish_sign_up(session: Session, user: User, locale: str, next_path: str = "") -> None:
     """Someone signed up again with the address of an unconfirmed account. Nothing of the account
     changes; its owner gets the link to finish it (and to choose a password if they forgot theirs,
     or never had one: an ambassador's invitation)."""
@@ -182,18 +184,19 @@ def _send_finish_sign_up(session: Session, user: User, locale: str) -> None:
              "met het wachtwoord dat je toen koos:\n{link}\n\nWachtwoord vergeten? Vraag een nieuw aan op "
              "{forgot}\n\nWas jij dit niet? Dan hoef je niets te doen; niemand anders kan met dit adres "
              "inloggen.\n\nGroet,\nBUUV"),
-          name=user.display_name, link=_link(routes.CONFIRM, raw), forgot=forgot)
+          name=user.display_name, link=_link(routes.CONFIRM, raw, next_path), forgot=forgot)
 
 
 def sign_up(
     *, session: Session, display_name: str, email: str, password: str, neighbourhood_slug: str,
-    accepted_terms: bool, confirmed_16_plus: bool, ip: str | None, locale: str = "nl",
+    accepted_terms: bool, confirmed_16_plus: bool, ip: str | None, locale: str = "nl", next_path: str = "",
 ) -> None:
     """Register, or mail the owner of the address; the caller always shows "check your mail".
 
     An address that already has an account, confirmed or not, is never changed by a sign-up:
     whoever types someone else's address cannot choose the password the owner will later
-    confirm (the owner gets a mail to finish their own sign-up instead)."""
+    confirm (the owner gets a mail to finish their own sign-up instead). `next_path`, a path on
+    this site the caller checked (state.base.safe_next), goes into the confirmation link."""
     checks = FieldChecks()  # every field's problem at once, in the form's order
     name = checks.run(clean_display_name, display_name)
     email = checks.run(normalize_email, email)
@@ -221,7 +224,7 @@ def sign_up(
               name=existing.display_name, link=f"{get_settings().public_url.rstrip('/')}{routes.FORGOT_PASSWORD}")
         return
     if existing is not None:
-        _send_finish_sign_up(session, existing, locale)
+        _send_finish_sign_up(session, existing, locale, next_path)
         return
     now = utcnow()
     user = User(display_name=name, email=email, password_hash=password_hash,
@@ -230,7 +233,7 @@ def sign_up(
     session.add(user)
     session.commit()
     session.refresh(user)
-    _send_confirmation(session, user, locale)
+    _send_confirmation(session, user, locale, next_path)
 
 
 def confirm_email(*, session: Session, token: str) -> User:

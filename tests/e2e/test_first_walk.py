@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.auth import create_member, log_in
+from tests.e2e.auth import PASSWORD, create_member, log_in, mailed_link, unique_email
 
 pytestmark = pytest.mark.e2e
 
@@ -45,4 +45,66 @@ def test_an_empty_new_post_shows_every_error_at_once_and_focuses_the_first(page:
                     "Vertel in een paar zinnen waar het om gaat."):
         expect(page.get_by_text(message)).to_be_visible()
     expect(page.get_by_role("group", name="Waarmee?")).to_be_focused()
+    a11y.check()
+
+
+def test_a_visitor_who_replies_signs_up_confirms_and_lands_on_the_post(page: Page, a11y, app_db):
+    from buuv_app.services import posts
+
+    page.set_viewport_size(PHONE)
+    author = create_member(app_db, display_name="Truus")
+    post = posts.create_post(session=app_db, author=author, kind="request", title="Wie tilt mijn kast naar boven?",
+                             body="Zaterdagochtend, tien minuten werk.", category_slug="klussen",
+                             neighbourhood_slug="merenwijk")
+    page.goto(f"/hulp/{post.id}")
+    expect(page.get_by_role("heading", level=1, name="Wie tilt mijn kast naar boven?")).to_be_visible()
+    a11y.check()
+    page.get_by_role("link", name="Reageer").click()
+
+    expect(page.get_by_role("heading", name="Inloggen")).to_be_visible()
+    expect(page.get_by_text("Om te reageren heb je een account nodig")).to_be_visible()
+    a11y.check()
+    page.get_by_role("link", name="Meld je aan").click()
+
+    expect(page.get_by_role("heading", name="Aanmelden bij BUUV")).to_be_visible()
+    expect(page.get_by_text("Om te reageren heb je een account nodig")).to_be_visible()
+    a11y.check()
+    email = unique_email("bram")
+    page.get_by_label("Je naam").fill("Bram")
+    page.get_by_label("E-mailadres").fill(email)
+    page.get_by_label("Wachtwoord").fill(PASSWORD)
+    page.get_by_label("Je buurt").select_option("merenwijk")
+    page.get_by_label("Ik ga akkoord met de").check()
+    page.get_by_label("Ik ben 16 jaar of ouder.").check()
+    page.get_by_role("button", name="Aanmelden").click()
+    expect(page.get_by_role("heading", name="Kijk in je mail")).to_be_visible()
+
+    page.goto(mailed_link(app_db, email, "/aanmelden/bevestigen"))
+    expect(page.get_by_text("Je e-mailadres is bevestigd. Log in met je wachtwoord.")).to_be_visible()
+    expect(page.get_by_role("heading", name="Inloggen")).to_be_visible()
+    a11y.check()
+    page.get_by_label("E-mailadres").fill(email)
+    page.get_by_label("Wachtwoord", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Inloggen").click()
+
+    expect(page).to_have_url(re.compile(rf"/hulp/{post.id}/?$"))
+    expect(page.get_by_role("button", name="Reageer")).to_be_visible()
+    a11y.check()
+
+
+def test_asking_for_help_while_logged_out_explains_the_account_and_returns_to_the_form(page: Page, a11y, app_db):
+    page.set_viewport_size(PHONE)
+    member = create_member(app_db, display_name="Riet")
+    page.goto("/")
+    expect(page.get_by_role("heading", name="Hulp vragen is heel gewoon")).to_be_visible()
+    a11y.check()
+    page.get_by_role("link", name="Vraag om hulp").click()
+
+    expect(page.get_by_role("heading", name="Inloggen")).to_be_visible()
+    expect(page.get_by_text("Om hulp te vragen heb je een account nodig")).to_be_visible()
+    a11y.check()
+    page.get_by_label("E-mailadres").fill(member.email)
+    page.get_by_label("Wachtwoord", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Inloggen").click()
+    expect(page.get_by_role("heading", name="Hulp vragen")).to_be_visible()
     a11y.check()

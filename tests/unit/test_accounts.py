@@ -298,3 +298,14 @@ def test_at_most_five_reset_requests_an_hour_per_address_known_or_not(session, m
         with pytest.raises(Throttled):
             accounts.request_password_reset(session=session, email=email, ip="10.2.9.9")
     assert len(mail.list_outbox(session=session, to="henk@example.org")) == 5
+
+
+def test_the_confirmation_link_carries_where_the_sign_up_started(session, merenwijk):
+    _sign_up(session, next_path="/hulp/12")
+    body = mail.list_outbox(session=session, to="anneke@example.org")[0].body
+    assert re.search(r"/aanmelden/bevestigen\?token=[\w-]+&next=%2Fhulp%2F12\s", body)
+
+
+def test_a_sign_up_from_nowhere_in_particular_mails_a_plain_link(session, merenwijk):
+    _sign_up(session)
+    assert "next=" not in mail.list_outbox(session=session, to="anneke@example.org")[0].body
