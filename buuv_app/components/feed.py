@@ -117,7 +117,7 @@ def filter_bar(with_places: bool) -> rx.Component:
 
 def feed_results() -> rx.Component:
     return rx.vstack(
-        rx.text(F.total, " ", t("berichten gevonden"), size="3", weight="medium", role="status"),
+        rx.text(F.found_text, size="3", weight="medium", role="status"),
         post_list(F.items, empty_notice(N_("Niets gevonden met deze keuzes. Probeer minder filters of andere woorden."))),
         rx.cond(
             F.next_cursor != "",

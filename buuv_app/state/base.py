@@ -12,7 +12,7 @@ import reflex as rx
 
 from buuv_app import routes
 from buuv_app.db import session_scope
-from buuv_app.i18n import LOCALES, N_, gettext, normalize_locale
+from buuv_app.i18n import LOCALES, N_, gettext, ngettext, normalize_locale
 from buuv_app.models import User
 from buuv_app.services import accounts, messaging, sessions
 from buuv_app.services.permissions import Action
@@ -166,6 +166,10 @@ class AppState(rx.State):
                 rx.redirect(routes.HOME)]
 
     # --- helpers for substates (not callable from the browser) ---
+
+    def _nt(self, singular: str, plural: str, count: int, **params: object) -> str:
+        """A count in words in the visitor's language: `{n}` is the count ("1 oproep", "2 oproepen")."""
+        return ngettext(singular, plural, count, normalize_locale(self.locale), **params)
 
     def _t(self, msgid: str, **params: object) -> str:
         """Translate a message for this visitor (server side)."""

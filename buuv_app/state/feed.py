@@ -57,6 +57,16 @@ class FeedState(AppState):
     _place_id: int = 0
     _category_ids: dict[str, int] = {}
 
+    @rx.var
+    def found_text(self) -> str:
+        """"1 oproep gevonden" / "8 oproepen gevonden", in the visitor's language."""
+        return self._nt("{n} oproep gevonden", "{n} oproepen gevonden", self.total)
+
+    @rx.var
+    def matches_text(self) -> str:
+        return self._nt("Buren hielpen elkaar hier al {n} keer via BUUV.",
+                        "Buren hielpen elkaar hier al {n} keer via BUUV.", self.place_matches)
+
     def _filters(self) -> PostFilter:
         slugs = (self.place_slug,) if self.place_slug else tuple(self.neighbourhoods)
         category_id = self._category_ids.get(self.category, -1) if self.category and self._category_ids else None
