@@ -108,3 +108,39 @@ def test_asking_for_help_while_logged_out_explains_the_account_and_returns_to_th
     page.get_by_role("button", name="Inloggen").click()
     expect(page.get_by_role("heading", name="Hulp vragen")).to_be_visible()
     a11y.check()
+
+
+def test_active_filters_show_as_chips_that_can_be_removed_one_by_one_or_all_at_once(page: Page, a11y, app_db):
+    from buuv_app.services import posts
+
+    page.set_viewport_size(PHONE)
+    author = create_member(app_db, display_name="Truus")
+    for title, wijk in (("Wie leent mij een kruiwagenzeef?", "merenwijk"), ("Kruiwagenzeef gezocht", "merenwijk"),
+                        ("Heeft iemand een kruiwagenzeef?", "oude-dorp")):
+        posts.create_post(session=app_db, author=author, kind="request", title=title, body="Voor de tuin.",
+                          category_slug="tuin", neighbourhood_slug=wijk)
+    page.goto("/hulp?q=kruiwagenzeef")
+    expect(page.get_by_text("3 oproepen gevonden")).to_be_visible()
+    filters = page.get_by_role("group", name="Actieve filters")
+    expect(filters.get_by_role("button", name="Filter weghalen: “kruiwagenzeef”")).to_be_visible()
+    a11y.check()
+
+    page.locator("summary", has_text="Kies wijken").click()
+    page.get_by_role("checkbox", name="Merenwijk", exact=True).check()
+    page.get_by_role("button", name="Toon resultaten").click()
+    expect(page.get_by_text("2 oproepen gevonden")).to_be_visible()
+    # The wijk chosen inside the closed list is in plain sight above the results.
+    page.locator("summary", has_text="Kies wijken").click()
+    expect(filters.get_by_role("button", name="Filter weghalen: Merenwijk")).to_be_visible()
+    a11y.check()
+
+    filters.get_by_role("button", name="Filter weghalen: Merenwijk").click()
+    expect(page.get_by_text("3 oproepen gevonden")).to_be_visible()
+    expect(page.locator("input[name='wijk:merenwijk']")).not_to_be_checked()  # inside the closed list
+    expect(page).to_have_url(re.compile(r"/hulp/?\?q=kruiwagenzeef$"))
+
+    page.get_by_role("button", name="Wis filters").click()
+    expect(page.get_by_role("group", name="Actieve filters")).to_have_count(0)
+    expect(page.get_by_label("Zoeken")).to_have_value("")
+    expect(page).to_have_url(re.compile(r"/hulp/?$"))
+    a11y.check()
