@@ -83,4 +83,4 @@ i18n: setup
 	$(PY) -m buuv_app.i18n.extract
 
 clean:
-	rm -rf .web .states $(TOOLS) $(VENV) bench/results.json
+	rm -rf .web .states .build $(TOOLS) $(VENV) bench/results.json

@@ -227,7 +227,7 @@ def run(workdir: Path | None = None, *, keep: bool = False, repeat: int = REPEAT
         database = folder / "dashboard.db"
         database_url = f"sqlite:///{database}"
         if not (keep and database.exists()):
-            prepare_database(app_environment(database_url), demo=False)
+            prepare_database(app_environment(database_url, "bench"), demo=False)
             started = time.perf_counter()
             made = populate(database_url)
             print(f"dashboard data: {made} in {time.perf_counter() - started:.1f} s")

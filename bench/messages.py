@@ -205,7 +205,7 @@ def run_two_workers(workdir, n_clients: int = 200, seconds: float = 30.0) -> dic
     Redis.from_url(REDIS_URL).flushdb()
     try:
         # One worker per instance: "two workers" is exactly two processes sharing Redis and PostgreSQL.
-        env = app_environment(database_url, REDIS_URL=REDIS_URL, REFLEX_REDIS_URL=REDIS_URL, GRANIAN_WORKERS="1")
+        env = app_environment(database_url, "bench-workers", REDIS_URL=REDIS_URL, REFLEX_REDIS_URL=REDIS_URL, GRANIAN_WORKERS="1")
         prepare_database(env, demo=False)
         port_a, port_b = free_port(), free_port()
         url_a, url_b = f"http://localhost:{port_a}", f"http://localhost:{port_b}"

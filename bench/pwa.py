@@ -144,7 +144,8 @@ def blank_first_load_js(workdir: Path) -> dict[str, dict]:
     (root / "blank" / "__init__.py").write_text("")
     shutil.copy(BLANK_TEMPLATE / "code" / "blank.py", root / "blank" / "blank.py")
     shutil.copytree(BLANK_TEMPLATE / "assets", root / "assets")
-    env = app_environment(f"sqlite:///{root / 'unused.db'}")
+    env = {**app_environment(f"sqlite:///{root / 'unused.db'}"),  # its own build, beside its code
+           "REFLEX_WEB_WORKDIR": str(root / ".web"), "REFLEX_STATES_WORKDIR": str(root / ".states")}
     port = free_port()
     url = f"http://localhost:{port}"
     args = ["run", "--env", "prod", "--frontend-port", str(port), "--backend-port", str(port)]
@@ -170,7 +171,7 @@ TARGETS = {
 def main() -> None:
     results: dict[str, dict] = {}
     with tempfile.TemporaryDirectory(prefix="buuv-bench-pwa-") as workdir:
-        with running_app(Path(workdir)) as app:
+        with running_app(Path(workdir), purpose="bench") as app:
             results.update(run(app.url))
         results.update(blank_first_load_js(Path(workdir)))
     results.update(compare_with_blank(results))

@@ -14,7 +14,7 @@ from buuv_app.components.notices import loading_notice
 from buuv_app.i18n import N_
 from buuv_app.services.permissions import Action
 from buuv_app.state.base import AppState
-from buuv_app.state.messaging import ConversationState
+from buuv_app.state.messaging import ConversationState, SeenState
 from buuv_app.state.outbox import PostOutboxState
 from buuv_app.state.page import PageAccessState
 
@@ -170,7 +170,8 @@ def update_prompt() -> rx.Component:
 
 
 def _hidden_trigger(element_id: str, on_click) -> rx.Component:
-    """A button only scripts click: how assets/outbox.js hands the device's outbox to the server."""
+    """A button only scripts click: how assets/outbox.js hands the device's outbox to the server
+    (and assets/seen.js what is in view)."""
     return rx.el.button(id=element_id, type="button", hidden=True, tab_index=-1, aria_hidden="true",
                         on_click=on_click)
 
@@ -206,6 +207,8 @@ def shell(content: rx.Component, max_width: str = styles.MAX_WIDTH) -> rx.Compon
                 _hidden_trigger("outbox-retry", rx.call_script("buuvOutbox.due()", callback=ConversationState.resend)),
                 _hidden_trigger("outbox-posts-retry",
                                 rx.call_script("buuvOutbox.duePosts()", callback=PostOutboxState.place)),
+                # Clicked by /seen.js: this tab came into view or left it, or showed a new message.
+                _hidden_trigger("view-report", rx.call_script("buuvSeen.report()", callback=SeenState.report_view)),
             ),
         ),
         update_prompt(),

@@ -22,6 +22,10 @@ LOGIN = "/inloggen"
 FORGOT_PASSWORD = "/wachtwoord-vergeten"
 RESET_PASSWORD = "/wachtwoord-herstellen"
 ACCOUNT = "/account"
+# Every kind of mail and push, on one page (linked from each mail).
+NOTIFICATION_SETTINGS = "/account#meldingen"
+# One click from a mail's footer or its List-Unsubscribe header (RFC 8058): no login needed.
+ONE_CLICK_UNSUBSCRIBE = "/api/uitschrijven"
 HOUSE_RULES = "/huisregels"
 PRIVACY = "/privacy"
 MANAGE = "/beheer"  # the overview: figures for professionals and admins

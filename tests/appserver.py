@@ -1,7 +1,9 @@
 """Start the real production app on a free port against a temporary database.
 
 Used by the browser tests (tests/e2e) and the benchmarks (bench/): both want exactly what
-`make run` serves, only on another port and with a throwaway database.
+`make run` serves, only on another port and with a throwaway database, and built in a folder of
+their own (`.build/<purpose>/`): a `make test` or `make bench` never rebuilds the `.web/` that a
+running `make run` serves (its pages would then point at the test server's dead websocket port).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from pathlib import Path
 import httpx
 
 ROOT = Path(__file__).resolve().parents[1]
+BUILD_ROOT = ROOT / ".build"  # gitignored; `make clean` removes it
 STARTUP_TIMEOUT = 420  # seconds: a first production build installs the frontend packages
 
 
@@ -30,12 +33,21 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def app_environment(database_url: str, **extra: str) -> dict[str, str]:
+def build_dir(purpose: str) -> Path:
+    """Where a test or benchmark session builds and keeps its frontend and server state."""
+    return BUILD_ROOT / purpose
+
+
+def app_environment(database_url: str, purpose: str = "test", **extra: str) -> dict[str, str]:
+    """The environment of an app run for `purpose` ("test", "bench"...): its own build folder."""
     env = {
         **os.environ,
         "DATABASE_URL": database_url,
         "BUUV_ENV": "test",
         "REFLEX_TELEMETRY_ENABLED": "false",
+        # Reflex's working folders, which default to .web/ and .states/ beside `make run`'s.
+        "REFLEX_WEB_WORKDIR": str(build_dir(purpose) / "web"),
+        "REFLEX_STATES_WORKDIR": str(build_dir(purpose) / "states"),
         "PATH": os.pathsep.join(
             [str(Path(sys.executable).parent), str(ROOT / ".tools/node_modules/.bin"), os.environ["PATH"]]
         ),
@@ -75,19 +87,21 @@ class RunningApp:
     url: str
     database_url: str
     upload_dir: Path
+    web_dir: Path  # the build it serves (.build/<purpose>/web)
 
 
 @contextmanager
 def running_app(
-    workdir: Path, demo: bool = True, populate: Callable[[str], None] | None = None, **extra_env: str,
+    workdir: Path, demo: bool = True, populate: Callable[[str], None] | None = None, purpose: str = "test",
+    **extra_env: str,
 ) -> Iterator[RunningApp]:
-    """Build and serve the production app with a fresh SQLite database in `workdir`;
-    `populate(database_url)` may add data (benchmarks) before the app starts."""
+    """Build (in .build/<purpose>/) and serve the production app with a fresh SQLite database in
+    `workdir`; `populate(database_url)` may add data (benchmarks) before the app starts."""
     database_url = f"sqlite:///{workdir / 'app.db'}"
     # Behind one trusted proxy hop, tests can give each browser its own client address.
     upload_dir = workdir / "uploads"
-    env = app_environment(database_url, REFLEX_TRUSTED_PROXY_HOPS="1", BUUV_UPLOAD_DIR=str(upload_dir),
-                          **extra_env)
+    env = app_environment(database_url, purpose, REFLEX_TRUSTED_PROXY_HOPS="1", BUUV_UPLOAD_DIR=str(upload_dir),
+                          BUUV_VAPID_KEY_FILE=str(workdir / "vapid_private.pem"), **extra_env)
     prepare_database(env, demo=demo)
     if populate is not None:
         populate(database_url)
@@ -95,7 +109,8 @@ def running_app(
     url = f"http://localhost:{port}"
     args = ["run", "--env", "prod", "--frontend-port", str(port), "--backend-port", str(port)]
     with serving(env, args, workdir / "reflex.log", url):
-        yield RunningApp(url=url, database_url=database_url, upload_dir=upload_dir)
+        yield RunningApp(url=url, database_url=database_url, upload_dir=upload_dir,
+                         web_dir=Path(env["REFLEX_WEB_WORKDIR"]))
 
 
 @contextmanager

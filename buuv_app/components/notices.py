@@ -6,7 +6,7 @@ import reflex as rx
 from reflex.vars import Var
 
 from buuv_app import routes
-from buuv_app.components.i18n import t
+from buuv_app.components.i18n import t, t_client
 
 
 def not_found_notice(message: str) -> rx.Component:
@@ -66,4 +66,21 @@ def found_or_not(loaded: Var, found: Var, content: rx.Component, missing_message
         loaded,
         rx.cond(found, content, not_found_notice(missing_message)),
         loading_notice(),
+    )
+
+
+def connection_lost_banner() -> rx.Component:
+    """Ours instead of Reflex's English "Cannot connect to server" toast: shown while the page
+    cannot reach the server although the device is online (a dropped line, a restart). Offline,
+    assets/offline.js shows its own banner and CSS hides this one. Client-side texts: the server
+    is exactly what is missing. (Same threshold as Reflex's toast: a single blip shows nothing.)"""
+    from reflex.components.core.banner import has_too_many_connection_errors
+
+    return rx.cond(
+        has_too_many_connection_errors,
+        rx.el.div(
+            rx.icon("wifi-off", size=18, aria_hidden="true"),
+            rx.el.span(t_client("Verbinding verbroken — we proberen het opnieuw…")),
+            id="connection-lost", class_name="connection-lost", role="status",
+        ),
     )

@@ -39,6 +39,7 @@ from buuv_app.models.messaging import (
     Report,
 )
 from buuv_app.models.neighbour import ConsentMethod, ContactMethod, Neighbour
+from buuv_app.models.notify import DigestNeighbourhood, DigestSent, PushSubscription
 from buuv_app.models.place import Municipality, Neighbourhood
 from buuv_app.models.post import (
     BODY_MAX,
@@ -76,6 +77,9 @@ __all__ = [
     "AuthAttempt",
     "AuthSession",
     "OutboxMail",
+    "DigestNeighbourhood",
+    "DigestSent",
+    "PushSubscription",
     "TokenPurpose",
     "UserToken",
     "BODY_MAX",

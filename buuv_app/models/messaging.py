@@ -85,7 +85,7 @@ class LiveView(SQLModel, table=True):
     """A browser tab of a member that is open right now: where to push a new message at once.
 
     `client_token` is Reflex's per-tab token; `conversation_id` is set while the tab shows that
-    conversation. Rows older than a few minutes are stale and ignored (and pruned).
+    conversation; `visible` while it is in view. Rows older than a few minutes are stale and ignored (and pruned).
     """
 
     __tablename__ = "live_view"
@@ -93,4 +93,7 @@ class LiveView(SQLModel, table=True):
     client_token: str = Field(max_length=64, primary_key=True)
     user_id: int = Field(foreign_key="user.id", index=True, nullable=False)
     conversation_id: int | None = Field(default=None, foreign_key="conversation.id", nullable=True)
+    # Whether the tab is in view (document.visibilityState, reported by the page): a hidden tab or
+    # a locked phone shows nobody anything, so its member still gets the mail about a new message.
+    visible: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()}, nullable=False)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)

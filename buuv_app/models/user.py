@@ -45,6 +45,13 @@ class User(SQLModel, table=True):
     is_demo: bool = Field(default=False, nullable=False)
     # Mail me about new messages while I am not online (at most one mail per conversation an hour).
     message_mail: bool = Field(default=True, nullable=False)
+    # Web Push per kind (on the devices that accepted notifications), and the weekly digest mail.
+    push_message: bool = Field(default=True, nullable=False)
+    push_reaction: bool = Field(default=True, nullable=False)
+    push_reminder: bool = Field(default=True, nullable=False)
+    # Show a message's text in its notification (on the lock screen): off unless chosen.
+    push_show_text: bool = Field(default=False, nullable=False)
+    digest_mail: bool = Field(default=True, nullable=False)
     # When a page of the app last told the server this person was there (updated about once a minute).
     last_online_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)

@@ -91,6 +91,7 @@ def _bubble(message: rx.Var[MessageRow]) -> rx.Component:
             border_radius="12px", padding="0.6rem 0.8rem", max_width="85%",
         ),
         display="flex", justify_content=rx.cond(message.mine, "flex-end", "flex-start"), list_style="none",
+        custom_attrs={"data-message-id": message.id},  # how far this was seen (assets/seen.js)
     )
 
 
@@ -149,6 +150,7 @@ def _conversation() -> rx.Component:
         rx.cond(C.post_url != "", rx.link(C.post_title, href=C.post_url, size="3"),
                 rx.text(C.post_title, size="3", color=rx.color("gray", 11))),
         rx.el.ul(rx.foreach(C.messages, _bubble), id="chat-messages", aria_live="polite",
+                 custom_attrs={"data-conversation": C.conversation_id},
                  display="flex", flex_direction="column", gap="0.5rem", padding="0", margin="0", width="100%"),
         rx.el.ul(id="chat-pending", aria_live="polite"),
         _composer(),

@@ -27,6 +27,7 @@ from buuv_app.i18n import N_, gettext
 from buuv_app.models import (
     AuthSession,
     BoardAmbassador,
+    DigestNeighbourhood,
     LiveView,
     Municipality,
     Neighbour,
@@ -38,7 +39,7 @@ from buuv_app.models import (
     UserToken,
     utcnow,
 )
-from buuv_app.services import mail, passwords, photos, posts, sessions, throttle
+from buuv_app.services import mail, passwords, photos, posts, push, sessions, throttle
 from buuv_app.services.places import get_neighbourhood_by_slug
 from buuv_app.settings import get_settings
 
@@ -299,6 +300,10 @@ def check_password_attempt(*, session: Session, user: User, password: str, ip: s
 
 
 def log_out(*, session: Session, token: str | None) -> None:
+    """End this device's session; its push notifications stop with it."""
+    current = sessions.find_session(session=session, raw_token=token)
+    if current is not None:
+        push.forget_login_session(session=session, auth_session_id=current.id)
     sessions.revoke_session(session=session, raw_token=token)
 
 
@@ -484,6 +489,8 @@ def delete_account(*, session: Session, user: User, password: str, ip: str | Non
     session.exec(delete(UserToken).where(UserToken.user_id == user.id))
     session.exec(delete(AuthSession).where(AuthSession.user_id == user.id))
     session.exec(delete(LiveView).where(LiveView.user_id == user.id))
+    push.forget_member(session=session, user_id=user.id)
+    session.exec(delete(DigestNeighbourhood).where(DigestNeighbourhood.user_id == user.id))
     session.exec(delete(BoardAmbassador).where(BoardAmbassador.user_id == user.id))
     if user.email:
         session.exec(delete(OutboxMail).where(OutboxMail.to_address == user.email))

@@ -33,19 +33,22 @@ from buuv_app.models import (
     User,
     utcnow,
 )
-from buuv_app.services import codes, links, mail, permissions
+from buuv_app.services import codes, links, mail, notifications, permissions
 from buuv_app.services.permissions import Action
 from buuv_app.services.accounts import DELETED_NAME
 from buuv_app.services.posts import excerpt
 from buuv_app.settings import get_settings
 
+# A member's first day: room to arrange help (a burst of messages back and forth), not to spam
+# (a message a minute at most after the burst, and only a few new conversations).
 NEW_ACCOUNT_AGE = timedelta(days=1)
-AWAY_AFTER = timedelta(seconds=90)  # no page of the app has checked in for this long: not online
+NEW_ACCOUNT_BURST = 5  # messages a new member may send in any one minute
+NEW_ACCOUNT_BURST_WINDOW = timedelta(minutes=1)
+NEW_ACCOUNT_CONVERSATIONS = 5  # conversations a new member may start in their first day
 MAIL_INTERVAL = timedelta(hours=1)  # at most one "new messages" mail per conversation per hour
 ONLINE_TOUCH = timedelta(seconds=40)
-LIVE_FOR = timedelta(minutes=2)  # a tab that has not checked in for this long is not pushed to
+LIVE_FOR = timedelta(minutes=2)  # a tab that has not checked in for this long is not pushed to (nor counted as seen)
 UNSUBSCRIBE = "unsubscribe-messages"
-NEW_ACCOUNT_INTERVAL = timedelta(seconds=30)
 HOURLY_LIMIT = 30
 OPEN_STATUSES = (PostStatus.OPEN.value, PostStatus.IN_CONTACT.value)
 
@@ -121,8 +124,9 @@ def _other(conversation: Conversation, user: User) -> int:
 
 # --- starting and sending -------------------------------------------------------------------
 
-def start_conversation(*, session: Session, user: User, post_id: int) -> Conversation:
-    """"Reageer": open (or reopen) the conversation between `user` and the post's contact person."""
+def start_conversation(*, session: Session, user: User, post_id: int, now: datetime | None = None) -> Conversation:
+    """"Reageer": open (or reopen) the conversation between `user` and the post's contact person.
+    A member in their first day starts at most NEW_ACCOUNT_CONVERSATIONS (reopening is free)."""
     permissions.check(user, Action.USE_MESSAGES, f"start_conversation post={post_id}")
     post = session.get(Post, post_id) if isinstance(post_id, int) else None
     if post is None:
@@ -137,7 +141,10 @@ def start_conversation(*, session: Session, user: User, post_id: int) -> Convers
         raise ValidationError("post", N_("Dit bericht is afgerond; reageren kan niet meer."))
     if is_blocked_between(session, user.id, post.author_id):
         raise ValidationError("post", N_("Je kunt deze buur geen bericht sturen."))
-    conversation = Conversation(post_id=post.id, responder_id=user.id, contact_id=post.author_id)
+    now = now or utcnow()
+    _check_new_conversations(session, user, now)
+    conversation = Conversation(post_id=post.id, responder_id=user.id, contact_id=post.author_id, created_at=now,
+                                last_message_at=now)
     session.add(conversation)
     if post.status == PostStatus.OPEN.value:
         post.status = PostStatus.IN_CONTACT.value
@@ -147,10 +154,28 @@ def start_conversation(*, session: Session, user: User, post_id: int) -> Convers
     return conversation
 
 
+def _is_new(user: User, now: datetime) -> bool:
+    return now - user.created_at < NEW_ACCOUNT_AGE
+
+
+def _check_new_conversations(session: Session, user: User, now: datetime) -> None:
+    if not _is_new(user, now):
+        return
+    started = session.exec(select(func.count()).select_from(Conversation).where(
+        Conversation.responder_id == user.id, Conversation.created_at > now - NEW_ACCOUNT_AGE)).one()
+    if started >= NEW_ACCOUNT_CONVERSATIONS:
+        raise ValidationError(
+            "post", N_("In je eerste dag op BUUV kun je op {max} berichten reageren. Morgen kan het weer; "
+                       "in je gesprekken kun je gewoon verder schrijven."), max=NEW_ACCOUNT_CONVERSATIONS)
+
+
 def _check_rate(session: Session, user: User, now: datetime) -> None:
-    last = session.exec(select(func.max(Message.created_at)).where(Message.sender_id == user.id)).one()
-    if last is not None and now - user.created_at < NEW_ACCOUNT_AGE and now - last < NEW_ACCOUNT_INTERVAL:
-        raise Throttled(int((last + NEW_ACCOUNT_INTERVAL - now).total_seconds()) + 1)
+    if _is_new(user, now):
+        burst = session.exec(select(Message.created_at).where(
+            Message.sender_id == user.id, Message.created_at > now - NEW_ACCOUNT_BURST_WINDOW)
+            .order_by(col(Message.created_at)).limit(NEW_ACCOUNT_BURST)).all()
+        if len(burst) >= NEW_ACCOUNT_BURST:
+            raise Throttled(int((burst[0] + NEW_ACCOUNT_BURST_WINDOW - now).total_seconds()) + 1)
     recent = session.exec(select(Message.created_at).where(
         Message.sender_id == user.id, Message.created_at > now - timedelta(hours=1))
         .order_by(col(Message.created_at)).limit(HOURLY_LIMIT)).all()
@@ -212,15 +237,30 @@ def send_message(
     session.refresh(message)
     _mark_read(session, conversation.id, user.id, message.id)
     _mail_if_away(session, conversation, other, user, now)
+    _push(session, conversation, other, user, message, now)
     return message
 
 
+def _push(session: Session, conversation: Conversation, recipient: User, sender: User, message: Message,
+          now: datetime) -> None:
+    """A push to the recipient's devices, unless this conversation is in view on one of them right
+    now (open in a hidden tab or on a locked phone still gets the push)."""
+    if any(open_id == conversation.id and visible
+           for _, open_id, visible in live_views(session=session, user_id=recipient.id, now=now)):
+        return
+    first = sender.id == conversation.responder_id and session.exec(
+        select(func.count()).select_from(Message).where(Message.conversation_id == conversation.id)).one() == 1
+    notifications.notify_message(session=session, recipient=recipient, sender=sender, conversation_id=conversation.id,
+                                 message_id=message.id, text=message.body, first=first)
+
+
 def _mail_if_away(session: Session, conversation: Conversation, recipient: User, sender: User, now: datetime) -> None:
-    """Mail `recipient` about new messages when they are not online, at most once an hour per
+    """Mail `recipient` about new messages unless a tab of theirs is in view right now (a hidden
+    tab or a locked phone does not count: nobody sees its badge), at most once an hour per
     conversation, unless they turned these mails off."""
     if not recipient.message_mail or not recipient.email or not recipient.is_active:
         return
-    if recipient.last_online_at is not None and now - recipient.last_online_at < AWAY_AFTER:
+    if _looking(session, recipient.id, now):
         return
     read = session.get(ConversationRead, (conversation.id, recipient.id)) or ConversationRead(
         conversation_id=conversation.id, user_id=recipient.id, last_read_message_id=0)
@@ -295,7 +335,8 @@ def _message_views(session: Session, conversation: Conversation, user: User, row
 
 
 def open_conversation(*, session: Session, user: User, conversation_id: int, after_id: int = 0) -> ConversationView:
-    """The conversation with its messages after `after_id`; marks them read for `user`."""
+    """The conversation with its messages after `after_id`. Reading marks nothing: a message is
+    read only once the page says it was in view (mark_seen)."""
     conversation = _participant(session, user, conversation_id)
     post = session.get(Post, conversation.post_id)
     other_id = _other(conversation, user)
@@ -303,8 +344,6 @@ def open_conversation(*, session: Session, user: User, conversation_id: int, aft
     rows = session.exec(select(Message).where(
         Message.conversation_id == conversation.id, Message.id > after_id).order_by(col(Message.id))).all()
     messages = _message_views(session, conversation, user, rows, other_name=other_name)
-    if messages:
-        _mark_read(session, conversation.id, user.id, messages[-1].id)
     return ConversationView(
         id=conversation.id, post_id=conversation.post_id, post_title=post.title if post else "",
         post_open=post is not None and post.status != PostStatus.CLOSED.value,
@@ -316,15 +355,12 @@ def open_conversation(*, session: Session, user: User, conversation_id: int, aft
 
 
 def new_messages(*, session: Session, user: User, conversation_id: int, after_id: int) -> list[MessageView]:
-    """Only the messages after `after_id` (marked read for `user`): what an open conversation needs
-    when a message arrives or was sent, without the rest of open_conversation's view."""
+    """Only the messages after `after_id`: what an open conversation needs when a message arrives
+    or was sent, without the rest of open_conversation's view (nothing is marked read)."""
     conversation = _participant(session, user, conversation_id)
     rows = session.exec(select(Message).where(
         Message.conversation_id == conversation.id, Message.id > after_id).order_by(col(Message.id))).all()
-    if not rows:
-        return []
-    _mark_read(session, conversation.id, user.id, rows[-1].id)
-    return _message_views(session, conversation, user, rows)
+    return _message_views(session, conversation, user, rows) if rows else []
 
 
 def unread_messages(*, session: Session, user: User, conversation_id: int, limit: int = 50) -> list[MessageView]:
@@ -337,10 +373,18 @@ def unread_messages(*, session: Session, user: User, conversation_id: int, limit
     return _message_views(session, conversation, user, rows)
 
 
-def mark_read(*, session: Session, user: User, conversation_id: int, message_id: int) -> None:
-    """`user` has seen the conversation up to `message_id`."""
+def mark_seen(*, session: Session, user: User, conversation_id: int, message_id: int) -> int:
+    """`user`'s page showed this conversation, in view, up to `message_id` (the page says so:
+    assets/seen.js). Only a participant, and only messages of this conversation that exist: an id
+    beyond the newest cannot mark tomorrow's messages read. Returns the id now read up to."""
     conversation = _participant(session, user, conversation_id)
-    _mark_read(session, conversation.id, user.id, message_id)
+    if not isinstance(message_id, int) or isinstance(message_id, bool) or message_id <= 0:
+        return 0
+    upto = session.exec(select(func.max(Message.id)).where(
+        Message.conversation_id == conversation.id, Message.id <= message_id)).one()
+    if upto:
+        _mark_read(session, conversation.id, user.id, upto)
+    return upto or 0
 
 
 def _unread_counts(session: Session, user_id: int):
@@ -453,6 +497,13 @@ def note_live_view(*, session: Session, user: User, client_token: str, conversat
     session.commit()
 
 
+def forget_live_view(*, session: Session, client_token: str) -> None:
+    """This tab no longer belongs to a member (logged out, session ended): nothing is pushed to it."""
+    if client_token:
+        session.exec(sa.delete(LiveView).where(LiveView.client_token == client_token))
+        session.commit()
+
+
 def touch_live_view(*, session: Session, client_token: str, now: datetime | None = None) -> None:
     now = now or utcnow()
     session.exec(sa.update(LiveView).where(LiveView.client_token == client_token,
@@ -467,9 +518,31 @@ def prune_live_views(*, session: Session, now: datetime | None = None) -> int:
     return result.rowcount or 0
 
 
-def live_views(*, session: Session, user_id: int, now: datetime | None = None) -> list[tuple[str, int | None]]:
-    """(client token, open conversation) of `user_id`'s tabs that are open right now."""
+def live_views(*, session: Session, user_id: int, now: datetime | None = None) -> list[tuple[str, int | None, bool]]:
+    """(client token, open conversation, in view) of `user_id`'s tabs that are open right now."""
     now = now or utcnow()
-    rows = session.exec(select(LiveView.client_token, LiveView.conversation_id).where(
+    rows = session.exec(select(LiveView.client_token, LiveView.conversation_id, LiveView.visible).where(
         LiveView.user_id == user_id, LiveView.updated_at > now - LIVE_FOR)).all()
-    return [(token, conversation_id) for token, conversation_id in rows]
+    return [(token, conversation_id, bool(visible)) for token, conversation_id, visible in rows]
+
+
+def note_visibility(*, session: Session, user: User, client_token: str, visible: bool,
+                    now: datetime | None = None) -> None:
+    """This tab of `user` came into view or went out of it (the Page Visibility API, reported by
+    the page). Only the caller's own tab: a row of another member's token is left alone."""
+    if not client_token or len(client_token) > 64:
+        return
+    view = session.get(LiveView, client_token)
+    if view is not None and view.user_id != user.id:
+        return
+    view = view or LiveView(client_token=client_token, user_id=user.id)
+    view.visible, view.updated_at = bool(visible), now or utcnow()
+    session.add(view)
+    session.commit()
+
+
+def _looking(session: Session, user_id: int, now: datetime) -> bool:
+    """Whether a tab of `user_id` is in view right now (it would show a new message's badge)."""
+    return session.exec(select(LiveView.client_token).where(
+        LiveView.user_id == user_id, col(LiveView.visible).is_(True), LiveView.updated_at > now - LIVE_FOR)
+        .limit(1)).first() is not None

@@ -16,11 +16,11 @@ from buuv_app.db import session_scope
 from buuv_app.errors import NotFound, PermissionDenied, Throttled, ValidationError
 from buuv_app.i18n import N_, format_ago
 from buuv_app.models import User
-from buuv_app.services import messaging
+from buuv_app.services import messaging, sessions
 from buuv_app.services.permissions import Action
 from buuv_app.state.access import guarded, guarded_background, public
 from buuv_app.state.account import FormState, text
-from buuv_app.state.base import AppState
+from buuv_app.state.base import AppState, written_by
 from buuv_app.state.db import run_service
 
 log = logging.getLogger("buuv.messages")
@@ -109,45 +109,45 @@ def _news_for(recipient_id: int, conversation_id: int, exclude: str):
         recipient = session.get(User, recipient_id)
         if recipient is None:
             return None, [], [], 0
-        views = [(t, c) for t, c in messaging.live_views(session=session, user_id=recipient_id) if t != exclude]
+        views = [v for v in messaging.live_views(session=session, user_id=recipient_id) if v[0] != exclude]
         if not views:
             return recipient, [], [], 0
         news = messaging.unread_messages(session=session, user=recipient, conversation_id=conversation_id)
         return recipient, views, news, messaging.unread_total(session=session, user=recipient)
 
 
-def _mark_read(recipient: User, conversation_id: int, message_id: int) -> None:
-    with session_scope() as session:
-        messaging.mark_read(session=session, user=recipient, conversation_id=conversation_id, message_id=message_id)
-
-
 async def push_new_messages(recipient_id: int, conversation_id: int, exclude: str = "") -> None:
     """Deliver at once to the recipient's open tabs: the conversation if it is open there, and the
     badge everywhere. Reflex routes each update to whichever worker holds that tab's connection
     (over Redis when there are several); the watchers' polling only catches what this misses.
-    The database is read before any tab's state is locked, so a push holds each lock only briefly."""
+    The database is read before any tab's state is locked, so a push holds each lock only briefly
+    (apart from one look-up of that tab's session: a tab whose member's session ended gets nothing).
+    Pushing marks nothing read: a tab that is open but hidden (a locked phone) shows nobody
+    anything. The page itself says what was in view (SeenState.report_view)."""
     recipient, views, news, unread = await asyncio.to_thread(_news_for, recipient_id, conversation_id, exclude)
     if recipient is None or not views:
         return
     unread_elsewhere = unread - sum(1 for m in news if not m.mine)
     app = RegistrationContext.get().app
-    seen = False
-    for token, open_conversation in views:
+    for token, open_conversation, visible in views:
         try:
             async with app.modify_state(rx.BaseStateToken(ident=token, cls=ConversationState)) as root:
+                app_state = await root.get_state(AppState)
+                # Only into a tab where the recipient is still logged in: the member may have logged
+                # out there after the tab was looked up, or in another tab (the session is gone).
+                holder = await asyncio.to_thread(AppState._resolve_user, app_state.auth_token)
+                if holder is None or holder.id != recipient_id:
+                    continue
                 conversation = await root.get_state(ConversationState)
                 showing = open_conversation == conversation_id and conversation.conversation_id == conversation_id
                 if showing and news:
                     conversation._append(news)
-                    seen = True
-                app_state = await root.get_state(AppState)
-                count = unread_elsewhere if showing else unread
+                # A conversation in view is about to report these as seen: no badge flickering up.
+                count = unread_elsewhere if showing and visible else unread
                 if app_state.unread_count != count:
                     app_state.unread_count = count
         except Exception:  # noqa: BLE001 (a closed tab or a stale token: the next one still gets it)
             log.warning("push to tab %s failed", token[:8], exc_info=True)
-    if seen:  # shown in an open conversation: read (after the tabs had it, off the delivery path)
-        await asyncio.to_thread(_mark_read, recipient, conversation_id, news[-1].id)
 
 
 @dataclass
@@ -256,6 +256,10 @@ class ConversationState(FormState):
 
     async def _deliver(self, items: list[dict], show_errors: bool):
         user, open_id, last_id = self._user(), self.conversation_id, self._last_id
+        # Queued on this device by another member: ignored (their device wipes it, assets/pwa.js).
+        items = [i for i in items if written_by(user, i)]
+        if not items:
+            return None
         outcomes = await asyncio.to_thread(_store_messages, user, items, open_id, last_id)
         confirmed = [o.client_id for o in outcomes if o.error is None]
         refused = [o for o in outcomes if o.error is not None]
@@ -302,24 +306,34 @@ class ConversationState(FormState):
         look in the database for anything newer every POLL_SECONDS. After a dropped connection
         Reflex reconnects and runs load_conversation again, which shows everything missed."""
         user = self._user()
+        async with self:
+            token = self.auth_token
         for _ in range(int(WATCH_LIMIT_SECONDS / POLL_SECONDS)):
             # Spread over time: tabs opened together (say after a restart) must not all ask at once.
             await asyncio.sleep(POLL_SECONDS * random.uniform(0.75, 1.25))
             async with self:
                 on_page = self.router.url.path.rstrip("/") == routes.conversation_url(self.conversation_id)
-                if generation != self._watch_generation or not on_page:
+                # Stop when a newer conversation started its own watcher, the page changed, or the
+                # session ended here (logout or expiry reset this state: _end_presence).
+                if generation != self._watch_generation or not on_page or self.auth_token != token:
                     return
                 conversation_id, last_id = self.conversation_id, self._last_id
 
             def poll():
                 with session_scope() as session:
+                    # The session may have ended elsewhere (logged out in another tab, revoked):
+                    # then nothing more of this member is fetched into this tab.
+                    if sessions.resolve_session(session=session, raw_token=token) is None:
+                        return None
                     return messaging.open_conversation(session=session, user=user, conversation_id=conversation_id,
                                                        after_id=last_id)
 
             view = await asyncio.to_thread(poll)
+            if view is None:
+                return
             if view.messages:
                 async with self:
-                    if generation == self._watch_generation:
+                    if generation == self._watch_generation and self.auth_token == token:
                         self._append(view.messages)
             yield
 
@@ -361,6 +375,39 @@ class ConversationState(FormState):
             return self._field_error("report", error)
         self.errors = {}
         return rx.toast.success(self._t(N_("Bedankt. We kijken ernaar; de ander ziet niet wie meldde.")))
+
+
+def _int(value: object) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) and 0 < value < 2**62 else None
+
+
+class SeenState(AppState):
+    """What the page reports of itself (assets/seen.js, through a hidden trigger in the shell):
+    whether this tab is in view, and the conversation and newest message it shows while in view.
+    The only way a message becomes read, so badge, inbox and mail follow what a person saw."""
+
+    @rx.event
+    @guarded(Action.USE_MESSAGES)
+    async def report_view(self, report: dict):
+        user, client_token = self._user(), self.router.session.client_token
+        report = report if isinstance(report, dict) else {}
+        visible = report.get("visible") is True
+        conversation_id, message_id = _int(report.get("conversation_id")), _int(report.get("message_id"))
+
+        def run() -> int:
+            with session_scope() as session:
+                messaging.note_visibility(session=session, user=user, client_token=client_token, visible=visible)
+                if visible and conversation_id and message_id:
+                    try:
+                        messaging.mark_seen(session=session, user=user, conversation_id=conversation_id,
+                                            message_id=message_id)
+                    except (NotFound, PermissionDenied):
+                        pass  # not (or no longer) theirs: nothing is marked, and nothing is said
+                return messaging.unread_total(session=session, user=user)
+
+        unread = await asyncio.to_thread(run)
+        if self.unread_count != unread:
+            self.unread_count = unread
 
 
 class UnsubscribeState(AppState):

@@ -253,3 +253,99 @@ def test_the_message_mail_setting_on_the_account_page(page: Page, a11y, app_db):
     expect(checkbox).not_to_be_checked()
     app_db.rollback()
     assert app_db.get(type(member), member.id).message_mail is False
+
+
+PHONE = {"width": 390, "height": 844}
+# What a browser does when its tab goes to the background or the phone's screen locks.
+SET_IN_VIEW = """visible => {
+    Object.defineProperty(document, "visibilityState", {configurable: true, get: () => visible ? "visible" : "hidden"});
+    Object.defineProperty(document, "hidden", {configurable: true, get: () => !visible});
+    document.dispatchEvent(new Event("visibilitychange"));
+}"""
+
+
+def _mails_about(db, to: str, sender: str, timeout: float = 10.0) -> list:
+    """The "new message" mails to `to` (waits for the first one to arrive)."""
+    import time
+
+    from buuv_app.services import mail
+
+    deadline = time.monotonic() + timeout
+    while True:
+        db.rollback()  # a fresh read, not the snapshot of an earlier one
+        found = [m for m in mail.list_outbox(session=db, to=to) if sender in m.subject]
+        if found or time.monotonic() > deadline:
+            return found
+        time.sleep(0.2)
+
+
+def test_a_reply_to_a_conversation_left_open_in_a_hidden_tab_stays_unread_and_is_mailed(
+        page: Page, browser, browser_context_args, a11y, app_db):
+    """Truus had the conversation open, then locked her phone. Henk's reply reaches the tab, but
+    nobody saw it: the badge, "1 nieuw" in the inbox and the mail all appear. Once she looks at
+    the conversation again, it is read."""
+    author, helper, post, conversation = start_talk(
+        app_db, kind="request", title="Wie haalt mijn boodschappen?", body="Ik kan slecht lopen.",
+        category="boodschappen")
+    page.set_viewport_size(PHONE)
+    log_in(page, author.email, a11y=a11y)
+    page.goto(f"/berichten/{conversation.id}")
+    expect(page.get_by_role("heading", name="Henk")).to_be_visible()
+    a11y.check()
+    page.evaluate(SET_IN_VIEW, False)  # the screen locks
+
+    other_context = browser.new_context(**{**browser_context_args, "viewport": PHONE})
+    henk = other_context.new_page()
+    log_in(henk, helper.email)
+    henk.goto(f"/berichten/{conversation.id}")
+    henk.get_by_label("Je bericht").fill("Ik kan morgen om tien uur.")
+    henk.get_by_role("button", name="Versturen").click()
+    expect(henk.locator("#chat-messages")).to_contain_text("Ik kan morgen om tien uur.")
+    other_context.close()
+
+    # The hidden tab got the message, but it is not read: the badge and the mail say so.
+    expect(page.locator("#chat-messages")).to_contain_text("Ik kan morgen om tien uur.")
+    expect(page.locator("#unread-badge")).to_have_text("1")
+    [sent] = _mails_about(app_db, author.email, "Henk")
+    assert f"/berichten/{conversation.id}" in sent.body
+    page.get_by_role("link", name=re.compile("^Berichten")).click()
+    expect(page.get_by_role("link", name=re.compile("Henk"))).to_contain_text("1 nieuw")
+    a11y.check()
+
+    # Back in view, she opens it: now it is read.
+    page.evaluate(SET_IN_VIEW, True)
+    page.get_by_role("link", name=re.compile("Henk")).click()
+    expect(page.locator("#chat-messages")).to_contain_text("Ik kan morgen om tien uur.")
+    expect(page.locator("#unread-badge")).to_have_count(0)
+    a11y.check()
+    page.get_by_role("link", name="← Alle berichten").click()
+    expect(page.get_by_role("link", name=re.compile("Henk"))).to_be_visible()
+    expect(page.get_by_role("link", name=re.compile("Henk"))).not_to_contain_text("nieuw")
+
+
+def test_a_new_member_can_arrange_help_in_a_quick_back_and_forth(page: Page, a11y, app_db):
+    """Signed up an hour ago, Henk answers Truus's request in a few short messages in a row:
+    all go out (a new member's first day allows a burst; one message per 30 s did not)."""
+    from datetime import timedelta
+
+    from buuv_app.models import utcnow
+
+    author = create_member(app_db, display_name="Truus", created_at=utcnow() - timedelta(days=30))
+    newcomer = create_member(app_db, display_name="Henk", created_at=utcnow() - timedelta(hours=1))
+    post = posts.create_post(session=app_db, author=author, kind="request", title="Wie brengt mij naar de huisarts?",
+                             body="Donderdagochtend.", category_slug="vervoer", neighbourhood_slug="merenwijk")
+    page.set_viewport_size(PHONE)
+    log_in(page, newcomer.email, a11y=a11y)
+    page.goto(f"/hulp/{post.id}")
+    expect(page.get_by_role("heading", name="Wie brengt mij naar de huisarts?")).to_be_visible()
+    a11y.check()
+    page.get_by_role("button", name="Reageer").click()
+    expect(page.get_by_role("heading", name="Truus")).to_be_visible()
+    a11y.check()
+    chat = page.locator("#chat-messages")
+    for text in ("Ik kan u donderdag brengen.", "Hoe laat is de afspraak?", "Ik heb een auto met een lage instap."):
+        page.get_by_label("Je bericht").fill(text)
+        page.get_by_role("button", name="Versturen").click()
+        expect(chat).to_contain_text(text)
+    expect(page.get_by_text("Even rustig aan")).to_have_count(0)
+    expect(page.locator("#chat-pending li")).to_have_count(0)

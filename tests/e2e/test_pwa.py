@@ -6,7 +6,6 @@ import gzip
 import io
 import re
 import uuid
-from pathlib import Path
 
 import httpx
 import pytest
@@ -18,7 +17,6 @@ from tests.e2e.auth import create_member, log_in
 
 pytestmark = pytest.mark.e2e
 
-BUILT_WORKER = Path(__file__).resolve().parents[2] / ".web" / "build" / "client" / "sw.js"
 CONTROLLED = "navigator.serviceWorker.controller !== null"
 SHELL_CACHES = "caches.keys().then(names => names.filter(name => name.startsWith('buuv-shell-')))"
 
@@ -122,22 +120,23 @@ def test_offline_the_app_still_starts_on_any_page(page: Page, context: BrowserCo
 
 
 @pytest.fixture
-def new_build_of_the_worker(own_app):
+def new_build_of_the_worker(running):
     """Changes the built sw.js as a new build would (another version), and puts it back after."""
-    if not own_app:
+    if running is None:
         pytest.skip("changes the app's build on disk")
-    originals = {path: path.read_bytes() for path in BUILT_WORKER.parent.glob("sw.js*")}
+    built_worker = running.web_dir / "build" / "client" / "sw.js"
+    originals = {path: path.read_bytes() for path in built_worker.parent.glob("sw.js*")}
 
     def publish() -> str:
-        source = originals[BUILT_WORKER].decode()
+        source = originals[built_worker].decode()
         old = re.search(r'"version": "(\w+)"', source).group(1)
         new = f"{old}{uuid.uuid4().hex[:4]}"
         text = source.replace(f'"version": "{old}"', f'"version": "{new}"', 1).encode()
-        BUILT_WORKER.write_bytes(text)
+        built_worker.write_bytes(text)
         for sidecar in originals:  # Reflex serves the precompressed copy when the browser accepts it
             if sidecar.suffix == ".gz":
                 sidecar.write_bytes(gzip.compress(text))
-            elif sidecar != BUILT_WORKER:
+            elif sidecar != built_worker:
                 sidecar.unlink()
         return new
 

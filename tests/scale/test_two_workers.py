@@ -47,7 +47,7 @@ def two_instances(throwaway_postgres, tmp_path_factory):
     database_url = throwaway_postgres()
     redis_client.Redis.from_url(REDIS_URL).flushdb()
     # One worker per instance, so the two clients surely talk to two different processes.
-    env = app_environment(database_url, REDIS_URL=REDIS_URL, REFLEX_REDIS_URL=REDIS_URL, GRANIAN_WORKERS="1")
+    env = app_environment(database_url, "test-workers", REDIS_URL=REDIS_URL, REFLEX_REDIS_URL=REDIS_URL, GRANIAN_WORKERS="1")
     prepare_database(env, demo=True)
     workdir = tmp_path_factory.mktemp("scaled")
     urls = []

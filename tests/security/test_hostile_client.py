@@ -14,7 +14,7 @@ from buuv_app.state.account import AccountState, LoginState
 from buuv_app.state.base import AppState
 from buuv_app.state.feed import FeedState
 from buuv_app.state.manage.roles import AmbassadorsState, ProfessionalsState
-from buuv_app.state.messaging import ConversationState, InboxState, ReplyState
+from buuv_app.state.messaging import ConversationState, InboxState, ReplyState, SeenState
 from buuv_app.state.outbox import PostOutboxState
 from buuv_app.state.post import NewPostState, PostState
 from tests.e2e.auth import PASSWORD, create_member, unique_email
@@ -356,6 +356,48 @@ def test_a_participant_does_read_the_conversation(app_url, people, private_talk)
         assert client.saw("Dank je!")
     finally:
         client.close()
+
+
+def read_snapshot(db):
+    from buuv_app.models import ConversationRead
+
+    db.rollback()
+    return sorted((r.conversation_id, r.user_id, r.last_read_message_id)
+                  for r in db.exec(select(ConversationRead)).all())
+
+
+def test_seen_marks_nothing_in_a_conversation_you_are_not_in(app_url, mallory, people, private_talk, app_db):
+    before = read_snapshot(app_db)
+    for report in ({"visible": True, "conversation_id": private_talk.id, "message_id": 10**9},
+                   {"visible": True, "conversation_id": private_talk.id, "message_id": 1},
+                   {"visible": "yes", "conversation_id": "1 OR 1=1", "message_id": [1]}, "junk", None):
+        mallory.call(handler(SeenState, "report_view"), {"report": report})
+    visitor = HostileClient(app_url)
+    try:
+        visitor.call(handler(SeenState, "report_view"),
+                     {"report": {"visible": True, "conversation_id": private_talk.id, "message_id": 10**9}})
+    finally:
+        visitor.close()
+    assert read_snapshot(app_db) == before
+
+
+def test_a_participants_seen_reaches_only_messages_that_exist(app_url, people, private_talk, app_db):
+    """Vera may say she saw her conversation, but an id from the future does not read tomorrow's message."""
+    from buuv_app.services import messaging
+
+    client = HostileClient(app_url)
+    try:
+        client.call(handler(LoginState, "log_in"), {"form": {"email": people["victim"].email, "password": PASSWORD}},
+                    path="/inloggen")
+        client.call(handler(SeenState, "report_view"),
+                    {"report": {"visible": True, "conversation_id": private_talk.id, "message_id": 10**9}})
+    finally:
+        client.close()
+    app_db.rollback()
+    assert messaging.unread_total(session=app_db, user=people["victim"]) == 0
+    messaging.send_message(session=app_db, user=people["professional"], conversation_id=private_talk.id,
+                           client_id="prof-device-0002", body="Nog een vraag")
+    assert messaging.unread_total(session=app_db, user=people["victim"]) == 1
 
 
 def _offline_post(client_id: str, **extra) -> dict:

@@ -50,9 +50,9 @@ def test_a_resent_message_is_stored_once(session, talk):
     assert count_rows(session, Message) == 1
 
 
-def test_both_sides_see_the_messages_and_unread_counts_follow_reading(session, talk):
+def test_both_sides_see_the_messages_and_unread_counts_follow_what_was_seen(session, talk):
     send(session, talk, text="Ik kan vrijdag!", client_id="device-00000001")
-    send(session, talk, text="Om tien uur?", client_id="device-00000002")
+    last = send(session, talk, text="Om tien uur?", client_id="device-00000002")
     assert messaging.unread_total(session=session, user=talk["author"]) == 2
     assert messaging.unread_total(session=session, user=talk["helper"]) == 0
     [item] = messaging.list_inbox(session=session, user=talk["author"])
@@ -60,25 +60,42 @@ def test_both_sides_see_the_messages_and_unread_counts_follow_reading(session, t
     view = messaging.open_conversation(session=session, user=talk["author"], conversation_id=talk["conversation"].id)
     assert [m.body for m in view.messages] == ["Ik kan vrijdag!", "Om tien uur?"]
     assert not any(m.mine for m in view.messages)
+    # Loading a conversation (perhaps in a hidden tab) reads nothing; the page in view says so.
+    assert messaging.unread_total(session=session, user=talk["author"]) == 2
+    messaging.mark_seen(session=session, user=talk["author"], conversation_id=talk["conversation"].id,
+                        message_id=last.id)
     assert messaging.unread_total(session=session, user=talk["author"]) == 0
+
+
+def test_seen_marks_only_messages_of_that_conversation_that_exist(session, talk):
+    first = send(session, talk, text="Ik kan vrijdag!", client_id="device-00000001")
+    # An id far beyond the newest cannot mark tomorrow's messages read.
+    assert messaging.mark_seen(session=session, user=talk["author"], conversation_id=talk["conversation"].id,
+                               message_id=first.id + 1000) == first.id
+    send(session, talk, text="Om tien uur?", client_id="device-00000002")
+    assert messaging.unread_total(session=session, user=talk["author"]) == 1
+    for bad in (0, -5, True, "12", None):
+        assert messaging.mark_seen(session=session, user=talk["author"], conversation_id=talk["conversation"].id,
+                                   message_id=bad) == 0
+    assert messaging.unread_total(session=session, user=talk["author"]) == 1
 
 
 def test_what_a_push_delivers_is_what_the_recipient_has_not_read_and_reading_it_clears_the_badge(session, talk):
     conversation_id = talk["conversation"].id
-    send(session, talk, text="Ik kan vrijdag!", client_id="device-00000001")
-    messaging.open_conversation(session=session, user=talk["author"], conversation_id=conversation_id)  # read
+    first = send(session, talk, text="Ik kan vrijdag!", client_id="device-00000001")
+    messaging.mark_seen(session=session, user=talk["author"], conversation_id=conversation_id, message_id=first.id)
     send(session, talk, text="Om tien uur?", client_id="device-00000002")
     send(session, talk, text="Of later?", client_id="device-00000003")
     news = messaging.unread_messages(session=session, user=talk["author"], conversation_id=conversation_id)
     assert [(m.body, m.mine, m.sender_name) for m in news] == [("Om tien uur?", False, "Henk"), ("Of later?", False, "Henk")]
     assert messaging.unread_total(session=session, user=talk["author"]) == 2
-    messaging.mark_read(session=session, user=talk["author"], conversation_id=conversation_id, message_id=news[-1].id)
+    messaging.mark_seen(session=session, user=talk["author"], conversation_id=conversation_id, message_id=news[-1].id)
     assert messaging.unread_total(session=session, user=talk["author"]) == 0
     assert messaging.unread_messages(session=session, user=talk["author"], conversation_id=conversation_id) == []
     with pytest.raises(PermissionDenied):
         messaging.unread_messages(session=session, user=talk["stranger"], conversation_id=conversation_id)
     with pytest.raises(PermissionDenied):
-        messaging.mark_read(session=session, user=talk["stranger"], conversation_id=conversation_id, message_id=1)
+        messaging.mark_seen(session=session, user=talk["stranger"], conversation_id=conversation_id, message_id=1)
 
 
 def test_cannot_read_or_write_a_conversation_you_are_not_in(session, talk):
@@ -119,15 +136,53 @@ def test_no_messages_about_a_closed_post(session, talk):
         send(session, talk)
 
 
-def test_new_accounts_send_one_message_per_half_minute(session, talk):
+def test_a_new_member_may_send_a_burst_of_five_messages_in_a_minute_but_not_more(session, talk):
     talk["helper"].created_at = utcnow() - timedelta(hours=2)
     session.add(talk["helper"])
     session.commit()
     now = utcnow()
-    send(session, talk, client_id="device-00000001", now=now)
-    with pytest.raises(Throttled):
-        send(session, talk, client_id="device-00000002", now=now + timedelta(seconds=10))
-    send(session, talk, client_id="device-00000003", now=now + timedelta(seconds=31))
+    for n in range(5):  # arranging help: several short messages in quick succession
+        send(session, talk, client_id=f"device-0000000{n}", now=now + timedelta(seconds=2 * n))
+    with pytest.raises(Throttled) as refused:
+        send(session, talk, client_id="device-00000009", now=now + timedelta(seconds=20))
+    assert 0 < refused.value.retry_after <= 41
+    send(session, talk, client_id="device-00000010", now=now + timedelta(seconds=61))
+
+
+def test_a_spamming_new_member_is_held_to_the_burst_after_it(session, talk):
+    talk["helper"].created_at = utcnow() - timedelta(hours=2)
+    session.add(talk["helper"])
+    session.commit()
+    now, sent, refused = utcnow(), 0, 0
+    for second in range(0, 180, 3):  # a message every three seconds for three minutes
+        try:
+            send(session, talk, client_id=f"device-spam{second:04d}", now=now + timedelta(seconds=second))
+            sent += 1
+        except Throttled:
+            refused += 1
+    assert sent <= 15 and refused >= 45
+
+
+def test_members_past_their_first_day_have_no_burst_limit(session, talk):
+    now = utcnow()
+    for n in range(8):
+        send(session, talk, client_id=f"device-0000000{n}", now=now + timedelta(seconds=n))
+
+
+def test_a_new_member_starts_at_most_five_conversations_on_the_first_day(session, talk):
+    place = make_neighbourhood(session, slug="stevenshof")
+    newcomer = make_member(session, place, display_name="Nieuw", created_at=utcnow() - timedelta(hours=1))
+    posts = [make_post(session, author=talk["author"], neighbourhood=place, title=f"Vraag {n}") for n in range(6)]
+    started = [messaging.start_conversation(session=session, user=newcomer, post_id=p.id) for p in posts[:5]]
+    with pytest.raises(ValidationError) as refused:
+        messaging.start_conversation(session=session, user=newcomer, post_id=posts[5].id)
+    assert refused.value.params == {"max": 5}
+    # Reopening a conversation already started is not a new one.
+    assert messaging.start_conversation(session=session, user=newcomer, post_id=posts[0].id).id == started[0].id
+    # A day later the newcomer is a member like any other.
+    later = messaging.start_conversation(session=session, user=newcomer, post_id=posts[5].id,
+                                         now=utcnow() + timedelta(days=1, minutes=1))
+    assert later.post_id == posts[5].id
 
 
 def test_everyone_sends_at_most_thirty_messages_an_hour(session, talk):
@@ -190,12 +245,34 @@ def test_someone_away_gets_one_mail_per_conversation_an_hour(session, talk):
     assert len(mail.list_outbox(session=session, to=talk["author"].email)) == 2
 
 
-def test_someone_online_gets_no_mail(session, talk):
+def test_someone_with_a_tab_in_view_gets_no_mail(session, talk):
     from buuv_app.services import mail
 
-    messaging.mark_online(session=session, user=talk["author"])
+    messaging.note_visibility(session=session, user=talk["author"], client_token="tab-1", visible=True)
     send(session, talk)
     assert mail.list_outbox(session=session, to=talk["author"].email) == []
+
+
+def test_a_hidden_tab_or_a_locked_phone_does_not_stop_the_mail(session, talk):
+    from buuv_app.services import mail
+
+    messaging.mark_online(session=session, user=talk["author"])  # a tab checked in moments ago...
+    messaging.note_live_view(session=session, user=talk["author"], client_token="tab-1",
+                             conversation_id=talk["conversation"].id)  # ...showing this conversation...
+    messaging.note_visibility(session=session, user=talk["author"], client_token="tab-1", visible=False)  # ...hidden
+    send(session, talk)
+    [sent] = mail.list_outbox(session=session, to=talk["author"].email)
+    assert "Henk" in sent.subject
+    assert messaging.unread_total(session=session, user=talk["author"]) == 1
+
+
+def test_a_tab_reports_only_its_own_visibility(session, talk):
+    from buuv_app.models import LiveView
+
+    messaging.note_live_view(session=session, user=talk["author"], client_token="tab-of-truus")
+    messaging.note_visibility(session=session, user=talk["stranger"], client_token="tab-of-truus", visible=True)
+    assert session.get(LiveView, "tab-of-truus").visible is False
+    assert session.get(LiveView, "tab-of-truus").user_id == talk["author"].id
 
 
 def test_the_unsubscribe_link_works_without_logging_in_and_cannot_be_forged(session, talk):
