@@ -47,7 +47,7 @@ PAPER_REACTIONS = "/ambassadeur/prikborden"
 def with_next(page: str, next_path: str | None = None) -> str:
     """`page` (login, sign-up, the confirmation link) carrying where to go after logging in."""
     next_path = (next_path or "").rstrip("/")  # static pages are served as /account/
-    if not next_path or next_path in (LOGIN, SIGN_UP, ACCOUNT):
+    if not next_path or next_path in (LOGIN, SIGN_UP):
         return page
     return f"{page}{'&' if '?' in page else '?'}{urlencode({'next': next_path})}"
 
