@@ -45,12 +45,22 @@ MANAGE_REPORTS = "/beheer/meldingen"  # the moderation queue
 PAPER_REACTIONS = "/ambassadeur/prikborden"
 
 
+def with_next(page: str, next_path: str | None = None) -> str:
+    """`page` (login, sign-up, the confirmation link) carrying where to go after logging in."""
+    next_path = (next_path or "").rstrip("/")  # static pages are served as /account/
+    if not next_path or next_path in (LOGIN, SIGN_UP):
+        return page
+    return f"{page}{'&' if '?' in page else '?'}{urlencode({'next': next_path})}"
+
+
 def login_url(next_path: str | None = None) -> str:
     """The login page, coming back to `next_path` afterwards."""
-    next_path = (next_path or "").rstrip("/")  # static pages are served as /account/
-    if not next_path or next_path == LOGIN:
-        return LOGIN
-    return f"{LOGIN}?{urlencode({'next': next_path})}"
+    return with_next(LOGIN, next_path)
+
+
+def sign_up_url(next_path: str | None = None) -> str:
+    """The sign-up page; the way in it starts leads back to `next_path`."""
+    return with_next(SIGN_UP, next_path)
 
 
 def neighbourhood_url(slug: str) -> str:

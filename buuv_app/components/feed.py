@@ -44,7 +44,9 @@ def _places_filter() -> rx.Component:
     """Only on /hulp: a whole town, or one or more wijken."""
     def wijk(n):
         return rx.el.label(
-            rx.el.input(type="checkbox", name="wijk:" + n.slug, default_checked=F.neighbourhoods.contains(n.slug)),
+            # The key re-mounts the box when a chip or "wis filters" changed the choice outside the form.
+            rx.el.input(type="checkbox", name="wijk:" + n.slug, default_checked=F.neighbourhoods.contains(n.slug),
+                        key=n.slug + rx.cond(F.neighbourhoods.contains(n.slug), ":on", ":off")),
             " ", n.name,
             display="inline-flex", gap="0.3rem", align_items="center", min_height="2.25rem", margin_right="0.8rem",
         )
@@ -115,9 +117,28 @@ def filter_bar(with_places: bool) -> rx.Component:
     )
 
 
+def active_filters() -> rx.Component:
+    """Every filter that narrows the list, as a chip with ×, and "wis filters" for all of them."""
+    def chip(c):
+        return rx.button(c.label, rx.icon("x", size=16, aria_hidden="true"), type="button", size="3", variant="soft",
+                         high_contrast=True, radius="full", aria_label=c.remove_label, on_click=F.remove_filter(c.key),
+                         min_height="2.75rem")
+
+    return rx.cond(
+        F.chips.length() > 0,
+        rx.flex(
+            rx.foreach(F.chips, chip),
+            rx.button(t("Wis filters"), type="button", size="3", variant="outline", on_click=F.clear_filters,
+                      min_height="2.75rem"),
+            gap="0.5rem", wrap="wrap", align="center", role="group", aria_label=t("Actieve filters"), width="100%",
+        ),
+    )
+
+
 def feed_results() -> rx.Component:
     return rx.vstack(
-        rx.text(F.total, " ", t("berichten gevonden"), size="3", weight="medium", role="status"),
+        active_filters(),
+        rx.text(F.found_text, size="3", weight="medium", role="status"),
         post_list(F.items, empty_notice(N_("Niets gevonden met deze keuzes. Probeer minder filters of andere woorden."))),
         rx.cond(
             F.next_cursor != "",

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
 
+from babel.core import Locale
 from babel.dates import format_date as _babel_format_date
 from babel.dates import format_timedelta
 from babel.messages.pofile import read_po
@@ -35,7 +36,32 @@ def catalogue(locale: str) -> dict[str, str]:
         return {}
     with (CATALOGUE_DIR / f"{locale}.po").open("rb") as handle:
         catalog = read_po(handle, locale=locale)
-    return {message.id: message.string for message in catalog if message.id and message.string}
+    return {message.id: message.string for message in catalog
+            if isinstance(message.id, str) and message.id and message.string}
+
+
+@lru_cache
+def plural_catalogue(locale: str) -> dict[tuple[str, str], tuple[str, ...]]:
+    """(singular, plural) msgid -> the translated forms (msgid_plural entries) for `locale`."""
+    if locale == DEFAULT_LOCALE:
+        return {}
+    with (CATALOGUE_DIR / f"{locale}.po").open("rb") as handle:
+        catalog = read_po(handle, locale=locale)
+    return {tuple(message.id): tuple(message.string) for message in catalog
+            if isinstance(message.id, tuple | list) and all(message.string)}
+
+
+def _plural_index(count: int, locale: str) -> int:
+    # Dutch and English both have two forms, "one" and "other", in CLDR's plural rules.
+    return 0 if Locale.parse(locale).plural_form(abs(count)) == "one" else 1
+
+
+def ngettext(singular: str, plural: str, count: int, locale: str, **params: object) -> str:
+    """The form for `count` in `locale` ("1 oproep" / "2 oproepen"); `{n}` and `params` filled in."""
+    locale = normalize_locale(locale)
+    forms = plural_catalogue(locale).get((singular, plural), (singular, plural))
+    text = forms[min(_plural_index(count, locale), len(forms) - 1)]
+    return text.format(n=count, **params)
 
 
 def N_(msgid: str) -> str:

@@ -35,6 +35,19 @@ def _error(state, field: str):
     return state.errors.get(field, "")
 
 
+def _why_account(state) -> rx.Component:
+    """For someone sent here by "Vraag om hulp" or "Reageer": why an account, and that they will
+    land back where they were going."""
+    return rx.match(
+        state.reason,
+        ("ask", rx.callout(t("Om hulp te vragen heb je een account nodig: zo weten buren wie het vraagt en kunnen ze je een bericht sturen, zonder dat je je telefoonnummer of adres deelt. Log in of meld je aan; daarna kom je meteen bij het formulier."),
+                           icon="info", size="2", high_contrast=True, width="100%")),
+        ("reply", rx.callout(t("Om te reageren heb je een account nodig: zo weet je buur wie er reageert, en praten jullie binnen BUUV zonder je telefoonnummer of adres te delen. Log in of meld je aan; daarna kom je meteen terug bij dit bericht."),
+                             icon="info", size="2", high_contrast=True, width="100%")),
+        rx.fragment(),
+    )
+
+
 def _sign_up_form() -> rx.Component:
     s = SignUpState
     return simple_form(
@@ -68,6 +81,7 @@ def sign_up() -> rx.Component:
     return rx.vstack(
         rx.heading(t("Aanmelden bij BUUV"), as_="h1", size="7"),
         rx.text(t("Met een account kun je hulp vragen, hulp aanbieden en buren berichten sturen."), size="3"),
+        _why_account(SignUpState),
         rx.cond(
             SignUpState.sent_to != "",
             _card(
@@ -79,7 +93,7 @@ def sign_up() -> rx.Component:
             ),
             _card(_sign_up_form()),
         ),
-        rx.text(t("Heb je al een account?"), " ", rx.link(t("Log in"), href=routes.LOGIN), size="3"),
+        rx.text(t("Heb je al een account?"), " ", rx.link(t("Log in"), href=SignUpState.login_href), size="3"),
         spacing="4",
         width="100%",
     )
@@ -98,11 +112,12 @@ def confirm() -> rx.Component:
     )
 
 
-@page(routes.LOGIN, title="Inloggen")
+@page(routes.LOGIN, title="Inloggen", on_load=LoginState.start)
 def login() -> rx.Component:
     s = LoginState
     return rx.vstack(
         rx.heading(t("Inloggen"), as_="h1", size="7"),
+        _why_account(s),
         _card(
             simple_form(
                 form_error(_error(s, "form")),
@@ -116,7 +131,7 @@ def login() -> rx.Component:
             ),
         ),
         rx.link(t("Wachtwoord vergeten?"), href=routes.FORGOT_PASSWORD, size="3"),
-        rx.text(t("Nog geen account?"), " ", rx.link(t("Meld je aan"), href=routes.SIGN_UP), size="3"),
+        rx.text(t("Nog geen account?"), " ", rx.link(t("Meld je aan"), href=s.sign_up_href), size="3"),
         spacing="4",
         width="100%",
     )

@@ -30,8 +30,7 @@ def _found() -> rx.Component:
         rx.cond(
             FeedState.place_matches > 0,
             rx.hstack(rx.icon("heart-handshake", size=20, aria_hidden="true"),
-                      rx.text(t("Buren hielpen elkaar hier al"), " ", FeedState.place_matches, " ", t("keer via BUUV."),
-                              size="3"),
+                      rx.text(FeedState.matches_text, size="3"),
                       align="center", spacing="2"),
         ),
         rx.heading(t("Vragen en aanbod in deze buurt"), as_="h2", size="5", margin_top="0.5rem"),

@@ -98,7 +98,7 @@ def _kind() -> rx.Component:
 
 def _categories() -> rx.Component:
     return rx.vstack(
-        rx.text(t("Waarmee?"), weight="bold", id="newpost-category"),
+        rx.text(t("Waarmee?"), weight="bold", id="newpost-category-label"),
         rx.flex(
             rx.foreach(
                 PlacesState.category_options,
@@ -106,7 +106,9 @@ def _categories() -> rx.Component:
                 lambda c: _choice(localized(c.name_nl, c.name_en), S.category == c.slug, S.choose_category(c.slug),
                                   category_icon(c.icon, size=18), custom_attrs={"data-category": c.slug}),
             ),
-            gap="0.5rem", wrap="wrap", role="group", aria_labelledby="newpost-category",
+            gap="0.5rem", wrap="wrap", role="group", aria_labelledby="newpost-category-label",
+            # Focusable by script only: a refused submit moves the focus here when this is wrong first.
+            id="newpost-category", tab_index=-1, aria_describedby="newpost-category-error",
         ),
         field_error("newpost-category", _error("category")),
         _examples(),
@@ -116,12 +118,13 @@ def _categories() -> rx.Component:
 
 def _when() -> rx.Component:
     return rx.vstack(
-        rx.text(t("Wanneer?"), weight="bold", id="newpost-when"),
+        rx.text(t("Wanneer?"), weight="bold", id="newpost-when-label"),
         rx.hstack(
             _choice(t("Flexibel"), S.when_kind == "flexible", S.choose_when("flexible")),
             _choice(t("Op een dag"), S.when_kind == "date", S.choose_when("date")),
             _choice(t("In een periode"), S.when_kind == "period", S.choose_when("period")),
-            spacing="2", wrap="wrap", role="group", aria_labelledby="newpost-when",
+            spacing="2", wrap="wrap", role="group", aria_labelledby="newpost-when-label",
+            id="newpost-when", tab_index=-1, aria_describedby="newpost-when-error",
         ),
         rx.cond(S.when_kind == "date",
                 text_field("newpost", "when_start", N_("Datum"), _error("when_start"), type="date")),

@@ -118,7 +118,9 @@ def _respond() -> rx.Component:
                 AppState.logged_in,
                 rx.button(rx.icon("message-circle", size=18, aria_hidden="true"), t("Reageer"),
                           on_click=ReplyState.reply(P.id), size="4", width="100%"),
-                rx.button(rx.link(t("Log in om te reageren"), href="/inloggen?next=/hulp/" + P.id.to_string()),
+                # The login page says why an account is needed and leads back here afterwards.
+                rx.button(rx.link(rx.icon("message-circle", size=18, aria_hidden="true"), t("Reageer"),
+                                  href=routes.LOGIN + "?next=/hulp/" + P.id.to_string()),
                           as_child=True, size="4", width="100%"),
             ),
         ),

@@ -18,6 +18,7 @@ from buuv_app import routes
 from buuv_app.errors import (
     AuthenticationFailed,
     EmailNotConfirmed,
+    FieldChecks,
     InvalidToken,
     Throttled,
     ValidationError,
@@ -127,8 +128,10 @@ def redeem_token(session: Session, raw: str, purpose: TokenPurpose, now: datetim
     return token, user
 
 
-def _link(path: str, token: str) -> str:
-    return f"{get_settings().public_url.rstrip('/')}{path}?token={token}"
+def _link(path: str, token: str, next_path: str = "") -> str:
+    """A mailed link; `next_path` (a path on this site, checked by the caller) rides along so the
+    login after it leads where the member was going."""
+    return f"{get_settings().public_url.rstrip('/')}{routes.with_next(f'{path}?token={token}', next_path)}"
 
 
 def _mail(session: Session, user_email: str, locale: str, subject: str, body: str, **params) -> None:
@@ -151,16 +154,16 @@ def _confirmation_allowed(session: Session, email: str, ip: str | None) -> bool:
     return True
 
 
-def _send_confirmation(session: Session, user: User, locale: str) -> None:
+def _send_confirmation(session: Session, user: User, locale: str, next_path: str = "") -> None:
     raw = issue_token(session, user, TokenPurpose.CONFIRM_EMAIL, CONFIRM_VALID)
     _mail(session, user.email, locale,
           N_("Bevestig je aanmelding bij BUUV"),
           N_("Hallo {name},\n\nWelkom bij BUUV! Klik op deze link om je aanmelding af te ronden:\n{link}\n\n"
              "De link werkt 24 uur. Heb je je niet aangemeld? Dan hoef je niets te doen.\n\nGroet,\nBUUV"),
-          name=user.display_name, link=_link(routes.CONFIRM, raw))
+          name=user.display_name, link=_link(routes.CONFIRM, raw, next_path))
 
 
-def _send_finish_sign_up(session: Session, user: User, locale: str) -> None:
+def _send_finish_sign_up(session: Session, user: User, locale: str, next_path: str = "") -> None:
     """Someone signed up again with the address of an unconfirmed account. Nothing of the account
     changes; its owner gets the link to finish it (and to choose a password if they forgot theirs,
     or never had one: an ambassador's invitation)."""
@@ -182,26 +185,28 @@ def _send_finish_sign_up(session: Session, user: User, locale: str) -> None:
              "met het wachtwoord dat je toen koos:\n{link}\n\nWachtwoord vergeten? Vraag een nieuw aan op "
              "{forgot}\n\nWas jij dit niet? Dan hoef je niets te doen; niemand anders kan met dit adres "
              "inloggen.\n\nGroet,\nBUUV"),
-          name=user.display_name, link=_link(routes.CONFIRM, raw), forgot=forgot)
+          name=user.display_name, link=_link(routes.CONFIRM, raw, next_path), forgot=forgot)
 
 
 def sign_up(
     *, session: Session, display_name: str, email: str, password: str, neighbourhood_slug: str,
-    accepted_terms: bool, confirmed_16_plus: bool, ip: str | None, locale: str = "nl",
+    accepted_terms: bool, confirmed_16_plus: bool, ip: str | None, locale: str = "nl", next_path: str = "",
 ) -> None:
     """Register, or mail the owner of the address; the caller always shows "check your mail".
 
     An address that already has an account, confirmed or not, is never changed by a sign-up:
     whoever types someone else's address cannot choose the password the owner will later
-    confirm (the owner gets a mail to finish their own sign-up instead)."""
-    name = clean_display_name(display_name)
-    email = normalize_email(email)
-    passwords.check_password_policy(password, email=email)
-    neighbourhood = _neighbourhood(session, neighbourhood_slug)
-    if not accepted_terms:
-        raise ValidationError("accepted_terms", N_("Je kunt je aanmelden als je de huisregels en de privacyverklaring accepteert."))
-    if not confirmed_16_plus:
-        raise ValidationError("confirmed_16_plus", N_("BUUV is voor mensen van 16 jaar en ouder."))
+    confirm (the owner gets a mail to finish their own sign-up instead). `next_path`, a path on
+    this site the caller checked (state.base.safe_next), goes into the confirmation link."""
+    checks = FieldChecks()  # every field's problem at once, in the form's order
+    name = checks.run(clean_display_name, display_name)
+    email = checks.run(normalize_email, email)
+    checks.run(passwords.check_password_policy, password, email=email or "")
+    neighbourhood = checks.run(_neighbourhood, session, neighbourhood_slug)
+    checks.require(accepted_terms, "accepted_terms",
+                   N_("Je kunt je aanmelden als je de huisregels en de privacyverklaring accepteert."))
+    checks.require(confirmed_16_plus, "confirmed_16_plus", N_("BUUV is voor mensen van 16 jaar en ouder."))
+    checks.raise_any()
     throttle.reserve(session=session, kind="signup", keys=[throttle.ip_key(ip)],
                      limit=throttle.SIGNUP_LIMIT, window=throttle.SIGNUP_WINDOW)
     # Every sign-up mails the address, whatever its state: counted (and refused) alike, as
@@ -220,7 +225,7 @@ def sign_up(
               name=existing.display_name, link=f"{get_settings().public_url.rstrip('/')}{routes.FORGOT_PASSWORD}")
         return
     if existing is not None:
-        _send_finish_sign_up(session, existing, locale)
+        _send_finish_sign_up(session, existing, locale, next_path)
         return
     now = utcnow()
     user = User(display_name=name, email=email, password_hash=password_hash,
@@ -229,7 +234,7 @@ def sign_up(
     session.add(user)
     session.commit()
     session.refresh(user)
-    _send_confirmation(session, user, locale)
+    _send_confirmation(session, user, locale, next_path)
 
 
 def confirm_email(*, session: Session, token: str) -> User:
@@ -256,9 +261,10 @@ def log_in(*, session: Session, email: str, password: str, ip: str | None, local
     """Log in. The attempt is counted before the password is checked and taken back when it was
     right, so five wrong passwords in fifteen minutes (per address, per client) lock even when
     they are sent all at once."""
-    email = normalize_email(email)
-    if not password:
-        raise ValidationError("password", N_("Vul je wachtwoord in."))
+    checks = FieldChecks()
+    email = checks.run(normalize_email, email)
+    checks.require(password, "password", N_("Vul je wachtwoord in."))
+    checks.raise_any()
     keys = _login_keys(email, ip)
     reserved = throttle.reserve(session=session, kind="login_failed", keys=keys,
                                 limit=throttle.LOGIN_LIMIT, window=throttle.LOGIN_WINDOW)
@@ -367,8 +373,10 @@ def change_password(
 # --- profile, export, deletion --------------------------------------------------------------
 
 def update_profile(*, session: Session, user: User, display_name: str, neighbourhood_slug: str) -> User:
-    name = clean_display_name(display_name)
-    neighbourhood = _neighbourhood(session, neighbourhood_slug)
+    checks = FieldChecks()
+    name = checks.run(clean_display_name, display_name)
+    neighbourhood = checks.run(_neighbourhood, session, neighbourhood_slug)
+    checks.raise_any()
     user.display_name = name
     user.home_neighbourhood_id = neighbourhood.id
     user.updated_at = utcnow()

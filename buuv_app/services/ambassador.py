@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, func, select
 
 from buuv_app import routes
-from buuv_app.errors import InvalidToken, NotFound, ValidationError
+from buuv_app.errors import FieldChecks, InvalidToken, NotFound, ValidationError
 from buuv_app.i18n import N_, gettext
 from buuv_app.models import (
     ConsentMethod,
@@ -191,6 +191,21 @@ def _neighbourhood(session: Session, slug: str) -> Neighbourhood:
 
 # --- look-ups with their permission checks --------------------------------------------------
 
+def _clean_neighbour_form(session: Session, first_name: str, neighbourhood_slug: str, contact_method: str,
+                          phone: str, board_location: str, consent_method: str, consent_given_on: date | None,
+                          today: date) -> tuple:
+    """The neighbour form's fields checked together: every field at fault is named at once."""
+    checks = FieldChecks()
+    values = (
+        checks.run(clean_first_name, first_name),
+        checks.run(_neighbourhood, session, neighbourhood_slug),
+        checks.run(_contact, contact_method, phone, board_location),
+        checks.run(_consent, consent_method, consent_given_on, today),
+    )
+    checks.raise_any()
+    return values
+
+
 def _get(session: Session, neighbour_id: int) -> Neighbour:
     neighbour = session.get(Neighbour, neighbour_id) if isinstance(neighbour_id, int) else None
     if neighbour is None:
@@ -296,10 +311,9 @@ def create_neighbour(
     """Register a neighbour with `actor` as their ambassador; consent may follow later."""
     permissions.check(actor, Action.ACT_AS_AMBASSADOR, "create_neighbour")
     now = now or utcnow()
-    name = clean_first_name(first_name)
-    neighbourhood = _neighbourhood(session, neighbourhood_slug)
-    method, phone_number, location = _contact(contact_method, phone, board_location)
-    consent, given_on = _consent(consent_method, consent_given_on, now.date())
+    name, neighbourhood, (method, phone_number, location), (consent, given_on) = _clean_neighbour_form(
+        session, first_name, neighbourhood_slug, contact_method, phone, board_location, consent_method,
+        consent_given_on, now.date())
     neighbour = Neighbour(
         ambassador_id=actor.id, first_name=name, neighbourhood_id=neighbourhood.id, contact_method=method,
         phone=phone_number, board_location=location, created_at=now, updated_at=now,
@@ -321,10 +335,9 @@ def update_neighbour(
     """Change a neighbour of your own. Withdrawn consent (no method) closes their open posts."""
     neighbour = _own_neighbour(session, actor, neighbour_id)
     now = now or utcnow()
-    name = clean_first_name(first_name)
-    neighbourhood = _neighbourhood(session, neighbourhood_slug)
-    method, phone_number, location = _contact(contact_method, phone, board_location)
-    consent, given_on = _consent(consent_method, consent_given_on, now.date())
+    name, neighbourhood, (method, phone_number, location), (consent, given_on) = _clean_neighbour_form(
+        session, first_name, neighbourhood_slug, contact_method, phone, board_location, consent_method,
+        consent_given_on, now.date())
     neighbour.first_name, neighbour.neighbourhood_id = name, neighbourhood.id
     neighbour.contact_method, neighbour.phone, neighbour.board_location = method, phone_number, location
     closed = 0
@@ -535,11 +548,12 @@ def accept_invitation(
         reserved = throttle.reserve(
             session=session, kind="password", keys=[throttle.user_key(user.id), throttle.ip_key(ip)],
             limit=throttle.PASSWORD_LIMIT, window=throttle.PASSWORD_WINDOW)
-        passwords.check_password_policy(password, email=user.email or "")
-        if not accepted_terms:
-            raise ValidationError("accepted_terms", N_("Je kunt je aanmelden als je de huisregels en de privacyverklaring accepteert."))
-        if not confirmed_16_plus:
-            raise ValidationError("confirmed_16_plus", N_("BUUV is voor mensen van 16 jaar en ouder."))
+        checks = FieldChecks()
+        checks.run(passwords.check_password_policy, password, email=user.email or "")
+        checks.require(accepted_terms, "accepted_terms",
+                       N_("Je kunt je aanmelden als je de huisregels en de privacyverklaring accepteert."))
+        checks.require(confirmed_16_plus, "confirmed_16_plus", N_("BUUV is voor mensen van 16 jaar en ouder."))
+        checks.raise_any()
         throttle.release(session=session, ids=reserved)
         # Proving control of the mailbox confirms it, as a sign-up link would.
         user.password_hash = passwords.hash_password(password)

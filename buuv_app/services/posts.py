@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, func, select
 
-from buuv_app.errors import NotFound, ValidationError
+from buuv_app.errors import FieldChecks, NotFound, ValidationError
 from buuv_app.i18n import N_
 from buuv_app.models import (
     BODY_MAX,
@@ -243,13 +243,17 @@ def create_post(
         existing = _by_client_id(session, author, client_id)
         if existing is not None:
             return existing
-    kind = _kind(kind)
-    title = clean_title(title)
-    body = clean_body(body)
-    category = _category(session, category_slug)
-    neighbourhood = _neighbourhood(session, neighbourhood_slug)
+    checks = FieldChecks()  # every field's problem at once, in the form's order
+    kind = checks.run(_kind, kind)
+    category = checks.run(_category, session, category_slug)
+    title = checks.run(clean_title, title)
+    body = checks.run(clean_body, body)
+    neighbourhood = checks.run(_neighbourhood, session, neighbourhood_slug)
     created = created_at or utcnow()
-    when_kind, when_start, when_end = clean_when(when_kind, when_start, when_end, created.date())
+    when = checks.run(clean_when, when_kind, when_start, when_end, created.date())
+    visibility = checks.run(_visibility, visibility)
+    checks.raise_any()
+    when_kind, when_start, when_end = when
     if not is_demo:  # a valid post counts; a resend (above) and a refused form do not
         throttle.reserve(session=session, kind="post", keys=[throttle.user_key(author.id)],
                          limit=throttle.POST_LIMIT, window=throttle.POST_WINDOW)
@@ -261,7 +265,7 @@ def create_post(
         neighbourhood_id=neighbourhood.id,
         author_id=author.id,
         is_demo=is_demo,
-        visibility=_visibility(visibility),
+        visibility=visibility,
         when_kind=when_kind,
         when_start=when_start,
         when_end=when_end,
@@ -614,15 +618,19 @@ def update_post(
     post = _own_post(session, actor, post_id)
     now = utcnow()
     _editable(post, now)
-    post.title = clean_title(title)
-    post.body = clean_body(body)
-    category = _category(session, category_slug) if category_slug is not None else session.get(Category, post.category_id)
-    neighbourhood = (_neighbourhood(session, neighbourhood_slug) if neighbourhood_slug is not None
+    checks = FieldChecks()  # every field's problem at once; nothing changes unless all are fine
+    new_title = checks.run(clean_title, title)
+    new_body = checks.run(clean_body, body)
+    category = (checks.run(_category, session, category_slug) if category_slug is not None
+                else session.get(Category, post.category_id))
+    neighbourhood = (checks.run(_neighbourhood, session, neighbourhood_slug) if neighbourhood_slug is not None
                      else session.get(Neighbourhood, post.neighbourhood_id))
-    if visibility is not None:
-        post.visibility = _visibility(visibility)
-    if when_kind is not None:
-        post.when_kind, post.when_start, post.when_end = clean_when(when_kind, when_start, when_end, now.date())
+    new_visibility = checks.run(_visibility, visibility) if visibility is not None else post.visibility
+    when = (checks.run(clean_when, when_kind, when_start, when_end, now.date()) if when_kind is not None
+            else (post.when_kind, post.when_start, post.when_end))
+    checks.raise_any()
+    post.title, post.body, post.visibility = new_title, new_body, new_visibility
+    post.when_kind, post.when_start, post.when_end = when
     moved = post.neighbourhood_id != neighbourhood.id
     post.category_id, post.neighbourhood_id = category.id, neighbourhood.id
     post.search_text = _search_text(session, post, category, neighbourhood)

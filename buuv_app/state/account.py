@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 from dataclasses import dataclass
 from math import ceil
 from typing import Any
@@ -52,8 +53,10 @@ class FormState(AppState):
     errors: dict[str, str] = {}
 
     def _field_error(self, form_id: str, error: ValidationError):
-        self.errors = {error.field: self._t(error.message, **error.params)}
-        return rx.set_focus(f"{form_id}-{error.field}")
+        """Every field's message beside its field (a ValidationErrors holds several); the focus
+        goes to the first field at fault, so a screen reader starts reading there."""
+        self.errors = {e.field: self._t(e.message, **e.params) for e in error.errors}
+        return rx.set_focus(f"{form_id}-{error.errors[0].field}")
 
     def _form_error(self, msgid: str, **params: object) -> None:
         self.errors = {"form": self._t(msgid, **params)}
@@ -66,7 +69,37 @@ class FormState(AppState):
             minutes=minutes(error.retry_after)))
 
 
-class SignUpState(FormState):
+def _next_from_query(state: AppState) -> str:
+    """Where the way in started ("" for nowhere in particular): a checked path from `next=`."""
+    path = safe_next(state.router.url.query_parameters.get("next"))
+    return "" if path == routes.ACCOUNT else path
+
+
+class WayInState(FormState):
+    """Login and sign-up remember the page someone came from (asking for help, replying to a
+    post), say why an account is needed, and lead back there afterwards."""
+
+    next_path: str = ""
+
+    @rx.var
+    def reason(self) -> str:
+        """"ask" when they came to ask for help, "reply" to reply to a post, else ""."""
+        if self.next_path == routes.NEW_POST:
+            return "ask"
+        if re.fullmatch(r"/hulp/\d+", self.next_path):
+            return "reply"
+        return ""
+
+    @rx.var
+    def login_href(self) -> str:
+        return routes.login_url(self.next_path)
+
+    @rx.var
+    def sign_up_href(self) -> str:
+        return routes.sign_up_url(self.next_path)
+
+
+class SignUpState(WayInState):
     sent_to: str = ""
 
     @rx.event
@@ -74,12 +107,14 @@ class SignUpState(FormState):
     def restart(self):
         self.sent_to = ""
         self.errors = {}
+        self.next_path = _next_from_query(self)
 
     @rx.event
     @public
     async def sign_up(self, form: dict):
         email = text(form, "email")
         ip, locale = self._client_ip(), self.locale
+        next_path = safe_next(self.next_path)  # checked again: a client can set any state
 
         def run():
             with session_scope() as session:
@@ -88,6 +123,7 @@ class SignUpState(FormState):
                     password=text(form, "password"), neighbourhood_slug=text(form, "neighbourhood"),
                     accepted_terms=checked(form, "accepted_terms"),
                     confirmed_16_plus=checked(form, "confirmed_16_plus"), ip=ip, locale=locale,
+                    next_path=next_path,
                 )
 
         try:
@@ -122,11 +158,18 @@ class ConfirmState(FormState):
         self.failed = False
         # Confirming logs nobody in: the link may be opened in a browser that did not sign up
         # (a forwarded mail, a shared computer), so the password is asked next.
+        # The link carries where the sign-up started (a post, the asking form): the login leads there.
         return [rx.toast.success(self._t(N_("Je e-mailadres is bevestigd. Log in met je wachtwoord."))),
-                rx.redirect(routes.login_url(routes.ACCOUNT))]
+                rx.redirect(routes.login_url(_next_from_query(self)))]
 
 
-class LoginState(FormState):
+class LoginState(WayInState):
+    @rx.event
+    @public
+    def start(self):
+        self.errors = {}
+        self.next_path = _next_from_query(self)
+
     @rx.event
     @public
     async def log_in(self, form: dict):

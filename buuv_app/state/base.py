@@ -15,7 +15,7 @@ import reflex as rx
 
 from buuv_app import routes
 from buuv_app.db import session_scope
-from buuv_app.i18n import LOCALES, N_, format_date, gettext, normalize_locale
+from buuv_app.i18n import LOCALES, N_, format_date, gettext, ngettext, normalize_locale
 from buuv_app.models import User
 from buuv_app.services import accounts, messaging, moderation, sessions
 from buuv_app.services.permissions import Action
@@ -280,6 +280,10 @@ class AppState(rx.State):
 
     def _dropped_notice(self) -> dict[str, str]:
         return {"text": self._t(DROPPED_NOTICE), "close": self._t(N_("Sluiten"))}
+
+    def _nt(self, singular: str, plural: str, count: int, **params: object) -> str:
+        """A count in words in the visitor's language: `{n}` is the count ("1 oproep", "2 oproepen")."""
+        return ngettext(singular, plural, count, normalize_locale(self.locale), **params)
 
     def _t(self, msgid: str, **params: object) -> str:
         """Translate a message for this visitor (server side)."""

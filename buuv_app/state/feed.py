@@ -8,7 +8,10 @@ for a signed-in member: they never reach a visitor's state.
 from __future__ import annotations
 
 import asyncio
-from dataclasses import replace
+import json
+from dataclasses import dataclass, replace
+
+from urllib.parse import urlencode
 
 import reflex as rx
 
@@ -23,6 +26,15 @@ from buuv_app.state.db import run_service
 from buuv_app.state.views import PostCardView, card_view
 
 QUERY_MAX = 100
+
+
+@dataclass
+class FilterChip:
+    """One active filter above the results; `key` says what removing it clears."""
+
+    key: str
+    label: str
+    remove_label: str = ""
 
 
 def _text(value, limit: int = QUERY_MAX) -> str:
@@ -50,12 +62,27 @@ class FeedState(AppState):
     place_matches: int = 0
     found: bool = True
     loaded: bool = False
+    # Every active filter, shown as a removable chip: nothing narrows the list unseen.
+    chips: list[FilterChip] = []
+    # Server-only: names for the chips (category slug -> (nl, en); town and wijk slug -> name).
+    _category_names: dict[str, tuple[str, str]] = {}
+    _place_names: dict[str, str] = {}
     # Server-only: the grouped counts of the current wide filters, and what they were for.
     _count_rows: list[tuple[str, str, int]] = []
     _count_key: str = ""
     # Server-only ids, learnt on page load, so that a filter change asks the database one thing.
     _place_id: int = 0
     _category_ids: dict[str, int] = {}
+
+    @rx.var
+    def found_text(self) -> str:
+        """"1 oproep gevonden" / "8 oproepen gevonden", in the visitor's language."""
+        return self._nt("{n} oproep gevonden", "{n} oproepen gevonden", self.total)
+
+    @rx.var
+    def matches_text(self) -> str:
+        return self._nt("Buren hielpen elkaar hier al {n} keer via BUUV.",
+                        "Buren hielpen elkaar hier al {n} keer via BUUV.", self.place_matches)
 
     def _filters(self) -> PostFilter:
         slugs = (self.place_slug,) if self.place_slug else tuple(self.neighbourhoods)
@@ -100,8 +127,76 @@ class FeedState(AppState):
             self.kind_counts = counts.kinds
         if self.category_counts != counts.categories:
             self.category_counts = counts.categories
+        self.chips = self._chips()
         if not self.loaded:
             self.loaded = True
+
+    def _chips(self) -> list[FilterChip]:
+        chips = []
+        if self.kind:
+            chips.append(FilterChip("kind", self._t("Vragen" if self.kind == PostKind.REQUEST.value else "Aanbod")))
+        if self.category:
+            nl, en = self._category_names.get(self.category, (self.category, self.category))
+            chips.append(FilterChip("category", en if self.locale == "en" else nl))
+        if self.query:
+            chips.append(FilterChip("q", f"“{self.query}”"))
+        if self.municipality and not self.place_slug:
+            chips.append(FilterChip("municipality", self._place_names.get(self.municipality, self.municipality)))
+        if not self.place_slug:
+            chips += [FilterChip(f"wijk:{slug}", self._place_names.get(slug, slug)) for slug in self.neighbourhoods]
+        for chip in chips:
+            chip.remove_label = self._t("Filter weghalen: {name}", name=chip.label)
+        return chips
+
+    @staticmethod
+    def _names() -> tuple[dict[str, tuple[str, str]], dict[str, str]]:
+        with session_scope() as session:
+            category_names = {c.slug: (c.name_nl, c.name_en) for c in categories.list_categories(session=session)}
+            place_names = {}
+            for town in places.list_neighbourhood_groups(session=session):
+                place_names[town.slug] = town.name
+                for district in town.districts:
+                    place_names.update({n.slug: n.name for n in district.neighbourhoods})
+        return category_names, place_names
+
+    def _address_script(self):
+        """The filters into the address bar after a change made here rather than in the form."""
+        params = {"soort": routes.KIND_WORDS.get(self.kind, ""), "categorie": self.category, "q": self.query,
+                  "gemeente": "" if self.place_slug else self.municipality,
+                  "buurten": "" if self.place_slug else ",".join(self.neighbourhoods)}
+        query = json.dumps(urlencode({k: v for k, v in params.items() if v}))
+        return rx.call_script(
+            f"window.history.replaceState(window.history.state, '', window.location.pathname + "
+            f"({query} ? '?' + {query} : ''))")
+
+    @rx.event
+    @public
+    async def remove_filter(self, key: str):
+        """A chip's ×: that one filter off, the rest stay."""
+        key = key if isinstance(key, str) else ""
+        if key == "kind":
+            self.kind = ""
+        elif key == "category":
+            self.category = ""
+        elif key == "q":
+            self.query = ""
+        elif key == "municipality":
+            self.municipality = ""
+        elif key.startswith("wijk:"):
+            self.neighbourhoods = [s for s in self.neighbourhoods if s != key.removeprefix("wijk:")]
+        else:
+            return
+        await self._reload()
+        return self._address_script()
+
+    @rx.event
+    @public
+    async def clear_filters(self):
+        """"Wis filters": everything off (a neighbourhood page stays on its neighbourhood)."""
+        self.kind = self.category = self.query = self.municipality = ""
+        self.neighbourhoods = []
+        await self._reload()
+        return self._address_script()
 
     def _read_address(self) -> None:
         params = self.router.url.query_parameters
@@ -119,6 +214,7 @@ class FeedState(AppState):
         self.found = True
         self._count_key = ""  # a page load counts afresh
         self._category_ids = await asyncio.to_thread(self._category_id_map)
+        self._category_names, self._place_names = await asyncio.to_thread(self._names)
         self._read_address()
         await self._reload()
 
@@ -150,6 +246,7 @@ class FeedState(AppState):
         self.municipality, self.neighbourhoods = "", []
         self._count_key = ""  # a page load counts afresh
         self._category_ids = await asyncio.to_thread(self._category_id_map)
+        self._category_names, self._place_names = await asyncio.to_thread(self._names)
         self._read_address()
         await self._reload()
 

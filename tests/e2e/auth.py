@@ -62,7 +62,7 @@ def mailed_link(db: Session, to: str, path: str, timeout: float = 10.0) -> str:
     while time.monotonic() < deadline:
         db.rollback()  # end the read transaction: SQLite (WAL) would keep showing its snapshot
         for message in mail.list_outbox(session=db, to=to):
-            found = re.search(rf"https?://[^/\s]+({re.escape(path)}\?token=[\w-]+)", message.body)
+            found = re.search(rf"https?://[^/\s]+({re.escape(path)}\?token=[\w-]+(?:&next=[\w%.-]+)?)", message.body)
             if found:
                 return found.group(1)
         time.sleep(0.2)

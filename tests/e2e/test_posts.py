@@ -75,7 +75,7 @@ def test_a_request_with_a_photo_is_found_and_ends_as_a_match(page: Page, browser
     expect(other.get_by_role("link", name="Wie doet mijn apotheekrondje op vrijdag?")).to_be_visible()
     other.get_by_label("Zoeken").fill("APOTHEEK")
     other.get_by_role("button", name="Toon resultaten").click()
-    expect(other.get_by_text("1 berichten gevonden")).to_be_visible()
+    expect(other.get_by_text("1 oproep gevonden")).to_be_visible()
     # The address carries the filters: a shared link shows the same list.
     shared = other.url
     other.goto(shared)
@@ -110,7 +110,7 @@ def test_a_members_only_post_is_invisible_to_visitors(page: Page, a11y, app_db):
     expect(page.get_by_role("heading", name="Niet gevonden")).to_be_visible()
     a11y.check()
     page.goto("/hulp?q=zonnebloemvaas")
-    expect(page.get_by_text("0 berichten gevonden")).to_be_visible()
+    expect(page.get_by_text("0 oproepen gevonden")).to_be_visible()
     expect(page.get_by_text("Wie komt eens langs voor een praatje?")).to_have_count(0)
     a11y.check()
     log_in(page, create_member(app_db).email, a11y=a11y)

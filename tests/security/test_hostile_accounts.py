@@ -153,6 +153,29 @@ def test_a_login_leads_only_to_a_path_on_this_site(app_url, app_db, target):
         client.close()
 
 
+@pytest.mark.parametrize("target", ["//evil.example/", "https://evil.example", "javascript:alert(1)", "/\\evil.example"])
+def test_a_sign_up_or_a_confirmation_link_carries_no_foreign_address(app_url, app_db, target):
+    email = unique_email("mallory")
+    client = connect(app_url)
+    try:
+        sign_up_page = "/aanmelden?" + urlencode({"next": target})
+        client.call(handler(SignUpState, "restart"), path=sign_up_page)
+        updates = client.call(handler(SignUpState, "sign_up"), sign_up_form(email, OTHER_PASSWORD, "Mallory"),
+                              path=sign_up_page)
+        assert delta_value(updates, "sent_to") is not None
+        app_db.rollback()
+        [sent] = mail.list_outbox(session=app_db, to=email)
+        assert "evil" not in sent.body and "javascript" not in sent.body and "next=" not in sent.body
+        # A confirmation link someone edited by hand leads to the login page, not away.
+        token = newest_token(app_db, email, "/aanmelden/bevestigen")
+        updates = client.call(handler(ConfirmState, "confirm"),
+                              path="/aanmelden/bevestigen?" + urlencode({"token": token, "next": target}))
+        told = json.dumps([u.events for u in updates])
+        assert "evil.example" not in told and "javascript" not in told and '"/inloggen"' in told
+    finally:
+        client.close()
+
+
 def test_guessing_from_many_connections_at_once_checks_at_most_five_passwords(app_url, app_db):
     member = create_member(app_db, email=unique_email("henk"))
     said: list[str] = []

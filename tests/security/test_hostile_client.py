@@ -225,6 +225,23 @@ def test_members_only_posts_never_reach_a_visitor_through_the_feed(app_url, peop
     assert mallory.saw("Verlegen vraag van Vera")
 
 
+def test_removing_filters_reveals_no_members_only_post_and_takes_any_payload(app_url, people, app_db):
+    from buuv_app.services import posts
+
+    posts.create_post(session=app_db, author=people["victim"], kind="request", title="Stille vraag van Vera",
+                      body="Alleen voor leden.", category_slug="gezelschap", neighbourhood_slug="merenwijk",
+                      visibility="members")
+    client = HostileClient(app_url)
+    try:
+        client.call(handler(FeedState, "load_browse"), path="/hulp", query={"q": "stille", "buurten": "merenwijk"})
+        for key in ("q", "wijk:merenwijk", 42, None, ["kind"], "x" * 10_000, "wijk:"):
+            client.call(handler(FeedState, "remove_filter"), {"key": key}, path="/hulp")
+        client.call(handler(FeedState, "clear_filters"), path="/hulp")
+        assert not client.saw("Stille vraag van Vera")
+    finally:
+        client.close()
+
+
 def _post_upload(app_url: str, client_token: str, data: bytes, session_token: str | None = None):
     import httpx
 

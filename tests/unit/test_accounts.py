@@ -103,6 +103,22 @@ def test_bad_sign_up_input_names_the_field_and_saves_nothing(session, merenwijk,
     assert count_rows(session, OutboxMail) == 0
 
 
+def test_an_empty_sign_up_names_every_field_at_fault_at_once_in_form_order(session, merenwijk):
+    with pytest.raises(ValidationError) as caught:
+        _sign_up(session, display_name="", email="", password="", neighbourhood_slug="",
+                 accepted_terms=False, confirmed_16_plus=False)
+    assert [e.field for e in caught.value.errors] == [
+        "display_name", "email", "password", "neighbourhood", "accepted_terms", "confirmed_16_plus"]
+    assert caught.value.field == "display_name"  # read as one error, it is the first
+    assert count_rows(session, User) == 0
+
+
+def test_an_empty_login_names_the_address_and_the_password(session, merenwijk):
+    with pytest.raises(ValidationError) as caught:
+        accounts.log_in(session=session, email="", password="", ip="10.0.0.1")
+    assert [e.field for e in caught.value.errors] == ["email", "password"]
+
+
 def test_passwords_of_64_characters_and_more_are_accepted(session, merenwijk):
     _sign_up(session, password="a" * 40 + " lange zin met spaties!")
     assert count_rows(session, User) == 1
@@ -282,3 +298,14 @@ def test_at_most_five_reset_requests_an_hour_per_address_known_or_not(session, m
         with pytest.raises(Throttled):
             accounts.request_password_reset(session=session, email=email, ip="10.2.9.9")
     assert len(mail.list_outbox(session=session, to="henk@example.org")) == 5
+
+
+def test_the_confirmation_link_carries_where_the_sign_up_started(session, merenwijk):
+    _sign_up(session, next_path="/hulp/12")
+    body = mail.list_outbox(session=session, to="anneke@example.org")[0].body
+    assert re.search(r"/aanmelden/bevestigen\?token=[\w-]+&next=%2Fhulp%2F12\s", body)
+
+
+def test_a_sign_up_from_nowhere_in_particular_mails_a_plain_link(session, merenwijk):
+    _sign_up(session)
+    assert "next=" not in mail.list_outbox(session=session, to="anneke@example.org")[0].body

@@ -45,3 +45,19 @@ def test_translations_keep_the_same_placeholders():
 
     for msgid, english in catalogue("en").items():
         assert set(re.findall(r"\{\w+\}", msgid)) == set(re.findall(r"\{\w+\}", english)), msgid
+
+
+def test_counts_take_the_singular_or_the_plural_in_both_languages():
+    from buuv_app.i18n import ngettext
+
+    one, other = "{n} oproep gevonden", "{n} oproepen gevonden"
+    assert ngettext(one, other, 1, "nl") == "1 oproep gevonden"
+    assert ngettext(one, other, 2, "nl") == "2 oproepen gevonden"
+    assert ngettext(one, other, 0, "nl") == "0 oproepen gevonden"
+    assert ngettext(one, other, 1, "en") == "1 post found"
+    assert ngettext(one, other, 8, "en") == "8 posts found"
+    assert ngettext(one, other, 0, "en") == "0 posts found"
+    # Dutch "keer" does not change; English "time" does.
+    helped = "Buren hielpen elkaar hier al {n} keer via BUUV."
+    assert ngettext(helped, helped, 1, "en") == "Neighbours have helped each other here 1 time through BUUV."
+    assert ngettext(helped, helped, 3, "nl") == "Buren hielpen elkaar hier al 3 keer via BUUV."

@@ -12,6 +12,7 @@ from buuv_app.services import posts
 from tests.factories import (
     count_rows,
     make_category,
+    make_member,
     make_neighbourhood,
     make_post,
     make_user,
@@ -65,6 +66,25 @@ def test_create_post_refuses_bad_input_and_stores_nothing(session, overrides, fi
     assert caught.value.field == field
     session.rollback()
     assert count_rows(session, Post) == 0
+
+
+def test_an_empty_post_names_every_field_at_fault_at_once_in_form_order(session):
+    with pytest.raises(ValidationError) as caught:
+        _create(session, title="", body="", category_slug="", neighbourhood_slug="")
+    assert [e.field for e in caught.value.errors] == ["category", "title", "body", "neighbourhood"]
+    session.rollback()
+    assert count_rows(session, Post) == 0
+
+
+def test_a_refused_edit_changes_nothing_and_names_every_field(session):
+    neighbourhood = make_neighbourhood(session, slug="merenwijk")
+    author = make_member(session, neighbourhood)
+    post = _create(session, neighbourhood=neighbourhood, author=author)
+    with pytest.raises(ValidationError) as caught:
+        posts.update_post(session=session, actor=author, post_id=post.id, title="", body="")
+    assert [e.field for e in caught.value.errors] == ["title", "body"]
+    session.refresh(post)
+    assert post.title == "Wie helpt met mijn heg?"
 
 
 def test_a_post_written_offline_is_placed_once_however_often_the_device_sends_it(session):
