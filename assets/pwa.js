@@ -91,7 +91,8 @@
       if (window.buuvOffline && typeof window.buuvOffline.clear === "function") {
         try { jobs.push(Promise.resolve(window.buuvOffline.clear())); } catch (_) { /* wiped below anyway */ }
       }
-      clearStorage(window.localStorage, []);
+      // "Grotere letters" (assets/lang.js) is how this device reads, not anyone's data: it stays.
+      clearStorage(window.localStorage, ["buuv_text_size"]);
       clearStorage(window.sessionStorage, KEPT_SESSION_KEYS);
       if (window.caches) {
         jobs.push(caches.keys().then(function (names) {

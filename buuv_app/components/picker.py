@@ -17,6 +17,8 @@ def _wijk_link(wijk: Var[NeighbourhoodLink]) -> rx.Component:
             display="inline-flex",
             align_items="center",
             min_height="2.75rem",
+            max_width="100%",
+            overflow_wrap="anywhere",  # a long name in large letters wraps inside its pill
             padding_x="0.9rem",
             border_radius="999px",
             border=f"1px solid {rx.color('accent', 7)}",

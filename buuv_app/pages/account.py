@@ -140,6 +140,7 @@ def _own_post(item: rx.Var[OwnPostView]) -> rx.Component:
                             ),
                         ),
                         spacing="3",
+                        wrap="wrap",
                     ),
                     spacing="2",
                     align="start",

@@ -43,7 +43,7 @@ def _inbox_row(row: rx.Var[InboxRow]) -> rx.Component:
                         _neighbour_label(row.neighbour_name),
                         rx.text(row.post_title, size="2", color=rx.color("gray", 11)),
                         rx.text(row.last_message, size="3"),
-                        rx.text(localized(row.ago_nl, row.ago_en), size="1", color=rx.color("gray", 11)),
+                        rx.text(localized(row.ago_nl, row.ago_en), size="2", color=rx.color("gray", 11)),
                         spacing="1", flex="1",
                     ),
                     rx.cond(row.unread > 0, rx.badge(row.unread, " ", t("nieuw"), color_scheme="red", variant="solid",
@@ -84,7 +84,7 @@ def _bubble(message: rx.Var[MessageRow]) -> rx.Component:
     return rx.el.li(
         rx.box(
             rx.text(message.body, size="3", white_space="pre-line"),
-            rx.text(message.sender_name, " · ", localized(message.ago_nl, message.ago_en), size="1",
+            rx.text(message.sender_name, " · ", localized(message.ago_nl, message.ago_en), size="2",
                     color=rx.color("gray", 11)),
             background=rx.cond(message.mine, rx.color("accent", 3), "white"),
             border=f"1px solid {rx.color('gray', 5)}",
