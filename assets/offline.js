@@ -5,15 +5,39 @@
 // saved pages; in a conversation a message can still be written: it waits in the outbox
 // (/outbox.js) and goes out once the connection is back.
 //
-// The copies are private: they are wiped on logout (buuvOffline.clear(), also called by the
-// service worker's clearPrivate) and never leave the device.
+// The copies are private: each records whose it is (the member marker of assets/pwa.js, "" for a
+// visitor who is not logged in, who gets copies of public pages only) and only that person's are
+// shown or kept beside a new one; they are wiped on logout and whenever the device changes hands
+// (buuvOffline.clear(), called by buuvPwa.clearPrivate). The wipe also cancels a copy about to be
+// taken, and the page shown after it is not kept again until someone logs in or a page is loaded
+// afresh: a wiped device stays empty for the next person. Copies never leave the device. Pages whose address carries a secret (an invitation, reset,
+// confirmation or unsubscribe link: any query parameter named like a token or code) are never kept.
 (function () {
   "use strict";
   var PAGES = "buuv:pages";
   var MAX_PAGES = 40;
   var MAX_CHARS = 1500000;
+  var timer = null; // a copy about to be taken (the page settles first)
+  var wiped = false; // this page wiped the device: nothing is kept again until a member logs in
   // Pages not worth keeping, or not safe to (forms with passwords, one-time links).
-  var SKIP = /^\/(inloggen|aanmelden|wachtwoord-|uitschrijven)/;
+  var SKIP = /^\/(inloggen|aanmelden|wachtwoord-|uitschrijven|uitnodiging)/;
+  // Query parameters that carry a secret, whatever the page: a general rule rather than a list of
+  // pages, so a new link with a token is never kept either.
+  var SECRET_PARAM = /token|code|key|secret|sig|hash|auth/i;
+
+  function carriesSecret() {
+    var found = false;
+    new URLSearchParams(location.search).forEach(function (value, name) {
+      if (SECRET_PARAM.test(name)) found = true;
+    });
+    return found || /[?&#].*token/i.test(location.hash);
+  }
+
+  // Whose copies may be kept and shown now: the member marker of assets/pwa.js ("" for nobody).
+  function member() {
+    // Read here rather than through buuvPwa: pwa.js loads after this script.
+    try { return localStorage.getItem("buuv:member") || ""; } catch (e) { return ""; }
+  }
 
   function english() {
     return (document.documentElement.lang || "nl").slice(0, 2) === "en";
@@ -28,7 +52,7 @@
   // page's HTML in an entry of its own: saving a page rewrites that page only.
   var PAGE = "buuv:page:";
 
-  function loadPages() {
+  function allPages() {
     try {
       var pages = JSON.parse(localStorage.getItem(PAGES) || "{}");
       return pages && typeof pages === "object" ? pages : {};
@@ -37,13 +61,29 @@
     }
   }
 
+  // The copies of whoever uses the device now: the member logged in, or a visitor's public ones.
+  function loadPages() {
+    var owner = member(), pages = allPages(), mine = {};
+    Object.keys(pages).forEach(function (k) {
+      if (pages[k] && pages[k].member === owner) mine[k] = pages[k];
+    });
+    return mine;
+  }
+
   function pageHtml(k) {
     return localStorage.getItem(PAGE + k);
   }
 
-  function savePage(k, html, title) {
-    var pages = loadPages();
-    pages[k] = { title: title, saved_at: Date.now(), size: html.length };
+  function savePage(k, html, title, owner) {
+    var pages = allPages();
+    Object.keys(pages).forEach(function (name) {
+      // Another member's copies (the device should have been wiped): never kept beside these.
+      if (!pages[name] || pages[name].member !== owner) {
+        localStorage.removeItem(PAGE + name);
+        delete pages[name];
+      }
+    });
+    pages[k] = { title: title, saved_at: Date.now(), size: html.length, member: owner };
     // Newest first; drop the oldest until it fits.
     var kept = {}, size = 0;
     Object.keys(pages)
@@ -71,7 +111,9 @@
   }
 
   function snapshot() {
-    if (isOffline() || !navigator.onLine || SKIP.test(location.pathname)) return;
+    timer = null;
+    var owner = member();
+    if ((wiped && !owner) || isOffline() || !navigator.onLine || SKIP.test(location.pathname) || carriesSecret()) return;
     var main = document.getElementById("inhoud");
     if (!main || main.querySelector(".loading-notice") || !main.textContent.trim()) return;
     var copy = main.cloneNode(true);
@@ -85,7 +127,7 @@
     });
     if (/^\/hulp\/nieuw/.test(location.pathname)) saveChoices(main);
     var heading = main.querySelector("h1");
-    savePage(key(), copy.innerHTML, heading ? heading.textContent : document.title);
+    savePage(key(), copy.innerHTML, heading ? heading.textContent : document.title, owner);
   }
 
   // The new-post form's choices (categories, neighbourhoods), for writing a post offline.
@@ -175,7 +217,6 @@
     return form;
   }
 
-  var timer = null;
   function soon() {
     clearTimeout(timer);
     timer = setTimeout(snapshot, 800);
@@ -317,9 +358,30 @@
 
   window.buuvOffline = {
     clear: function () {
+      // A copy about to be taken would store the page shown at this moment again.
+      clearTimeout(timer);
+      timer = null;
+      wiped = true;
       Object.keys(localStorage).forEach(function (k) {
         if (k.indexOf("buuv:") === 0) localStorage.removeItem(k);
       });
+    },
+    // assets/pwa.js learned who is logged in: the page already shown may be kept now.
+    memberChanged: function () {
+      if (member()) {
+        wiped = false;
+        // Copies taken while nobody was known yet (the first page after logging in may be copied
+        // before the device learns who it is): they go, so a visitor never sees them.
+        var pages = allPages(), owner = member();
+        Object.keys(pages).forEach(function (name) {
+          if (!pages[name] || pages[name].member !== owner) {
+            localStorage.removeItem(PAGE + name);
+            delete pages[name];
+          }
+        });
+        try { localStorage.setItem(PAGES, JSON.stringify(pages)); } catch (e) { /* ignore */ }
+      }
+      soon();
     },
     pages: loadPages,
     snapshot: snapshot,

@@ -8,6 +8,11 @@
 // - The server's answer removes it from the outbox (confirm) or puts the text back in the box
 //   with the reason it was refused (fail). Without an answer it is sent again, with the same id,
 //   every few seconds (the hidden #outbox-retry button hands the due messages to the server).
+// - Each message and each post written offline records who wrote it (the member marker of
+//   assets/pwa.js) and goes out only while that member is logged in here; the server ignores an
+//   item that names someone else. When the session ends first (logout, expiry, another member
+//   logging in) the device is wiped with the outbox, and a notice says what was queued did not go
+//   out (buuvPwa.clearPrivate): on a shared device it must not wait there for the next person.
 (function () {
   "use strict";
   var OUTBOX = "buuv:outbox:messages";
@@ -43,12 +48,27 @@
 
   function overdue(item, now) { return now - (item.tried_at || 0) >= RETRY_MS - 500; }
 
+  // Who is logged in on this device now, by the marker of assets/pwa.js ("" for nobody).
+  function member() {
+    // Read here rather than through buuvPwa: pwa.js loads after this script.
+    try { return localStorage.getItem("buuv:member") || ""; } catch (e) { return ""; }
+  }
+
+  // What the member logged in here queued (only that is shown, and ever handed to the server).
+  function mine(item) { var owner = member(); return !!owner && item.member === owner; }
+
+  // Only the logged-in member's own items are ever handed to the server.
+  function ownAndOverdue(now) {
+    var owner = member();
+    return function (item) { return !!owner && item.member === owner && overdue(item, now); };
+  }
+
   // Up to `limit` items of `key` whose answer is overdue, marked as tried now; `fields` are what
   // the server gets of each.
   function takeDue(key, limit, fields) {
-    var now = Date.now(), picked = [];
+    var now = Date.now(), picked = [], due = ownAndOverdue(now);
     var items = loadKey(key).map(function (item) {
-      if (picked.length < limit && overdue(item, now)) {
+      if (picked.length < limit && due(item)) {
         item.tried_at = now;
         var sent = {};
         fields.forEach(function (f) { sent[f] = item[f]; });
@@ -105,11 +125,11 @@
   function queue() {
     var el = box(), conversation = openConversation();
     var body = el ? el.value.trim() : "";
-    if (!body || body.length > MAX || conversation === null) {
-      // Nothing to keep: the server answers with the reason (empty, too long).
+    if (!body || body.length > MAX || conversation === null || !member()) {
+      // Nothing to keep: the server answers with the reason (empty, too long, not logged in).
       return { client_id: "", message: el ? el.value : "", conversation_id: conversation };
     }
-    var item = { client_id: newId(), conversation_id: conversation, message: body,
+    var item = { client_id: newId(), member: member(), conversation_id: conversation, message: body,
                  queued_at: Date.now(), tried_at: Date.now() };
     store(load().concat([item]));
     el.value = "";
@@ -120,8 +140,8 @@
   // Written in the offline copy of a conversation (/offline.js): kept until it can go out.
   function queueFor(conversation, text) {
     var body = (text || "").trim();
-    if (!body || body.length > MAX || typeof conversation !== "number") return false;
-    store(load().concat([{ client_id: newId(), conversation_id: conversation, message: body,
+    if (!body || body.length > MAX || typeof conversation !== "number" || !member()) return false;
+    store(load().concat([{ client_id: newId(), member: member(), conversation_id: conversation, message: body,
                            queued_at: Date.now(), tried_at: 0 }]));
     return true;
   }
@@ -149,13 +169,12 @@
 
   // The messages whose answer is overdue, marked as tried now.
   function due() {
-    return takeDue(OUTBOX, 20, ["client_id", "conversation_id", "message"]);
+    return takeDue(OUTBOX, 20, ["client_id", "member", "conversation_id", "message"]);
   }
 
   function retry() {
     if (!navigator.onLine) return;
-    var now = Date.now();
-    function late(item) { return overdue(item, now); }
+    var late = ownAndOverdue(Date.now());
     var button = document.getElementById("outbox-retry");
     if (button && load().some(late)) button.click();
     var posts = document.getElementById("outbox-posts-retry");
@@ -170,7 +189,8 @@
 
   // Called by the offline form for a new post (/offline.js).
   function queuePost(fields) {
-    var item = { client_id: newId(), queued_at: Date.now(), tried_at: 0 };
+    if (!member()) return null; // written by nobody logged in: there is no one to place it for
+    var item = { client_id: newId(), member: member(), queued_at: Date.now(), tried_at: 0 };
     ["kind", "title", "body", "category", "neighbourhood", "visibility"].forEach(function (k) {
       item[k] = String(fields[k] || "");
     });
@@ -179,7 +199,7 @@
   }
 
   function duePosts() {
-    return takeDue(POSTS, 5, ["client_id", "kind", "title", "body", "category", "neighbourhood", "visibility"]);
+    return takeDue(POSTS, 5, ["client_id", "member", "kind", "title", "body", "category", "neighbourhood", "visibility"]);
   }
 
   function notice(entry) {
@@ -250,7 +270,7 @@
 
   function renderStatus(box) {
     while (box.firstChild) box.removeChild(box.firstChild);
-    var waiting = loadKey(POSTS), notices = loadKey(NOTICES);
+    var waiting = loadKey(POSTS).filter(mine), notices = loadKey(NOTICES);
     waiting.forEach(function (item) {
       var p = document.createElement("p");
       p.className = "outbox-note outbox-waiting";
@@ -298,7 +318,7 @@
 
   function renderInto(list) {
     var conversation = openConversation();
-    var items = load().filter(function (item) { return item.conversation_id === conversation; });
+    var items = load().filter(function (item) { return mine(item) && item.conversation_id === conversation; });
     var label = navigator.onLine ? (english() ? "sending…" : "wordt verstuurd…")
                                  : (english() ? "waiting for a connection" : "wacht op verbinding");
     while (list.firstChild) list.removeChild(list.firstChild);

@@ -3,6 +3,12 @@
 // build is waiting, and window.buuvPwa.clearPrivate() wipes one member's data from the device
 // (called at logout by AppState.log_out).
 //
+// Shared devices: the device remembers whose data it holds (a marker the server makes from the
+// member, "buuv:member"). Every page tells it who is logged in now (buuvPwa.member, from
+// AppState.load_viewer); when that is somebody else, or nobody any more (the session expired or
+// was ended elsewhere), the device is wiped before anything of the new visitor is kept. Offline
+// copies (offline.js) and outbox items (outbox.js) carry the marker too and are only used for it.
+//
 // Loaded in <head>, before the page hydrates: beforeinstallprompt may fire early, and all of this
 // must work without the server (offline). The buttons are part of the pages (layout.py, home.py),
 // hidden by assets/buuv.css until this script flags <html data-pwa-install / data-pwa-update>.
@@ -81,15 +87,62 @@
     });
   }
 
+  var MEMBER = "buuv:member";
+  var OUTBOXES = ["buuv:outbox:messages", "buuv:outbox:posts"];
+
+  function storedMember() {
+    try { return localStorage.getItem(MEMBER) || ""; } catch (_) { return ""; }
+  }
+
+  function waitingItems() {
+    var count = 0;
+    OUTBOXES.forEach(function (key) {
+      try {
+        var items = JSON.parse(localStorage.getItem(key) || "[]");
+        if (Array.isArray(items)) count += items.length;
+      } catch (_) { /* unreadable: nothing to count */ }
+    });
+    return count;
+  }
+
+  // A line at the bottom of the page that stays until it is closed: the person who just logged out
+  // (or whose session ended) learns that what they had queued did not go out. It says nothing of
+  // what it was: the next person may be reading.
+  function showNotice(notice) {
+    if (!notice || !notice.text || !document.body) return;
+    var old = document.getElementById("device-notice");
+    if (old) old.remove();
+    var box = document.createElement("div");
+    box.id = "device-notice";
+    box.className = "device-notice";
+    box.setAttribute("role", "status");
+    var text = document.createElement("p");
+    text.textContent = notice.text;
+    var close = document.createElement("button");
+    close.type = "button";
+    close.textContent = notice.close || "OK";
+    close.addEventListener("click", function () { box.remove(); });
+    box.appendChild(text);
+    box.appendChild(close);
+    document.body.appendChild(box);
+  }
+
   window.buuvPwa = {
     // Remove what the device keeps for whoever was logged in: every cache but the app and the
-    // public data, every IndexedDB database, localStorage, and sessionStorage apart from
-    // Reflex's connection token. Returns a promise; safe to call when nothing is stored.
-    clearPrivate: function () {
+    // public data, every IndexedDB database, localStorage (with the member marker and both
+    // outboxes), and sessionStorage apart from Reflex's connection token. `notice` ({text, close},
+    // in the visitor's language) is shown when queued items are dropped unsent. Returns a
+    // promise; safe to call when nothing is stored.
+    clearPrivate: function (notice) {
       var jobs = [];
+      var dropped = waitingItems();
       // Feature scripts that keep things on the device clear their own first (offline copies).
       if (window.buuvOffline && typeof window.buuvOffline.clear === "function") {
         try { jobs.push(Promise.resolve(window.buuvOffline.clear())); } catch (_) { /* wiped below anyway */ }
+      }
+      // This device's push subscription goes too (assets/push.js); the server dropped it at logout.
+      if (window.buuvPush && typeof window.buuvPush.forgetDevice === "function") {
+        try { jobs.push(Promise.resolve(window.buuvPush.forgetDevice())); } catch (_) { /* nothing to forget */ }
       }
       // "Grotere letters" (assets/lang.js) is how this device reads, not anyone's data: it stays.
       clearStorage(window.localStorage, ["buuv_text_size"]);
@@ -110,8 +163,26 @@
       if (navigator.serviceWorker && navigator.serviceWorker.controller) {
         navigator.serviceWorker.controller.postMessage({ type: "CLEAR_PRIVATE" });
       }
+      if (dropped) showNotice(notice);
       return Promise.all(jobs);
     },
+    // Who is logged in now ("" for nobody), by the server's marker: the device is wiped when it
+    // holds another member's data, then remembers the new one.
+    member: function (marker, notice) {
+      marker = typeof marker === "string" ? marker : "";
+      var stored = storedMember();
+      if (stored === marker) return Promise.resolve();
+      var job = stored ? window.buuvPwa.clearPrivate(notice) : Promise.resolve();
+      if (marker) {
+        try { localStorage.setItem(MEMBER, marker); } catch (_) { /* storage off: nothing is kept */ }
+      }
+      if (window.buuvOffline && typeof window.buuvOffline.memberChanged === "function") {
+        window.buuvOffline.memberChanged();
+      }
+      return job;
+    },
+    // The member whose data this device may keep now ("" when nobody is logged in).
+    currentMember: storedMember,
   };
 
   if (!("serviceWorker" in navigator)) return;

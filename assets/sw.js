@@ -219,3 +219,57 @@ async function keep(request, response) {
   const keys = await cache.keys();
   for (const old of keys.slice(0, Math.max(0, keys.length - RUNTIME_ENTRIES))) await cache.delete(old);
 }
+
+// Push notifications (the server: services/notifications.py). The payload is small: an id, a title
+// already in the member's language, a link, and a text only when the member chose "toon de tekst".
+// A push without a payload (or an unreadable one) still shows something: browsers require it.
+self.addEventListener("push", (event) => {
+  let data = {};
+  try {
+    data = event.data ? event.data.json() : {};
+  } catch (_) {
+    data = {};
+  }
+  const title = typeof data.title === "string" && data.title ? data.title : "BUUV";
+  const options = {
+    body: typeof data.body === "string" ? data.body : "",
+    tag: typeof data.id === "string" ? data.id : undefined, // the same push twice shows once
+    icon: "/icons/icon-192.png",
+    badge: "/icons/icon-192.png",
+    data: { url: sameOriginPath(data.url) },
+  };
+  event.waitUntil(self.registration.showNotification(title, options));
+});
+
+// Only a path on this site is opened, whatever a payload says.
+function sameOriginPath(url) {
+  if (typeof url !== "string" || !url.startsWith("/") || url.startsWith("//")) return "/";
+  return url;
+}
+
+// A tap on a notification: a tab already on that page comes forward; otherwise an open tab of the
+// app goes there; otherwise a new window opens. (Also called by tests/e2e/test_push.py.)
+async function openFromNotification(notification) {
+  notification.close();
+  const path = sameOriginPath(notification.data && notification.data.url);
+  const target = new URL(path, self.location.origin).href;
+  const windows = await self.clients.matchAll({ type: "window", includeUncontrolled: true });
+  const same = windows.find((client) => client.url === target);
+  if (same) return same.focus();
+  for (const client of windows) {
+    try {
+      const navigated = await client.navigate(target);
+      if (navigated) {
+        await navigated.focus().catch(() => {}); // allowed only in a real tap
+        return navigated;
+      }
+    } catch (_) {
+      // a tab this worker does not control cannot be navigated: try the next, or a new window
+    }
+  }
+  return self.clients.openWindow(target);
+}
+
+self.addEventListener("notificationclick", (event) => {
+  event.waitUntil(openFromNotification(event.notification));
+});

@@ -9,7 +9,8 @@ a production build on a database with 100,000 posts, then
 - message delivery with 200 connected clients on one worker, and on two workers sharing
   PostgreSQL and Redis when those are reachable (bench/messages.py);
 - a board's printable sheet of 200 posts, query and PDF (bench/boards.py);
-- the back office's overview for one municipality over a year (bench/dashboard.py).
+- the back office's overview for one municipality over a year (bench/dashboard.py);
+- the weekly digest built and queued for 10,000 members (bench/digest.py).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from pathlib import Path
 
 from sqlmodel import Session, select
 
-from bench import boards, browse, dashboard, events, messages, posts_data, pwa
+from bench import boards, browse, dashboard, digest, events, messages, posts_data, pwa
 from buuv_app.db import make_engine
 from buuv_app.models import Category
 from tests.appserver import running_app
@@ -39,6 +40,7 @@ TARGETS = {
     **pwa.TARGETS,
     "board_pdf_200_posts_ms": "≤ 2000 ms (the slowest of five)",
     "dashboard_ms": f"{dashboard.TARGET} (cold, in-process: add noop_event_p95_ms for the round trip)",
+    "digest_10k_members_s": digest.TARGET,
 }
 
 
@@ -63,6 +65,7 @@ def main() -> None:
             results.update(messages.run([app.url], app.database_url))
         results.update(pwa.blank_first_load_js(Path(workdir)))
         results.update(dashboard.run(Path(workdir)))
+        results.update(digest.run(Path(workdir)))
         results.update(pwa.compare_with_blank(results))
         try:
             results.update(messages.run_two_workers(Path(workdir)))

@@ -13,6 +13,7 @@ from buuv_app.logs import configure_logging
 from buuv_app.pwa.manifest import MANIFEST_PATH
 from buuv_app.services.mail import sender_loop
 from buuv_app.services.reminders import reminder_loop
+from buuv_app.state.presence import EndedSessionMiddleware
 
 configure_logging()
 
@@ -37,6 +38,7 @@ app = rx.App(
         rx.el.script(src="/seen.js", defer=True),
         rx.el.script(src="/offline.js", defer=True),
         rx.el.script(src="/pwa.js", defer=True),
+        rx.el.script(src="/push.js", defer=True),
     ],
 )
 # Reflex's own overlay (an English "Cannot connect to server" toast and a pulsing icon) gives way
@@ -44,7 +46,10 @@ app = rx.App(
 # re-renders the banner only. An app wrap wraps the page: the fragment takes it as its children.
 app.app_wraps[(5, "Overlay")] = lambda stateful: rx.fragment(memo(connection_lost_banner)()) if stateful else None
 app.register_lifespan_task(reminder_loop)
-app.register_lifespan_task(sender_loop)  # mail leaves from the outbox (services/mail.py)
+# The one background sender for queued mail and pushes (alone: python -m buuv_app.cli run-sender).
+app.register_lifespan_task(sender_loop)
+# Before Reflex's own hydration: a reconnecting tab whose member's session ended gets an empty state.
+app.add_middleware(EndedSessionMiddleware(), index=0)
 
 # Everything imported so far lives as long as the process: keep it out of the garbage collector's
 # way, so collections stay short and do not stall events (see make bench).

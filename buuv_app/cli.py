@@ -1,4 +1,5 @@
-"""Command line: `python -m buuv_app.cli migrate|seed|make-admin|send-reminders|run-sender` (used by the Makefile)."""
+"""Command line: `python -m buuv_app.cli migrate|seed|make-admin|send-reminders|send-digest|run-sender|
+moderation-reminders|rebuild-figures` (used by the Makefile)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from alembic.config import Config
 from alembic import command
 from buuv_app.db import session_scope
 from buuv_app.errors import NotFound, ValidationError
-from buuv_app.services import reminders, roles, seed
+from buuv_app.services import digest, moderation, reminders, roles, seed, stats_facts
 from buuv_app.settings import PROJECT_ROOT, get_settings
 
 
@@ -54,10 +55,15 @@ def main(argv: list[str] | None = None) -> int:
     seed_parser = sub.add_parser("seed", help="load towns, wijken, categories (and demo data)")
     seed_parser.add_argument("--no-demo", action="store_true", help="reference data only")
     sub.add_parser("send-reminders", help="mail authors whose posts expire soon (the app does this itself too)")
-    sub.add_parser("run-sender", help="send the outbox's mail over SMTP until stopped (the app does this itself "
+    sub.add_parser("dead-letters", help="list mail and pushes the sender gave up on")
+    sub.add_parser("send-digest", help="queue this week's neighbourhood digest (at most one per member per week)")
+    sub.add_parser("moderation-reminders",
+                   help="mail professionals about reports open for more than 48 hours (once a day; run daily)")
+    sub.add_parser("run-sender", help="send the outbox's mail and pushes until stopped (the app does this itself "
                                       "too, unless MAIL_SENDER_IN_APP=0)")
     admin_parser = sub.add_parser("make-admin", help="make an existing, confirmed account an admin")
     admin_parser.add_argument("email")
+    sub.add_parser("rebuild-figures", help="recompute the facts the back office's figures read from the source rows")
     args = parser.parse_args(argv)
     if args.command == "migrate":
         migrate()
@@ -65,28 +71,45 @@ def main(argv: list[str] | None = None) -> int:
         load_seed(demo=not args.no_demo)
     elif args.command == "make-admin":
         return make_admin(args.email)
+    elif args.command == "dead-letters":
+        from buuv_app.services import mail
+
+        with session_scope() as session:
+            for row in mail.list_dead(session=session):
+                print(f"{row.id}\t{row.kind}\t{row.created_at:%Y-%m-%d %H:%M}\t{row.to_address or '-'}\t"
+                      f"{row.subject}\t{row.last_error or ''}")
+    elif args.command == "send-digest":
+        with session_scope() as session:
+            print(f"{digest.send_weekly(session=session)} weekoverzichten klaargezet.")
     elif args.command == "run-sender":
         return run_sender()
     elif args.command == "send-reminders":
         with session_scope() as session:
             print(f"{reminders.send_expiry_reminders(session=session)} herinneringen verstuurd.")
+    elif args.command == "moderation-reminders":
+        with session_scope() as session:
+            print(f"{moderation.send_reminders(session=session)} herinneringen over meldingen verstuurd.")
+    elif args.command == "rebuild-figures":
+        with session_scope() as session:
+            stats_facts.rebuild(session=session)
+            session.commit()
+        print("De cijfers van het overzicht zijn opnieuw berekend uit de berichten en gesprekken.")
     return 0
 
 
 def run_sender() -> int:
-    """Send mail from the outbox until Ctrl-C or SIGTERM."""
+    """Send mail and pushes from the outbox until Ctrl-C or SIGTERM."""
     import signal
     import threading
 
     from buuv_app.services import mail
 
     if not get_settings().smtp_configured:
-        print("SMTP_HOST is not set: mail stays in the outbox, there is nothing to send.")
-        return 1
+        print("SMTP_HOST is not set: mail stays in the outbox; only pushes are sent.")
     stop = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stop.set())
-    print("Mail sender running; stop with Ctrl-C.")
+    print("Sender running (mail and pushes); stop with Ctrl-C.")
     mail.run_sender(stop=stop)
     return 0
 

@@ -15,6 +15,7 @@ from buuv_app.i18n import N_
 from buuv_app.services.permissions import Action
 from buuv_app.state.base import AppState
 from buuv_app.state.messaging import ConversationState, SeenState
+from buuv_app.state.moderation import NoticeRow, NoticesState
 from buuv_app.state.outbox import PostOutboxState
 from buuv_app.state.page import PageAccessState
 
@@ -191,6 +192,34 @@ def _hidden_trigger(element_id: str, on_click) -> rx.Component:
                         on_click=on_click)
 
 
+def _notice(notice: rx.Var[NoticeRow]) -> rx.Component:
+    return rx.callout(
+        rx.hstack(
+            rx.vstack(
+                rx.text(rx.cond(notice.kind == "warning", t("Waarschuwing van een wijkprofessional"),
+                                t("Over je melding")), " · ", notice.date, weight="bold"),
+                rx.text(notice.text, white_space="pre-line"),
+                spacing="1", flex="1",
+            ),
+            rx.button(t("Gelezen"), on_click=NoticesState.dismiss_notice(notice.id), size="2", variant="soft",
+                      high_contrast=True),
+            align="center", width="100%", wrap="wrap",
+        ),
+        icon=rx.cond(notice.kind == "warning", "triangle-alert", "info"),
+        color_scheme=rx.cond(notice.kind == "warning", "orange", "blue"),
+        high_contrast=True, width="100%", class_name="member-notice", role="status",
+    )
+
+
+def notices() -> rx.Component:
+    """A moderator's warning and the outcome of one's reports, shown on the next visit until read."""
+    return rx.cond(
+        AppState.notices.length() > 0,
+        rx.vstack(rx.foreach(AppState.notices, _notice), spacing="2", width="100%", margin_bottom="1rem",
+                  id="member-notices"),
+    )
+
+
 def shell(content: rx.Component, max_width: str = styles.MAX_WIDTH) -> rx.Component:
     return rx.box(
         rx.el.a(
@@ -206,6 +235,7 @@ def shell(content: rx.Component, max_width: str = styles.MAX_WIDTH) -> rx.Compon
         # Requests and offers written offline: waiting, placed, or refused (assets/outbox.js).
         rx.el.div(id="outbox-status", aria_live="polite", class_name="outbox-status"),
         rx.el.main(
+            notices(),
             content,
             id="inhoud",
             max_width=max_width,
@@ -240,6 +270,7 @@ REFUSED_TEXTS: dict[Action, str] = {
     Action.MANAGE_BOARDS: N_("Deze pagina is alleen voor wijkprofessionals."),
     Action.MANAGE_PROFESSIONALS: N_("Deze pagina is alleen voor beheerders."),
     Action.VIEW_STATS: N_("Deze pagina is alleen voor wijkprofessionals en beheerders."),
+    Action.MODERATE: N_("Deze pagina is alleen voor wijkprofessionals en beheerders."),
 }
 REFUSED_DEFAULT = N_("Deze pagina is niet voor jouw account.")
 

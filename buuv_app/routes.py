@@ -22,6 +22,10 @@ LOGIN = "/inloggen"
 FORGOT_PASSWORD = "/wachtwoord-vergeten"
 RESET_PASSWORD = "/wachtwoord-herstellen"
 ACCOUNT = "/account"
+# Every kind of mail and push, on one page (linked from each mail).
+NOTIFICATION_SETTINGS = "/account#meldingen"
+# One click from a mail's footer or its List-Unsubscribe header (RFC 8058): no login needed.
+ONE_CLICK_UNSUBSCRIBE = "/api/uitschrijven"
 HOUSE_RULES = "/huisregels"
 PRIVACY = "/privacy"
 MANAGE = "/beheer"  # the overview: figures for professionals and admins
@@ -36,6 +40,7 @@ FOR_NEIGHBOUR_PARAM = "voor"
 BOARDS = "/prikborden"
 BOARD = "/prikborden/[slug]"
 MANAGE_BOARDS = "/beheer/prikborden"
+MANAGE_REPORTS = "/beheer/meldingen"  # the moderation queue
 # Ambassadors record reactions that came in on paper (beside the ambassador dashboard, /ambassadeur).
 PAPER_REACTIONS = "/ambassadeur/prikborden"
 

@@ -62,6 +62,13 @@ class Settings(BaseSettings):
     mail_sender_in_app: bool = Field(default=True, validation_alias=AliasChoices("MAIL_SENDER_IN_APP"))
     # Signs links that work without logging in (unsubscribe). Must be set in production.
     secret_key: str = Field(default="dev-only-not-secret", validation_alias=AliasChoices("BUUV_SECRET_KEY"))
+    # Web Push (VAPID): the server's private key as PEM text, or else kept in a file that is made
+    # on first use (data/vapid_private.pem). Keep it: a new key silently ends every subscription.
+    vapid_private_key: str | None = Field(default=None, validation_alias=AliasChoices("BUUV_VAPID_PRIVATE_KEY"))
+    vapid_key_file: Path = Field(default=PROJECT_ROOT / "data" / "vapid_private.pem",
+                                 validation_alias=AliasChoices("BUUV_VAPID_KEY_FILE"))
+    # Who push services may contact about our pushes (a mailto: or https: URL).
+    vapid_subject: str = Field(default="mailto:beheer@buuv.example", validation_alias=AliasChoices("BUUV_VAPID_SUBJECT"))
     # Tests only: cheap password hashing. Refused in production.
     fast_password_hashing: bool = Field(
         default=False, validation_alias=AliasChoices("BUUV_FAST_PASSWORD_HASHING")

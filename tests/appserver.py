@@ -101,7 +101,7 @@ def running_app(
     # Behind one trusted proxy hop, tests can give each browser its own client address.
     upload_dir = workdir / "uploads"
     env = app_environment(database_url, purpose, REFLEX_TRUSTED_PROXY_HOPS="1", BUUV_UPLOAD_DIR=str(upload_dir),
-                          **extra_env)
+                          BUUV_VAPID_KEY_FILE=str(workdir / "vapid_private.pem"), **extra_env)
     prepare_database(env, demo=demo)
     if populate is not None:
         populate(database_url)

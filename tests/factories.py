@@ -123,9 +123,15 @@ def make_conversation(session: Session, post: Post, responder: User, *, created_
     from buuv_app.models import Conversation
 
     created = created_at or utcnow()
+    from buuv_app.services import stats_facts
+
     values = {"post_id": post.id, "responder_id": responder.id, "contact_id": post.author_id,
               "created_at": created, "last_message_at": created} | overrides
-    return _save(session, Conversation(**values))
+    conversation = _save(session, Conversation(**values))
+    # What messaging.start_conversation does after a conversation starts: the figures' facts.
+    stats_facts.reaction_added(session=session, post_id=post.id, responder_id=conversation.responder_id)
+    session.commit()
+    return conversation
 
 
 def make_message(session: Session, conversation, sender: User, *, created_at: datetime | None = None, **overrides):

@@ -10,6 +10,8 @@ from starlette.routing import Route
 from buuv_app.api.boards import board_sheet_pdf, list_boards
 from buuv_app.api.health import health
 from buuv_app.api.photos import photo
+from buuv_app.api import push
+from buuv_app.api.unsubscribe import one_click_unsubscribe
 
 
 def create_api() -> Starlette:
@@ -19,4 +21,8 @@ def create_api() -> Starlette:
         Route("/api/boards/{slug}/sheet.pdf", board_sheet_pdf, methods=["GET"]),
         Route("/api/photos/{key}", photo, methods=["GET"]),
         Route("/api/photos/{key}/{size:str}", photo, methods=["GET"]),
+        Route("/api/push/key", push.push_key, methods=["GET"]),
+        Route("/api/push/subscribe", push.subscribe, methods=["POST"]),
+        Route("/api/push/unsubscribe", push.unsubscribe, methods=["POST"]),
+        Route("/api/uitschrijven", one_click_unsubscribe, methods=["GET", "POST"]),
     ])

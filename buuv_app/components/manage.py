@@ -15,6 +15,7 @@ SECTIONS: tuple[tuple[str, str, Action], ...] = (
     (routes.MANAGE, N_("Overzicht"), Action.VIEW_STATS),
     (routes.MANAGE_AMBASSADORS, N_("Ambassadeurs"), Action.MANAGE_AMBASSADORS),
     (routes.MANAGE_BOARDS, N_("Prikborden"), Action.MANAGE_BOARDS),
+    (routes.MANAGE_REPORTS, N_("Meldingen"), Action.MODERATE),
     (routes.MANAGE_PROFESSIONALS, N_("Wijkprofessionals"), Action.MANAGE_PROFESSIONALS),
 )
 

@@ -30,15 +30,24 @@ from buuv_app.models.category import Category
 from buuv_app.models.mail import OutboxMail
 from buuv_app.models.messaging import (
     MESSAGE_MAX,
-    REPORT_MAX,
     Block,
     Conversation,
     ConversationRead,
     LiveView,
     Message,
+)
+from buuv_app.models.moderation import (
+    HIDDEN_REASON_MAX,
+    NOTE_MAX,
+    REPORT_MAX,
+    MemberNotice,
+    ModerationAction,
+    ModerationReminder,
     Report,
+    ReportStatus,
 )
 from buuv_app.models.neighbour import ConsentMethod, ContactMethod, Neighbour
+from buuv_app.models.notify import DigestNeighbourhood, DigestSent, PushSubscription
 from buuv_app.models.place import Municipality, Neighbourhood
 from buuv_app.models.post import (
     BODY_MAX,
@@ -51,6 +60,7 @@ from buuv_app.models.post import (
     Visibility,
     WhenKind,
 )
+from buuv_app.models.stats import FirstContact
 from buuv_app.models.types import UTCDateTime, utcnow
 from buuv_app.models.user import Role, User
 
@@ -73,9 +83,18 @@ __all__ = [
     "LiveView",
     "Message",
     "Report",
+    "ReportStatus",
+    "HIDDEN_REASON_MAX",
+    "NOTE_MAX",
+    "MemberNotice",
+    "ModerationAction",
+    "ModerationReminder",
     "AuthAttempt",
     "AuthSession",
     "OutboxMail",
+    "DigestNeighbourhood",
+    "DigestSent",
+    "PushSubscription",
     "TokenPurpose",
     "UserToken",
     "BODY_MAX",
@@ -85,6 +104,7 @@ __all__ = [
     "Visibility",
     "WhenKind",
     "Category",
+    "FirstContact",
     "Municipality",
     "ConsentMethod",
     "ContactMethod",

@@ -21,6 +21,7 @@ class OutboxMail(SQLModel, table=True):
     __table_args__ = (
         sa.CheckConstraint(f"status IN ({', '.join(repr(s) for s in MAIL_STATUSES)})", name="status"),
         sa.Index("ix_outbox_mail_due", "status", "next_attempt_at"),
+        sa.CheckConstraint("kind IN ('mail', 'push')", name="kind"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -34,3 +35,7 @@ class OutboxMail(SQLModel, table=True):
     next_attempt_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
     claimed_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
     last_error: str | None = Field(default=None, max_length=300, nullable=True)
+    # "push": one Web Push to one device (body: what the sender needs, see services/mail.py).
+    kind: str = Field(default="mail", max_length=10, nullable=False, sa_column_kwargs={"server_default": "mail"})
+    # Extra mail headers as JSON (the digest's List-Unsubscribe and List-Unsubscribe-Post).
+    headers: str | None = Field(default=None, sa_type=sa.Text, nullable=True)

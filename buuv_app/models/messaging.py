@@ -1,4 +1,4 @@
-"""Private conversations about a post, their messages, what each side has read, blocks and reports."""
+"""Private conversations about a post, their messages, what each side has read, and blocks (reports: models/moderation.py)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ from sqlmodel import Field, SQLModel
 from buuv_app.models.types import UTCDateTime, utcnow
 
 MESSAGE_MAX = 2000
-REPORT_MAX = 1000
 
 
 class Conversation(SQLModel, table=True):
@@ -67,17 +66,6 @@ class Block(SQLModel, table=True):
 
     blocker_id: int = Field(foreign_key="user.id", primary_key=True)
     blocked_id: int = Field(foreign_key="user.id", primary_key=True)
-    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
-
-
-class Report(SQLModel, table=True):
-    """A conversation or message reported for moderation, with who reported it."""
-
-    id: int | None = Field(default=None, primary_key=True)
-    reporter_id: int = Field(foreign_key="user.id", index=True, nullable=False)
-    conversation_id: int = Field(foreign_key="conversation.id", index=True, nullable=False)
-    message_id: int | None = Field(default=None, foreign_key="message.id", nullable=True)
-    reason: str = Field(max_length=REPORT_MAX, nullable=False)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
 
 

@@ -66,10 +66,11 @@ class Post(SQLModel, table=True):
         # how they ran out (also the reminders' query); each covers what those figures read.
         sa.Index("ix_post_matched_at", "matched_at", "status", "kind", "is_demo", "neighbourhood_id", "category_id",
                  "author_id", "ambassador_id", "neighbour_id"),
-        sa.Index("ix_post_status_expires", "status", "expires_at", "kind", "is_demo", "neighbourhood_id"),
+        sa.Index("ix_post_status_expires", "status", "expires_at", "kind", "is_demo", "neighbourhood_id",
+                 "first_reaction_at"),
         # Covers what the figures read of a post placed in a period, so they never read its text.
         sa.Index("ix_post_figures", "created_at", "neighbourhood_id", "kind", "category_id", "status", "author_id",
-                 "ambassador_id", "neighbour_id", "matched_at", "is_demo"),
+                 "ambassador_id", "neighbour_id", "matched_at", "is_demo", "first_reaction_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -108,3 +109,13 @@ class Post(SQLModel, table=True):
     # ambassador stays recorded when the neighbour later takes the post over with an account.
     neighbour_id: int | None = Field(default=None, foreign_key="neighbour.id", index=True, nullable=True)
     ambassador_id: int | None = Field(default=None, foreign_key="user.id", index=True, nullable=True)
+    # Hidden by moderation (services/moderation.py): out of every feed, shown greyed to its author
+    # with the reason. `hidden_cause` is "hold" (reported by several members, pending review),
+    # "moderator" or "suspension" (its author was suspended); one appeal per hiding.
+    hidden_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
+    hidden_cause: str | None = Field(default=None, max_length=12, nullable=True)
+    hidden_reason: str | None = Field(default=None, max_length=300, nullable=True)
+    appealed_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
+    # A stored fact for the back office's figures (services/stats_facts.py): the moment of the
+    # first reaction, online (a conversation started) or on paper; None while nobody reacted.
+    first_reaction_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)

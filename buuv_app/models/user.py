@@ -45,13 +45,28 @@ class User(SQLModel, table=True):
     is_demo: bool = Field(default=False, nullable=False)
     # Mail me about new messages while I am not online (at most one mail per conversation an hour).
     message_mail: bool = Field(default=True, nullable=False)
+    # Web Push per kind (on the devices that accepted notifications), and the weekly digest mail.
+    push_message: bool = Field(default=True, nullable=False)
+    push_reaction: bool = Field(default=True, nullable=False)
+    push_reminder: bool = Field(default=True, nullable=False)
+    # Show a message's text in its notification (on the lock screen): off unless chosen.
+    push_show_text: bool = Field(default=False, nullable=False)
+    digest_mail: bool = Field(default=True, nullable=False)
     # When a page of the app last told the server this person was there (updated about once a minute).
     last_online_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
     # A deleted account stays as an empty row, so messages it sent can say "verwijderde gebruiker".
     deleted_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
+    # Suspended by a moderator (services/moderation.py): until `suspended_until`, or for good when
+    # that is None. A suspended account is not active: it cannot log in, post, react or message.
+    suspended_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
+    suspended_until: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
+
+    @property
+    def is_suspended(self) -> bool:
+        return self.suspended_at is not None and (self.suspended_until is None or self.suspended_until > utcnow())
 
     @property
     def is_active(self) -> bool:
-        return self.deleted_at is None and self.email_verified_at is not None
+        return self.deleted_at is None and self.email_verified_at is not None and not self.is_suspended

@@ -112,6 +112,8 @@ def _own_post(item: rx.Var[OwnPostView]) -> rx.Component:
                         kind_badge(post.kind),
                         rx.badge(rx.match(item.status, *[(k, t(v)) for k, v in STATUS_LABELS.items()], item.status),
                                  color_scheme="gray", variant="soft", high_contrast=True),
+                        rx.cond(item.hidden, rx.badge(rx.icon("eye-off", size=14, aria_hidden="true"), t("Verborgen"),
+                                                      color_scheme="orange", variant="soft", high_contrast=True)),
                         spacing="2",
                     ),
                     rx.link(rx.heading(post.title, as_="h3", size="4"), href=post.url),
@@ -164,17 +166,86 @@ def _my_posts() -> rx.Component:
     )
 
 
-def _mail_setting() -> rx.Component:
-    return _section(
-        N_("Mail over berichten"),
-        rx.hstack(
-            rx.checkbox(id="message-mail", checked=S.message_mail, on_change=S.set_message_mail, size="3"),
-            rx.el.label(
-                t("Mail me als ik een bericht krijg terwijl ik niet online ben (hoogstens één mail per gesprek per uur)."),
-                html_for="message-mail", cursor="pointer",
+def _switch(setting: str, checked: rx.Var, label: str) -> rx.Component:
+    return rx.hstack(
+        rx.checkbox(id=f"setting-{setting}", checked=checked, on_change=lambda on: S.set_notification(setting, on),
+                    size="3"),
+        rx.el.label(t(label), html_for=f"setting-{setting}", cursor="pointer"),
+        align="start", spacing="3",
+    )
+
+
+def _push_state(state: str, *children) -> rx.Component:
+    """Shown only while assets/push.js flags <html data-push> with one of `state` (assets/buuv.css)."""
+    return rx.hstack(*children, custom_attrs={"data-push-show": state}, align="center", wrap="wrap", spacing="3")
+
+
+def _push_device() -> rx.Component:
+    """This device: turn notifications on (only from this tap) or off, or why it cannot."""
+    return rx.vstack(
+        _push_state("off failed",
+                    rx.button(rx.icon("bell", size=18, aria_hidden="true"), t("Meldingen aanzetten"), id="push-enable",
+                              size="3", type="button")),
+        _push_state("failed", rx.text(t("Meldingen aanzetten lukte niet. Probeer het later opnieuw."), size="3")),
+        _push_state("busy", rx.text(t("Even geduld…"), size="3")),
+        _push_state("on",
+                    rx.text(t("Meldingen staan aan op dit apparaat."), size="3"),
+                    rx.button(t("Meldingen uitzetten op dit apparaat"), id="push-disable", size="2", variant="soft",
+                              type="button")),
+        _push_state("ios-install", rx.text(t(
+            "Op een iPhone of iPad: zet BUUV eerst op je beginscherm (Deel, dan 'Zet op beginscherm') en open "
+            "het daar. Dan kun je meldingen aanzetten (vanaf iOS 16.4)."), size="3")),
+        _push_state("denied", rx.text(t(
+            "Je hebt meldingen van BUUV geblokkeerd. Zet ze aan in de instellingen van je browser."), size="3")),
+        _push_state("unsupported", rx.text(t("Deze browser kan geen meldingen tonen."), size="3")),
+        spacing="2", width="100%",
+    )
+
+
+def _nearby() -> rx.Component:
+    """Nearby wijken in the weekly digest, besides one's own."""
+    return rx.cond(
+        S.nearby.length() > 0,
+        rx.el.details(
+            rx.el.summary(t("Ook buurten in de buurt in mijn weekoverzicht"), cursor="pointer", font_weight="600"),
+            rx.el.form(
+                rx.box(
+                    rx.foreach(S.nearby, lambda c: rx.el.label(
+                        rx.el.input(type="checkbox", id="nearby-" + c.slug, name="wijk-" + c.slug,
+                                    default_checked=c.chosen, key=c.slug + c.chosen.to_string(),
+                                    width="1.2rem", height="1.2rem"),
+                        c.name, html_for="nearby-" + c.slug,
+                        display="flex", gap="0.5rem", align_items="center", min_height="2.5rem",
+                    )),
+                    display="grid", grid_template_columns="repeat(auto-fill, minmax(12rem, 1fr))", gap="0.25rem",
+                    padding_y="0.5rem",
+                ),
+                rx.button(t("Buurten opslaan"), type="submit", size="3", variant="outline"),
+                on_submit=S.save_nearby,
             ),
-            align="start", spacing="3",
         ),
+    )
+
+
+def _notifications() -> rx.Component:
+    """Every kind of push and mail on one page (the mails link here: routes.NOTIFICATION_SETTINGS)."""
+    return _section(
+        N_("Meldingen en mail"),
+        rx.text(t("Een melding op je telefoon of computer, ook als BUUV dicht is."), size="3"),
+        _push_device(),
+        rx.heading(t("Meldingen over"), as_="h3", size="3"),
+        _switch("push_message", S.push_message, N_("Nieuwe berichten (niet als je dat gesprek net open hebt)")),
+        _switch("push_reaction", S.push_reaction, N_("Een reactie op mijn vraag of aanbod")),
+        _switch("push_reminder", S.push_reminder, N_("\"Nog nodig?\" als mijn bericht bijna verloopt")),
+        _switch("push_show_text", S.push_show_text,
+                N_("Toon de tekst van een bericht in de melding (ook op het vergrendelscherm)")),
+        rx.heading(t("Mail"), as_="h3", size="3"),
+        _switch("message_mail", S.message_mail, N_(
+            "Mail me als ik een bericht krijg terwijl ik niet online ben (hoogstens één mail per gesprek per uur).")),
+        _switch("digest_mail", S.digest_mail,
+                N_("Elke maandag een kort overzicht van mijn buurt (alleen als er iets te melden is)")),
+        _nearby(),
+        id="meldingen",
     )
 
 
@@ -232,7 +303,7 @@ def account() -> rx.Component:
             form_error(_error("form")),
             _profile(),
             _my_posts(),
-            _mail_setting(),
+            _notifications(),
             _password(),
             _my_data(),
             _delete(),

@@ -6,16 +6,17 @@ import reflex as rx
 
 from buuv_app import routes
 from buuv_app.components.forms import (
+    checkbox_field,
     field_error,
     form_error,
     simple_form,
-    textarea_field,
 )
 from buuv_app.components.i18n import localized, t
+from buuv_app.components.moderation import report_form
 from buuv_app.components.notices import found_or_not, loading_notice
 from buuv_app.i18n import N_
 from buuv_app.layout import page
-from buuv_app.models import MESSAGE_MAX, REPORT_MAX
+from buuv_app.models import MESSAGE_MAX
 from buuv_app.state.messaging import (
     ConversationState,
     InboxRow,
@@ -84,8 +85,19 @@ def _bubble(message: rx.Var[MessageRow]) -> rx.Component:
     return rx.el.li(
         rx.box(
             rx.text(message.body, size="3", white_space="pre-line"),
-            rx.text(message.sender_name, " · ", localized(message.ago_nl, message.ago_en), size="2",
-                    color=rx.color("gray", 11)),
+            rx.hstack(
+                rx.text(message.sender_name, " · ", localized(message.ago_nl, message.ago_en), size="2",
+                        color=rx.color("gray", 11)),
+                # Report this one message (the form is under "Blokkeren of melden").
+                rx.cond(~message.mine,
+                        rx.el.button(t("Melden"), type="button", on_click=[
+                            rx.call_script("document.getElementById('safety').open = true"),
+                            C.choose_report_message(message.id)],
+                            class_name="report-message", font_size="0.9rem", min_height="2.75rem", text_decoration="underline",
+                            background="none", border="none", padding="0", cursor="pointer",
+                            color=rx.color("gray", 11), aria_label=t("Meld dit bericht"))),
+                spacing="2", align="center", wrap="wrap",
+            ),
             background=rx.cond(message.mine, rx.color("accent", 3), "white"),
             border=f"1px solid {rx.color('gray', 5)}",
             border_radius="12px", padding="0.6rem 0.8rem", max_width="85%",
@@ -120,6 +132,29 @@ def _composer() -> rx.Component:
     )
 
 
+def _report() -> rx.Component:
+    return rx.cond(
+        C.report_sent,
+        rx.callout(t("Je melding is verstuurd. Je hoort van ons wat ermee gebeurd is."), icon="check",
+                   high_contrast=True, width="100%", role="status"),
+        rx.vstack(
+            rx.cond(C.report_message_id > 0,
+                    rx.hstack(rx.text(t("Je meldt één bericht:"), " “", C.report_message_text, "”",
+                                      size="3", weight="bold"),
+                              rx.button(t("Het hele gesprek melden"), on_click=C.choose_report_message(0),
+                                        variant="ghost", size="2", type="button", high_contrast=True),
+                              align="center", wrap="wrap"),
+                    rx.text(t("Je meldt dit gesprek. Wil je één bericht melden? Kies dan Melden bij dat bericht."),
+                            size="3")),
+            report_form("report", C.report_conversation, C.errors, checkbox_field(
+                "report", "share", rx.text(t("Deel de berichten eromheen met de wijkprofessional (anders ziet die "
+                                             "alleen het gemelde bericht, of bij een heel gesprek niets ervan)")),
+                C.errors.get("share", "")), submit=N_("Melden")),
+            spacing="2", width="100%",
+        ),
+    )
+
+
 def _safety() -> rx.Component:
     return rx.el.details(
         rx.el.summary(t("Blokkeren of melden"), cursor="pointer", padding_y="0.4rem"),
@@ -130,15 +165,10 @@ def _safety() -> rx.Component:
                 rx.button(t("Blokkeer deze buur"), on_click=C.block_person, variant="soft", color_scheme="red",
                           size="2"),
             ),
-            simple_form(
-                textarea_field("report", "reason", N_("Wat is er mis? (de ander ziet niet dat jij meldt)"),
-                               C.errors.get("reason", ""), max_length=REPORT_MAX),
-                on_submit=C.report_conversation,
-                submit=N_("Gesprek melden"),
-                spacing="2",
-            ),
+            _report(),
             spacing="3", padding_top="0.5rem",
         ),
+        id="safety",
     )
 
 

@@ -12,6 +12,7 @@ from buuv_app.components.forms import (
     textarea_field,
 )
 from buuv_app.components.i18n import localized, t
+from buuv_app.components.moderation import report_form
 from buuv_app.components.notices import found_or_not, loading_notice, no_longer_open_notice
 from buuv_app.components.posts import (
     category_label,
@@ -21,7 +22,8 @@ from buuv_app.components.posts import (
 )
 from buuv_app.i18n import N_
 from buuv_app.layout import page
-from buuv_app.models import THANK_YOU_MAX
+from buuv_app.models import NOTE_MAX, THANK_YOU_MAX
+from buuv_app.services.moderation import HOLD_TEXT, SUSPENSION_TEXT
 from buuv_app.state.base import AppState
 from buuv_app.state.messaging import ReplyState
 from buuv_app.state.post import PostState
@@ -123,6 +125,58 @@ def _respond() -> rx.Component:
     )
 
 
+def _report() -> rx.Component:
+    """"Melden" for a signed-in member who is not the author: a dialog with the reasons."""
+    return rx.cond(
+        AppState.logged_in & ~PostState.is_author,
+        rx.dialog.root(
+            rx.dialog.trigger(rx.button(rx.icon("flag", size=16, aria_hidden="true"), t("Melden"), variant="ghost",
+                                        size="2", color_scheme="gray", high_contrast=True, id="report-post-open")),
+            rx.dialog.content(
+                rx.dialog.title(t("Dit bericht melden")),
+                rx.cond(
+                    PostState.report_sent,
+                    rx.callout(t("Je melding is verstuurd. Je hoort van ons wat ermee gebeurd is."), icon="check",
+                               high_contrast=True, role="status"),
+                    report_form("report-post", PostState.report_post, PostState.errors),
+                ),
+                rx.dialog.close(rx.button(t("Sluiten"), variant="soft", color_scheme="gray", size="3", high_contrast=True,
+                                          margin_top="0.75rem")),
+                max_width="32rem",
+            ),
+        ),
+    )
+
+
+def _hidden_notice() -> rx.Component:
+    """What the author of a hidden post reads (nobody else sees the post), with one appeal."""
+    return rx.cond(
+        P.hidden_cause != "",
+        rx.callout(
+            rx.vstack(
+                rx.text(t("Dit bericht is verborgen: anderen zien het niet."), weight="bold"),
+                rx.match(P.hidden_cause, ("hold", rx.text(t(HOLD_TEXT))), ("suspension", rx.text(t(SUSPENSION_TEXT))),
+                         rx.text(t("Reden:"), " ", P.hidden_reason)),
+                rx.cond(
+                    P.appealed,
+                    rx.text(t("Je bezwaar is ontvangen. Een wijkprofessional kijkt er opnieuw naar."), id="appeal-sent"),
+                    rx.el.details(
+                        rx.el.summary(t("Bezwaar maken"), cursor="pointer", font_weight="600", padding_y="0.4rem"),
+                        simple_form(
+                            form_error(PostState.errors.get("form", "")),
+                            textarea_field("appeal", "appeal", N_("Waarom mag je bericht weer zichtbaar worden?"),
+                                           PostState.errors.get("appeal", ""), max_length=NOTE_MAX),
+                            on_submit=PostState.appeal_post, submit=N_("Bezwaar versturen"), spacing="3",
+                        ),
+                    ),
+                ),
+                spacing="2", width="100%",
+            ),
+            icon="eye-off", color_scheme="orange", high_contrast=True, width="100%", id="hidden-notice",
+        ),
+    )
+
+
 def _post() -> rx.Component:
     return rx.vstack(
         rx.link("← ", P.neighbourhood_name, href=P.neighbourhood_url, size="3"),
@@ -148,10 +202,12 @@ def _post() -> rx.Component:
                 align="start",
             ),
             width="100%",
+            # A hidden post is greyed for its author.
+            opacity=rx.cond(P.hidden_cause != "", "0.55", "1"),
         ),
-        _author_actions(),
-        _respond(),
-        _share(),
+        _hidden_notice(),
+        rx.cond(P.hidden_cause == "", rx.fragment(_author_actions(), _respond(), _share())),
+        _report(),
         spacing="4",
         width="100%",
     )

@@ -22,10 +22,11 @@ from buuv_app.errors import (
     Throttled,
     ValidationError,
 )
-from buuv_app.i18n import N_, gettext
+from buuv_app.i18n import N_, format_date, gettext
 from buuv_app.models import (
     AuthSession,
     BoardAmbassador,
+    DigestNeighbourhood,
     LiveView,
     Municipality,
     Neighbour,
@@ -37,7 +38,7 @@ from buuv_app.models import (
     UserToken,
     utcnow,
 )
-from buuv_app.services import mail, passwords, photos, posts, sessions, throttle
+from buuv_app.services import mail, passwords, photos, posts, push, sessions, stats_facts, throttle
 from buuv_app.services.places import get_neighbourhood_by_slug
 from buuv_app.settings import get_settings
 
@@ -271,6 +272,14 @@ def log_in(*, session: Session, email: str, password: str, ip: str | None, local
         if _confirmation_allowed(session, email, ip):
             _send_confirmation(session, user, locale)
         raise EmailNotConfirmed()
+    if user.is_suspended:
+        # Only after the right password: nobody learns from this form that an address is suspended.
+        if user.suspended_until is None:
+            raise ValidationError("form", N_("Je account is geschorst. Vragen? Neem contact op met de "
+                                             "wijkprofessional van je gemeente."))
+        raise ValidationError("form", N_("Je account is geschorst tot {date}. Vragen? Neem contact op met de "
+                                         "wijkprofessional van je gemeente."),
+                              date=format_date(user.suspended_until, locale))
     throttle.clear(session=session, kind="login_failed", key=throttle.email_key(email))
     if passwords.needs_rehash(user.password_hash):
         user.password_hash = passwords.hash_password(password)
@@ -293,6 +302,10 @@ def check_password_attempt(*, session: Session, user: User, password: str, ip: s
 
 
 def log_out(*, session: Session, token: str | None) -> None:
+    """End this device's session; its push notifications stop with it."""
+    current = sessions.find_session(session=session, raw_token=token)
+    if current is not None:
+        push.forget_login_session(session=session, auth_session_id=current.id)
     sessions.revoke_session(session=session, raw_token=token)
 
 
@@ -459,10 +472,13 @@ def _forget_neighbour_records(session: Session, user: User) -> None:
             neighbour.account_id, neighbour.invited_at = None, None
             session.add(neighbour)
             continue
-        for post in session.exec(select(Post).where(Post.neighbour_id == neighbour.id)).all():
+        theirs = session.exec(select(Post).where(Post.neighbour_id == neighbour.id)).all()
+        for post in theirs:
             post.neighbour_id = None
             session.add(post)
         session.flush()
+        stats_facts.ties_changed(session=session, people=stats_facts.people_reacting_to(
+            session=session, post_ids=[post.id for post in theirs]))
         session.delete(neighbour)
 
 
@@ -476,6 +492,8 @@ def delete_account(*, session: Session, user: User, password: str, ip: str | Non
     session.exec(delete(UserToken).where(UserToken.user_id == user.id))
     session.exec(delete(AuthSession).where(AuthSession.user_id == user.id))
     session.exec(delete(LiveView).where(LiveView.user_id == user.id))
+    push.forget_member(session=session, user_id=user.id)
+    session.exec(delete(DigestNeighbourhood).where(DigestNeighbourhood.user_id == user.id))
     session.exec(delete(BoardAmbassador).where(BoardAmbassador.user_id == user.id))
     if user.email:
         session.exec(delete(OutboxMail).where(OutboxMail.to_address == user.email))

@@ -44,7 +44,7 @@ from buuv_app.models import (
     Visibility,
     utcnow,
 )
-from buuv_app.services import codes, permissions, posts, stats
+from buuv_app.services import codes, permissions, posts, stats, stats_facts
 from buuv_app.services.permissions import Action
 from buuv_app.services.posts import PostFilter, PostSummary
 from buuv_app.services.stats import BoardRow
@@ -389,7 +389,8 @@ def record_paper_reaction(
     post = session.exec(select(Post).where(Post.short_code == parsed)).first() if parsed else None
     if post is None:
         raise ValidationError("code", N_("Deze code kennen we niet. Kijk of je hem goed hebt overgenomen, zoals BUUV-7K3FQ."))
-    if post.visibility != Visibility.EVERYONE.value or post.neighbourhood_id not in _neighbourhood_ids(session, board.id):
+    if (post.visibility != Visibility.EVERYONE.value or post.hidden_at is not None
+            or post.neighbourhood_id not in _neighbourhood_ids(session, board.id)):
         raise ValidationError("code", N_("Dit bericht hangt niet op dit prikbord."))
     if post.status not in posts.VISIBLE_STATUSES or post.expires_at <= utcnow():
         raise ValidationError("code", N_("Dit bericht is afgerond of verlopen; een reactie kan niet meer."))
@@ -401,6 +402,7 @@ def record_paper_reaction(
     if post.status == PostStatus.OPEN.value:
         post.status = PostStatus.IN_CONTACT.value
         session.add(post)
+    stats_facts.reaction_added(session=session, post_id=post.id)
     session.commit()
     session.refresh(reaction)
     return reaction

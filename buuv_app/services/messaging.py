@@ -1,4 +1,4 @@
-"""Private conversations: reply to a post, send messages exactly once, read, block and report.
+"""Private conversations: reply to a post, send messages exactly once, read and block (reporting: services/moderation.py).
 
 A conversation is between the responder and the post's contact person (its author). Only those
 two can read or write in it. A message carries an id made on the sending device; storing it
@@ -20,7 +20,6 @@ from buuv_app.errors import NotFound, Throttled, ValidationError
 from buuv_app.i18n import N_, gettext
 from buuv_app.models import (
     MESSAGE_MAX,
-    REPORT_MAX,
     Block,
     Conversation,
     ConversationRead,
@@ -29,11 +28,10 @@ from buuv_app.models import (
     Neighbour,
     Post,
     PostStatus,
-    Report,
     User,
     utcnow,
 )
-from buuv_app.services import codes, links, mail, permissions
+from buuv_app.services import codes, links, mail, notifications, permissions, stats_facts
 from buuv_app.services.permissions import Action
 from buuv_app.services.accounts import DELETED_NAME
 from buuv_app.services.posts import excerpt
@@ -129,7 +127,7 @@ def start_conversation(*, session: Session, user: User, post_id: int, now: datet
     A member in their first day starts at most NEW_ACCOUNT_CONVERSATIONS (reopening is free)."""
     permissions.check(user, Action.USE_MESSAGES, f"start_conversation post={post_id}")
     post = session.get(Post, post_id) if isinstance(post_id, int) else None
-    if post is None:
+    if post is None or (post.hidden_at is not None and post.author_id != user.id):
         raise NotFound("post")
     if post.author_id == user.id:
         raise ValidationError("post", N_("Dit is je eigen bericht. Reacties vind je bij Berichten."))
@@ -149,6 +147,8 @@ def start_conversation(*, session: Session, user: User, post_id: int, now: datet
     if post.status == PostStatus.OPEN.value:
         post.status = PostStatus.IN_CONTACT.value
         session.add(post)
+    session.flush()
+    stats_facts.reaction_added(session=session, post_id=post.id, responder_id=user.id)
     session.commit()
     session.refresh(conversation)
     return conversation
@@ -237,7 +237,21 @@ def send_message(
     session.refresh(message)
     _mark_read(session, conversation.id, user.id, message.id)
     _mail_if_away(session, conversation, other, user, now)
+    _push(session, conversation, other, user, message, now)
     return message
+
+
+def _push(session: Session, conversation: Conversation, recipient: User, sender: User, message: Message,
+          now: datetime) -> None:
+    """A push to the recipient's devices, unless this conversation is in view on one of them right
+    now (open in a hidden tab or on a locked phone still gets the push)."""
+    if any(open_id == conversation.id and visible
+           for _, open_id, visible in live_views(session=session, user_id=recipient.id, now=now)):
+        return
+    first = sender.id == conversation.responder_id and session.exec(
+        select(func.count()).select_from(Message).where(Message.conversation_id == conversation.id)).one() == 1
+    notifications.notify_message(session=session, recipient=recipient, sender=sender, conversation_id=conversation.id,
+                                 message_id=message.id, text=message.body, first=first)
 
 
 def _mail_if_away(session: Session, conversation: Conversation, recipient: User, sender: User, now: datetime) -> None:
@@ -453,23 +467,6 @@ def blocked_ids(*, session: Session, user: User | None) -> set[int]:
     return set(session.exec(select(Block.blocked_id).where(Block.blocker_id == user.id)).all())
 
 
-def report(*, session: Session, user: User, conversation_id: int, reason: str, message_id: int | None = None) -> None:
-    """Store a report for moderation, with the reporter."""
-    conversation = _participant(session, user, conversation_id)
-    text = (reason or "").strip()
-    if not text:
-        raise ValidationError("reason", N_("Schrijf kort wat er mis is."))
-    if len(text) > REPORT_MAX:
-        raise ValidationError("reason", N_("Houd het kort: hoogstens {max} tekens."), max=REPORT_MAX)
-    if message_id is not None:
-        message = session.get(Message, message_id) if isinstance(message_id, int) else None
-        if message is None or message.conversation_id != conversation.id:
-            raise NotFound("message")
-    session.add(Report(reporter_id=user.id, conversation_id=conversation.id, message_id=message_id, reason=text))
-    session.commit()
-
-
-
 # --- live views: where to push --------------------------------------------------------------
 
 def note_live_view(*, session: Session, user: User, client_token: str, conversation_id: int | None = None,
@@ -481,6 +478,13 @@ def note_live_view(*, session: Session, user: User, client_token: str, conversat
     view.user_id, view.conversation_id, view.updated_at = user.id, conversation_id, now or utcnow()
     session.add(view)
     session.commit()
+
+
+def forget_live_view(*, session: Session, client_token: str) -> None:
+    """This tab no longer belongs to a member (logged out, session ended): nothing is pushed to it."""
+    if client_token:
+        session.exec(sa.delete(LiveView).where(LiveView.client_token == client_token))
+        session.commit()
 
 
 def touch_live_view(*, session: Session, client_token: str, now: datetime | None = None) -> None:

@@ -47,6 +47,8 @@ class Action(StrEnum):
     ACT_AS_AMBASSADOR = "act_as_ambassador"        # neighbours, posting for them, paper reactions
     MANAGE_BOARDS = "manage_boards"                # professional: board locations and their figures
     VIEW_STATS = "view_stats"                      # professional (own municipality), admin (all): /beheer
+    REPORT = "report"                              # report a post, conversation or message; appeal
+    MODERATE = "moderate"                          # professional (own municipality), admin (all): the queue
 
 
 def is_member(user: User | None) -> bool:
@@ -80,6 +82,8 @@ RULES: dict[Action, Callable[[User | None], bool]] = {
     Action.ACT_AS_AMBASSADOR: is_ambassador,
     Action.MANAGE_BOARDS: is_professional,
     Action.VIEW_STATS: is_professional_or_admin,
+    Action.REPORT: is_member,
+    Action.MODERATE: is_professional_or_admin,
 }
 
 
@@ -206,3 +210,14 @@ def can_record_paper_reaction(user: User | None, board: BoardLocation, keeper_id
     if user.role == Role.AMBASSADOR.value:
         return user.id in keeper_ids
     return can_manage_board(user, board)
+
+
+def can_moderate(user: User | None, municipality_id: int | None) -> bool:
+    """A report is handled by the professionals of the municipality it is about, and by admins."""
+    return is_admin(user) or (is_professional(user) and municipality_id is not None
+                              and municipality_id == user.municipality_id)
+
+
+def check_can_moderate(user: User | None, municipality_id: int | None, detail: str = "") -> None:
+    if not can_moderate(user, municipality_id):
+        raise refuse(user, "moderate", f"municipality={municipality_id} {detail}")

@@ -37,7 +37,7 @@ from buuv_app.models import (
     WhenKind,
     utcnow,
 )
-from buuv_app.services import codes, permissions, photos, search
+from buuv_app.services import codes, permissions, photos, search, stats_facts
 
 EXCERPT_LENGTH = 160
 PAGE_SIZE = 20
@@ -85,6 +85,10 @@ class PostDetail(PostSummary):
     helped_by: str | None = None
     thank_you: str | None = None
     matched_at: datetime | None = None
+    # Hidden by moderation (services/moderation.py): only its author still sees it, greyed.
+    hidden_cause: str | None = None
+    hidden_reason: str | None = None
+    appealed: bool = False
 
 
 @dataclass(frozen=True)
@@ -229,6 +233,9 @@ def create_post(
     neighbours.create_post_for_neighbour, which checks that the neighbour is theirs and consented.
     With `client_id` (made on the device that wrote it offline), placing the same post again
     returns the first one: a resend is never placed twice."""
+    if author.is_suspended:
+        # The handlers refuse a suspended member already (not active); this holds for every caller.
+        raise permissions.refuse(author, "create_post", "suspended")
     if client_id is not None:
         if not isinstance(client_id, str) or not codes.DEVICE_ID.match(client_id):
             raise ValidationError("form", N_("Dit kon niet worden geplaatst. Probeer het opnieuw."))
@@ -346,6 +353,9 @@ def _detail(row) -> PostDetail:
         **summary.__dict__, body=post.body, expires_at=post.expires_at, author_id=post.author_id,
         when_kind=post.when_kind, when_start=post.when_start, when_end=post.when_end,
         helped_by=post.helped_by, thank_you=post.thank_you, matched_at=post.matched_at,
+        hidden_cause=post.hidden_cause if post.hidden_at is not None else None,
+        hidden_reason=post.hidden_reason if post.hidden_at is not None else None,
+        appealed=post.appealed_at is not None,
     )
 
 
@@ -382,8 +392,9 @@ def readable_by(viewer: User | None):
       learns only that it is no longer open (gone_post_id);
     - a deleted post is read by nobody: nothing of it is left to show.
     """
+    # A post hidden by moderation (services/moderation.py) reaches nobody but its author.
     if not permissions.is_member(viewer):
-        return sa.and_(Post.visibility == Visibility.EVERYONE.value, still_public())
+        return sa.and_(Post.visibility == Visibility.EVERYONE.value, still_public(), col(Post.hidden_at).is_(None))
     blocked = select(Block.blocked_id).where(Block.blocker_id == viewer.id)
     insiders = [Post.author_id == viewer.id,
                 sa.exists().where(_Consent.id == Post.neighbour_id, _Consent.ambassador_id == viewer.id)]
@@ -391,7 +402,7 @@ def readable_by(viewer: User | None):
         insiders.append(sa.exists().where(_Town.id == Post.neighbourhood_id,
                                           _Town.municipality_id == viewer.municipality_id))
     return sa.and_(col(Post.author_id).not_in(blocked), col(Post.deleted_at).is_(None),
-                   sa.or_(still_public(), *insiders))
+                   sa.or_(still_public(), *insiders), sa.or_(col(Post.hidden_at).is_(None), Post.author_id == viewer.id))
 
 
 def can_read_post(*, session: Session, viewer: User | None, post_id: int) -> bool:
@@ -441,7 +452,7 @@ def photo_access(*, session: Session, key: str, viewer: User | None) -> str | No
 
 
 def _filtered(query, session: Session, filters: PostFilter, viewer: User | None, now: datetime):
-    query = query.where(readable_by(viewer), still_public(),
+    query = query.where(readable_by(viewer), still_public(), col(Post.hidden_at).is_(None),
                         col(Post.status).in_(VISIBLE_STATUSES), Post.expires_at > now)
     # Slugs become ids first: plain id conditions let the database pick the feed indexes.
     if filters.neighbourhood_ids:
@@ -608,10 +619,14 @@ def update_post(
         post.visibility = _visibility(visibility)
     if when_kind is not None:
         post.when_kind, post.when_start, post.when_end = clean_when(when_kind, when_start, when_end, now.date())
+    moved = post.neighbourhood_id != neighbourhood.id
     post.category_id, post.neighbourhood_id = category.id, neighbourhood.id
     post.search_text = _search_text(session, post, category, neighbourhood)
     post.updated_at = now
     session.add(post)
+    if moved:
+        reacted = stats_facts.people_reacting_to(session=session, post_ids=[post.id])
+        stats_facts.ties_changed(session=session, people=reacted)
     session.commit()
     return post
 
@@ -677,6 +692,17 @@ def remove_post(*, session: Session, post: Post, now: datetime | None = None) ->
     now = now or utcnow()
     photo_key = post.photo_key
     talked_about = session.exec(select(Conversation.id).where(Conversation.post_id == post.id)).first()
+    from buuv_app.models import ModerationAction, Report
+
+    reported = (session.exec(select(Report.id).where(Report.post_id == post.id)).first() is not None
+                or session.exec(select(ModerationAction.id).where(ModerationAction.post_id == post.id)).first()
+                is not None)
+    if talked_about is None and reported:
+        # Reports and the moderators' log keep what was reported: offline for everyone, text kept.
+        post.status, post.closed_at = PostStatus.CLOSED.value, post.closed_at or now
+        post.deleted_at = post.updated_at = now
+        session.add(post)
+        return None
     if talked_about is None:
         session.delete(post)
         return photo_key

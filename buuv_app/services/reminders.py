@@ -13,7 +13,7 @@ from buuv_app import routes
 from buuv_app.db import session_scope
 from buuv_app.i18n import N_, format_date, gettext
 from buuv_app.models import Post, User, utcnow
-from buuv_app.services import mail, messaging, photos, posts
+from buuv_app.services import digest, mail, messaging, notifications, photos, posts, push
 from buuv_app.settings import get_settings
 
 log = logging.getLogger("buuv.reminders")
@@ -47,18 +47,35 @@ def send_expiry_reminders(*, session, now: datetime | None = None, locale: str =
                     locale, name=author.display_name, title=post.title,
                     date=format_date(post.expires_at, locale), link=link),
             )
+            notifications.notify_reminder(session=session, author=author, post_id=post.id, post_title=post.title)
             sent += 1
     return sent
 
 
 async def reminder_loop() -> None:
-    """Runs beside the app (a Reflex lifespan task): check every quarter of an hour."""
+    """Runs beside the app (a Reflex lifespan task): check every quarter of an hour; on Monday
+    morning also queue the weekly digest (once per process per week; digest_sent makes it once
+    per member however many processes do this)."""
+    digest_week = None
     while True:
+        now = utcnow()
+        if digest.is_send_time(now) and digest_week != digest.week_of(now):
+            try:
+                def weekly() -> int:
+                    with session_scope() as session:
+                        return digest.send_weekly(session=session, now=now)
+
+                await asyncio.to_thread(weekly)
+                digest_week = digest.week_of(now)
+            except Exception:  # noqa: BLE001 (the next round tries again)
+                log.exception("queueing the weekly digest failed")
         try:
             def run() -> int:
                 with session_scope() as session:
                     photos.sweep_orphans(session=session)  # housekeeping on the same beat
                     messaging.prune_live_views(session=session)
+                    push.prune(session=session)
+                    mail.prune_sent_pushes(session=session)
                     return send_expiry_reminders(session=session)
 
             sent = await asyncio.to_thread(run)

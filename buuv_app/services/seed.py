@@ -23,6 +23,7 @@ from buuv_app.models import (
     User,
     utcnow,
 )
+from buuv_app.services import stats_facts
 from buuv_app.services.posts import create_post
 
 SEED_DIR = Path(__file__).resolve().parent.parent / "seed"
@@ -53,6 +54,7 @@ class SeedReport:
 def load_reference_data(*, session: Session) -> SeedReport:
     """Insert or update towns, wijken and categories. Safe to run at every start."""
     report = SeedReport()
+    moved_wijk = False
     places = _read("places.toml")
     for municipality_data in places["municipality"]:
         municipality = session.exec(
@@ -73,6 +75,8 @@ def load_reference_data(*, session: Session) -> SeedReport:
                 ).first() or Neighbourhood(slug=slug, name="", municipality_id=municipality.id)
                 neighbourhood.name = name
                 neighbourhood.district = district
+                moved_wijk = moved_wijk or (neighbourhood.id is not None
+                                            and neighbourhood.municipality_id != municipality.id)
                 neighbourhood.municipality_id = municipality.id
                 neighbourhood.sort_order = report.neighbourhoods
                 session.add(neighbourhood)
@@ -87,6 +91,8 @@ def load_reference_data(*, session: Session) -> SeedReport:
         category.sort_order = order
         session.add(category)
         report.categories += 1
+    if moved_wijk:  # the first contacts per municipality follow a wijk into its new municipality
+        stats_facts.refresh_first_contacts(session=session, people=None)
     session.commit()
     report.sample_boards = load_sample_boards(session=session)
     return report

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 import secrets
 from datetime import datetime, timedelta
 
 from sqlmodel import Session, delete, select
 
 from buuv_app.models import AuthSession, User, utcnow
+from buuv_app.settings import get_settings
 
 IDLE_TIMEOUT = timedelta(days=14)
 ABSOLUTE_TIMEOUT = timedelta(days=90)
@@ -19,6 +21,13 @@ TOKEN_BYTES = 32  # 256 bits
 
 def hash_token(raw_token: str) -> str:
     return hashlib.sha256(raw_token.encode()).hexdigest()
+
+
+def device_marker(user_id: int) -> str:
+    """Whose data a device holds (assets/pwa.js keeps it; offline copies and outbox items carry it).
+    Opaque: it names the account to this server only, and cannot be guessed for another account."""
+    key = get_settings().secret_key.encode()
+    return hmac.new(key, f"buuv-device-member:{user_id}".encode(), hashlib.sha256).hexdigest()[:32]
 
 
 def new_token() -> tuple[str, str]:
@@ -61,6 +70,13 @@ def resolve_session(*, session: Session, raw_token: str | None, now: datetime | 
         session.add(auth_session)
         session.commit()
     return user
+
+
+def find_session(*, session: Session, raw_token: str | None) -> AuthSession | None:
+    """The session row behind a token, whatever its state (for what hangs on one login, like push)."""
+    if not raw_token or len(raw_token) > 200:
+        return None
+    return session.exec(select(AuthSession).where(AuthSession.token_hash == hash_token(raw_token))).first()
 
 
 def revoke_session(*, session: Session, raw_token: str | None) -> None:

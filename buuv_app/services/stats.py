@@ -34,6 +34,7 @@ from buuv_app.models import (
     BoardVisit,
     Category,
     Conversation,
+    FirstContact,
     Message,
     Municipality,
     Neighbour,
@@ -47,6 +48,7 @@ from buuv_app.models import (
     Visibility,
     utcnow,
 )
+from buuv_app.models.stats import EVERYWHERE, MUNICIPALITY, WIJK
 from buuv_app.services import permissions
 from buuv_app.services.permissions import Action
 
@@ -249,14 +251,6 @@ def _seconds(session: Session, column):
 def _unindexed(session: Session, column):
     """The same order as `column`, as an expression no index offers (to steer SQLite's planner)."""
     return column if session.get_bind().dialect.name == "postgresql" else sa.func.julianday(column)
-
-
-def _least(session: Session, a, b):
-    return sa.func.least(a, b) if session.get_bind().dialect.name == "postgresql" else sa.func.min(a, b)
-
-
-def _greatest(session: Session, a, b):
-    return sa.func.greatest(a, b) if session.get_bind().dialect.name == "postgresql" else sa.func.max(a, b)
 
 
 def _count_if(condition):
@@ -508,28 +502,18 @@ def asking(*, session: Session, scope: Scope, period: Period, points: list[Bucke
     )
 
 
-def _first_reactions():
-    """post id -> the moment of its first reaction: a conversation started, or a reaction on paper."""
-    reactions = sa.union_all(
-        select(Conversation.post_id.label("post_id"), Conversation.created_at.label("at")),
-        select(PaperReaction.post_id, PaperReaction.created_at),
-    ).subquery()
-    return (select(reactions.c.post_id, sa.func.min(reactions.c.at).label("first_at"))
-            .group_by(reactions.c.post_id).subquery())
-
-
 def _first_reaction_percentiles(session: Session, scope: Scope, period: Period) -> dict[tuple[bool, str, int], float]:
     """(current?, kind, 50 or 90) -> hours from placing to the first reaction, for the posts placed
     in the period that got one: the nearest-rank percentile (the smallest wait that at least 50% or
     90% of them got their first reaction within)."""
     previous = period.previous
-    first = _first_reactions()
-    wait = (_seconds(session, first.c.first_at) - _seconds(session, Post.created_at)).label("wait")
+    # Each post's first reaction is stored on it when it happens (services/stats_facts.py).
+    wait = (_seconds(session, Post.first_reaction_at) - _seconds(session, Post.created_at)).label("wait")
     current = sa.case((Post.created_at >= period.start, 1), else_=0).label("cur")
     waits = (
         select(current, Post.kind.label("kind"), wait)
-        .join(first, first.c.post_id == Post.id)
-        .where(_real_posts(scope), Post.created_at >= previous.start, Post.created_at < period.end)
+        .where(_real_posts(scope), col(Post.first_reaction_at).is_not(None), Post.created_at >= previous.start,
+               Post.created_at < period.end)
         .subquery()
     )
     # Nearest rank: the smallest wait that at least p of them got their first reaction within, i.e.
@@ -560,9 +544,7 @@ def _expired_unanswered(session: Session, scope: Scope, period: Period, now: dat
     for tag, span in ((1, period), (0, period.previous)):
         until = min(span.end, now)
         request = sa.and_(_real_posts(scope), Post.kind == PostKind.REQUEST.value)
-        unanswered = sa.and_(Post.status == PostStatus.OPEN.value,
-                             ~sa.exists().where(Conversation.post_id == Post.id),
-                             ~sa.exists().where(PaperReaction.post_id == Post.id))
+        unanswered = sa.and_(Post.status == PostStatus.OPEN.value, col(Post.first_reaction_at).is_(None))
         # Three ways to end, each found through an index: ran out (status, expires_at), matched
         # (matched_at), closed (status).
         parts += [
@@ -608,17 +590,19 @@ class ActNow:
 def act_now(*, session: Session, scope: Scope, now: datetime | None = None) -> ActNow:
     """Open requests without any reaction after 3 and after 7 days, with the wijk's ambassadors."""
     now = now or utcnow()
-    waiting = sa.and_(_real_posts(scope), Post.kind == PostKind.REQUEST.value,
+    # The wijken as an expression no index offers: SQLite then finds the few open requests that
+    # have not run out through (status, expires_at) instead of every open post ever, per wijk.
+    wijk = Post.neighbourhood_id if session.get_bind().dialect.name == "postgresql" else Post.neighbourhood_id + 0
+    in_scope = sa.true() if scope.everywhere else wijk.in_(scope.neighbourhood_ids or (-1,))
+    waiting = sa.and_(col(Post.is_demo).is_(False), in_scope, Post.kind == PostKind.REQUEST.value,
                       Post.status == PostStatus.OPEN.value, Post.expires_at > now,
-                      Post.created_at <= now - ACT_NOW_AFTER[0],
-                      ~sa.exists().where(Conversation.post_id == Post.id),
-                      ~sa.exists().where(PaperReaction.post_id == Post.id))
+                      Post.created_at <= now - ACT_NOW_AFTER[0], col(Post.first_reaction_at).is_(None))
     n3, n7 = session.exec(select(sa.func.count(), _count_if(Post.created_at <= now - ACT_NOW_AFTER[1]))
                           .where(waiting)).one()
     rows = session.exec(
         select(Post.id, Post.title, Post.neighbourhood_id, Neighbourhood.name, Category.name_nl, Category.name_en,
                Post.created_at)
-        .join(Neighbourhood, Post.neighbourhood_id == Neighbourhood.id)
+        .join(Neighbourhood, Neighbourhood.id == wijk)
         .join(Category, Post.category_id == Category.id)
         # Sorted on an expression: SQLite would otherwise walk the time index through every post
         # ever placed instead of finding the few open ones through (status, expires_at).
@@ -845,21 +829,21 @@ def network(*, session: Session, scope: Scope, period: Period) -> Network:
 def _new_ties(session: Session, scope: Scope, period: Period) -> Compared:
     """A tie is a pair of people; it is new when their first conversation (about any post in the
     scope) started in the period. A post placed for a neighbour without an account ties the
-    responder to that neighbour, not to the ambassador."""
-    party = sa.case(
-        (sa.and_(col(Post.neighbour_id).is_not(None), Conversation.contact_id == Post.ambassador_id),
-         -Post.neighbour_id),
-        else_=Conversation.contact_id,
-    )
-    pairs = (
-        select(_least(session, Conversation.responder_id, party).label("a"),
-               _greatest(session, Conversation.responder_id, party).label("b"),
-               sa.func.min(Conversation.created_at).label("first_at"))
-        .join(Post, Conversation.post_id == Post.id)
-        .where(_real_posts(scope), Conversation.created_at < period.end)
-        .group_by(sa.literal_column("a"), sa.literal_column("b"))
-        .subquery()
-    )
+    responder to that neighbour, not to the ambassador.
+
+    Reads the pairs' first contacts stored per area (services/stats_facts.py): everywhere and a
+    whole municipality are one indexed range; for chosen wijken, the earliest over those wijken."""
+    first_at = FirstContact.first_at
+    if scope.everywhere or (scope.municipality_id is not None and not scope.chosen_wijken):
+        level, area = (EVERYWHERE, 0) if scope.everywhere else (MUNICIPALITY, scope.municipality_id)
+        pairs = (select(first_at.label("first_at"))
+                 .where(FirstContact.level == level, FirstContact.area_id == area,
+                        first_at >= period.previous.start, first_at < period.end).subquery())
+    else:
+        pairs = (select(sa.func.min(first_at).label("first_at"))
+                 .where(FirstContact.level == WIJK, col(FirstContact.area_id).in_(scope.neighbourhood_ids or (-1,)),
+                        first_at < period.end)
+                 .group_by(FirstContact.a, FirstContact.b).subquery())
     row = session.exec(select(_count_if(pairs.c.first_at >= period.start),
                               _count_if(sa.and_(pairs.c.first_at >= period.previous.start,
                                                 pairs.c.first_at < period.start)))).one()

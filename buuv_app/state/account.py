@@ -21,10 +21,10 @@ from buuv_app.errors import (
     ValidationError,
 )
 from buuv_app.i18n import N_
-from buuv_app.services import accounts, messaging, places, posts
+from buuv_app.services import accounts, digest, messaging, notifications, places, posts
 from buuv_app.services.permissions import Action
 from buuv_app.state.access import guarded, public
-from buuv_app.state.base import CLEAR_DEVICE_SCRIPT, AppState, safe_next
+from buuv_app.state.base import AppState, clear_device_script, safe_next
 from buuv_app.state.views import PostCardView, card_view
 
 # Anything longer is refused by the services anyway; cutting first keeps megabyte payloads cheap.
@@ -150,9 +150,7 @@ class LoginState(FormState):
             return self._form_error(
                 N_("Te veel mislukte pogingen. Probeer het over {minutes} minuten opnieuw, of vraag een nieuw wachtwoord aan."),
                 minutes=minutes(error.retry_after))
-        self.errors = {}
-        self.auth_token = result.token
-        self._show_viewer(result.user)
+        await self._start_session(result.token, result.user)
         return rx.redirect(safe_next(self.router.url.query_parameters.get("next")))
 
 
@@ -220,10 +218,8 @@ class ResetPasswordState(FormState):
             return
         except ValidationError as error:
             return self._field_error("reset", error)
-        self.errors = {}
+        await self._end_presence()  # every session ended, this browser's too
         self.done = True
-        self.auth_token = ""  # every session ended, this browser's too
-        self._show_viewer(None)
 
 
 @dataclass
@@ -233,6 +229,14 @@ class OwnPostView:
     body: str
     neighbourhood_slug: str = ""
     members_only: bool = False
+    hidden: bool = False  # hidden by moderation: others do not see it (its page says why)
+
+
+@dataclass
+class NearbyView:
+    slug: str
+    name: str
+    chosen: bool
 
 
 class AccountState(FormState):
@@ -244,16 +248,27 @@ class AccountState(FormState):
     role: str = ""
     my_posts: list[OwnPostView] = []
     message_mail: bool = True
+    # The rest of the notification settings (services/notifications.NOTIFICATION_SETTINGS).
+    push_message: bool = True
+    push_reaction: bool = True
+    push_reminder: bool = True
+    push_show_text: bool = False
+    digest_mail: bool = True
+    # Nearby wijken that may be added to the weekly digest (those of the member's own town).
+    nearby: list[NearbyView] = []
     editing_post: int = 0
     loaded: bool = False
 
-    def _fill(self, user, neighbourhood_slug: str, own_posts: list[OwnPostView]) -> None:
+    def _fill(self, user, neighbourhood_slug: str, own_posts: list[OwnPostView],
+              nearby: list[NearbyView] | None = None) -> None:
         self.display_name = user.display_name
         self.email = user.email or ""
         self.neighbourhood_slug = neighbourhood_slug
         self.role = user.role
-        self.message_mail = user.message_mail
+        for setting in notifications.NOTIFICATION_SETTINGS:
+            setattr(self, setting, getattr(user, setting))
         self.my_posts = own_posts
+        self.nearby = nearby or []
         self._show_viewer(user)
         self.loaded = True
 
@@ -266,13 +281,15 @@ class AccountState(FormState):
                 own = [
                     OwnPostView(card=card_view(post), status=post.status, body=post.body,
                                 neighbourhood_slug=post.neighbourhood_slug,
-                                members_only=post.visibility == "members")
+                                members_only=post.visibility == "members", hidden=post.hidden_cause is not None)
                     for post in posts.list_posts_by_author(session=session, author_id=user.id)
                 ]
-                return home, own
+                nearby = [NearbyView(c.slug, c.name, c.chosen)
+                          for c in digest.list_nearby_choices(session=session, user=user)]
+                return home, own, nearby
 
-        slug, own = await asyncio.to_thread(load)
-        self._fill(user, slug, own)
+        slug, own, nearby = await asyncio.to_thread(load)
+        self._fill(user, slug, own, nearby)
 
     @rx.event
     @guarded(Action.MANAGE_OWN_ACCOUNT)
@@ -303,15 +320,37 @@ class AccountState(FormState):
 
     @rx.event
     @guarded(Action.MANAGE_OWN_ACCOUNT)
-    async def set_message_mail(self, enabled: bool):
-        user, enabled = self._user(), enabled is True
+    async def set_notification(self, setting: str, enabled: bool):
+        """One of the settings in "Meldingen en mail" (a push kind, "toon de tekst", a mail kind)."""
+        user = self._user()
 
         def run():
             with session_scope() as session:
-                messaging.set_message_mail(session=session, user=session.merge(user), enabled=enabled)
+                notifications.set_notification(session=session, user=session.merge(user), setting=setting,
+                                               enabled=enabled)
 
-        await asyncio.to_thread(run)
-        self.message_mail = enabled
+        try:
+            await asyncio.to_thread(run)
+        except ValidationError as error:
+            return rx.toast.error(self._t(error.message, **error.params))
+        setattr(self, setting, enabled is True)
+        return rx.toast.success(self._t(N_("Je keuze is opgeslagen.")))
+
+    @rx.event
+    @guarded(Action.MANAGE_OWN_ACCOUNT)
+    async def save_nearby(self, form: dict):
+        """The nearby wijken in the weekly digest: checkboxes named wijk-<slug>."""
+        user = self._user()
+        slugs = [key[len("wijk-"):] for key in (form if isinstance(form, dict) else {})
+                 if isinstance(key, str) and key.startswith("wijk-") and checked(form, key)]
+
+        def run():
+            with session_scope() as session:
+                digest.set_nearby_slugs(session=session, user=session.merge(user), slugs=slugs)
+                return [NearbyView(c.slug, c.name, c.chosen)
+                        for c in digest.list_nearby_choices(session=session, user=user)]
+
+        self.nearby = await asyncio.to_thread(run)
         return rx.toast.success(self._t(N_("Je keuze is opgeslagen.")))
 
     @rx.event
@@ -365,12 +404,8 @@ class AccountState(FormState):
             return self._field_error("delete", error)
         except Throttled as error:
             return self._throttled("delete", "password", error)
-        self.auth_token = ""
-        self._show_viewer(None)
-        self.loaded = False
-        self.my_posts = []
-        self.display_name = self.email = ""
-        return [rx.call_script(CLEAR_DEVICE_SCRIPT),
+        await self._end_presence()
+        return [rx.call_script(clear_device_script(self._dropped_notice())),
                 rx.toast.info(self._t(N_("Je account is verwijderd. Bedankt voor je hulp in de buurt."))),
                 rx.redirect(routes.HOME)]
 

@@ -336,7 +336,6 @@ class InvitationState(FormState):
         except Throttled as error:
             return self._throttled("invitation", "password", error)
         self.errors = {}
-        self.auth_token = result.token
-        self._show_viewer(result.user)
+        await self._start_session(result.token, result.user)
         return [rx.toast.success(self._t(N_("Welkom bij BUUV! Je berichten staan nu op je eigen account."))),
                 rx.redirect(routes.ACCOUNT)]

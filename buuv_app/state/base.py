@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import asyncio
+import hmac
+import json
 import random
 import time
 import unicodedata
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import reflex as rx
 
 from buuv_app import routes
 from buuv_app.db import session_scope
-from buuv_app.i18n import LOCALES, N_, gettext, normalize_locale
+from buuv_app.i18n import LOCALES, N_, format_date, gettext, normalize_locale
 from buuv_app.models import User
-from buuv_app.services import accounts, messaging, sessions
+from buuv_app.services import accounts, messaging, moderation, sessions
 from buuv_app.services.permissions import Action
 from buuv_app.settings import get_settings
 from buuv_app.state.access import current_user, guarded_background, public
@@ -24,7 +27,56 @@ ONE_YEAR = 365 * 24 * 3600
 UNREAD_POLL_SECONDS = 20.0  # a safety net: new messages are pushed (state/messaging.py)
 UNREAD_WATCH_IDLE = 10 * 60
 SESSION_COOKIE_AGE = int(sessions.ABSOLUTE_TIMEOUT.total_seconds())
-CLEAR_DEVICE_SCRIPT = "window.buuvPwa && window.buuvPwa.clearPrivate()"
+
+
+
+def clear_device_script(notice: dict[str, str] | None = None) -> str:
+    """assets/pwa.js empties the device of the member's data; `notice` ({text, close}) is shown when
+    something they had queued there (assets/outbox.js) is dropped unsent."""
+    return f"window.buuvPwa && window.buuvPwa.clearPrivate({json.dumps(notice or {})})"
+
+
+DROPPED_NOTICE = N_("Wat nog op dit apparaat wachtte om verstuurd te worden, is niet verstuurd en verwijderd: "
+                    "je bent niet meer ingelogd.")
+
+
+def written_by(user: User, item: dict) -> bool:
+    """Whether an item of the device's outbox (assets/outbox.js) may go out under `user`: it records
+    whose it is (their device marker), and what another member queued on a shared device is never
+    placed under this one. An item without the field comes from a direct call: the caller's own."""
+    member = item.get("member")
+    return member is None or (isinstance(member, str)
+                              and hmac.compare_digest(member, sessions.device_marker(user.id)))
+
+
+# Kept when a tab's state is emptied: the language (a cookie: resetting it would switch the visitor's
+# language) and Reflex's own router fields.
+_KEPT_ON_RESET = frozenset({"locale", "router_data"})
+
+
+def _reset_changed(state: rx.State) -> None:
+    """BaseState.reset() for one state, without its substates, assigning only what differs from the
+    default: each assignment marks a var dirty and sends it to the browser again, and emptying a
+    tab should cost a small delta, not the whole state."""
+    cls = type(state)
+    for name, f in cls.__fields__.items():
+        # `_owner`: the state that declares the field (inherited ones reset with their own state).
+        if f._owner is not cls or name in _KEPT_ON_RESET or name.startswith("rx_router_"):
+            continue
+        default = f.default_value()
+        if getattr(state, name) != default:
+            setattr(state, name, default)
+
+
+def feature_states() -> list[type[AppState]]:
+    """Every substate of AppState, depth first (the features' states, which may hold private data)."""
+    found: list[type[AppState]] = []
+    todo = list(AppState.get_substates())
+    while todo:
+        cls = todo.pop()
+        found.append(cls)
+        todo.extend(cls.get_substates())
+    return found
 
 
 def safe_next(path: object) -> str:
@@ -49,6 +101,16 @@ def safe_next(path: object) -> str:
     return path
 
 
+@dataclass
+class NoticeRow:
+    """A moderator's warning or the outcome of a report, shown at the top of the next page."""
+
+    id: int
+    kind: str  # "warning" or "outcome"
+    text: str
+    date: str
+
+
 class AppState(rx.State):
     """What every page needs. Features subclass it."""
 
@@ -64,7 +126,11 @@ class AppState(rx.State):
     viewer_name: str = ""
     viewer_role: str = ""
     unread_count: int = 0  # the badge on "Berichten"
+    notices: list[NoticeRow] = []  # the visitor's own, unread (state/moderation.py dismisses them)
     _unread_watch: int = 0  # generation of the badge watcher; a newer page's replaces the old
+    # Whose data this tab's state holds (0: nobody's). When the session that loaded it is gone,
+    # everything goes (_end_presence), also before a reconnect sends the state (EndedSessionMiddleware).
+    _member_id: int = 0
     _last_page_at: float = 0.0
 
     @rx.event
@@ -100,25 +166,37 @@ class AppState(rx.State):
 
         client_token = self.router.session.client_token
 
+        locale = normalize_locale(self.locale)
+
         def load():
             user = self._resolve_user(token)
             if user is None:
-                return None, 0
+                return None, 0, []
             with session_scope() as session:
                 # This tab is open: a new message for this member is pushed here at once.
                 messaging.note_live_view(session=session, user=user, client_token=client_token)
-                return user, messaging.unread_total(session=session, user=user)
+                notices = [NoticeRow(id=n.id, kind=n.kind, text=n.text, date=format_date(n.created_at, locale))
+                           for n in moderation.list_notices(session=session, user=user, locale=locale)]
+                return user, messaging.unread_total(session=session, user=user), notices
 
-        user, unread = await asyncio.to_thread(load)
-        self._apply_user(user)
+        user, unread, notices = await asyncio.to_thread(load)
+        await self._apply_user(user, token)
         if self.unread_count != unread:
             self.unread_count = unread
+        if self.notices != notices:
+            self.notices = notices
         self._last_page_at = time.monotonic()
+        # The device learns whose data it may keep: when it holds another member's (or someone's,
+        # and nobody is logged in any more), assets/pwa.js wipes it first.
+        marker = sessions.device_marker(user.id) if user is not None else ""
+        events = [rx.call_script(f"window.buuvPwa && window.buuvPwa.member({json.dumps(marker)}, "
+                                 f"{json.dumps(self._dropped_notice())})")]
         if user is not None:
             # Reflex ends a page's background work when the visitor navigates on (a newer on_load
             # supersedes it), so every page starts its own badge watcher.
             self._unread_watch += 1
-            return AppState.watch_unread(self._unread_watch)
+            events.append(AppState.watch_unread(self._unread_watch))
+        return events
 
     @rx.event(background=True)
     @guarded_background(Action.USE_MESSAGES)
@@ -139,8 +217,10 @@ class AppState(rx.State):
                         or time.monotonic() - self._last_page_at > UNREAD_WATCH_IDLE):
                     return
 
-            def count() -> int:
+            def count() -> int | None:
                 with session_scope() as session:
+                    if sessions.resolve_session(session=session, raw_token=token) is None:
+                        return None  # the session ended elsewhere: nothing more of this member here
                     # This open page is also how the app knows someone is online (no mail then),
                     # and where to push to.
                     messaging.mark_online(session=session, user=user)
@@ -148,6 +228,8 @@ class AppState(rx.State):
                     return messaging.unread_total(session=session, user=user)
 
             unread = await asyncio.to_thread(count)
+            if unread is None:
+                return
             async with self:
                 if self.unread_count != unread:
                     self.unread_count = unread
@@ -158,14 +240,40 @@ class AppState(rx.State):
         token = self.auth_token
 
         await run_service(accounts.log_out, token=token)
-        self.auth_token = ""
-        self._show_viewer(None)
+        await self._end_presence()
         # The device keeps nothing of this member for whoever uses it next (assets/pwa.js, which also
         # empties what assets/offline.js and assets/outbox.js kept).
-        return [rx.call_script(CLEAR_DEVICE_SCRIPT), rx.toast.info(self._t("Je bent uitgelogd.")),
-                rx.redirect(routes.HOME)]
+        return [rx.call_script(clear_device_script(self._dropped_notice())),
+                rx.toast.info(self._t("Je bent uitgelogd.")), rx.redirect(routes.HOME)]
 
     # --- helpers for substates (not callable from the browser) ---
+
+    async def _end_presence(self) -> None:
+        """Nothing of whoever was logged in stays with this tab on the server: every feature's state
+        goes back to its defaults (the language stays), no message is pushed to the tab any more, and
+        background watchers see the change and stop. Call it when a session ends (logout, found
+        expired or revoked, account deleted, password reset) and before another one starts here."""
+        client_token = self.router.session.client_token
+        await run_service(messaging.forget_live_view, client_token=client_token)
+        root = await self.get_state(AppState)
+        unread_watch = root._unread_watch
+        # Every feature's state, also those this event did not load (reset() reaches only loaded ones).
+        for cls in [AppState, *feature_states()]:
+            _reset_changed(await self.get_state(cls))
+        root._unread_watch = unread_watch + 1  # never reuse a generation a running watcher holds
+
+    async def _start_session(self, token: str, user: User) -> None:
+        """Log this tab in as `user`: first nothing of a previous member stays (see _end_presence)."""
+        root = await self.get_state(AppState)
+        if root._member_id or root.auth_token:
+            await self._end_presence()
+        # (A tab that holds nobody's data has only public data loaded: nothing to empty.)
+        self.auth_token = token
+        root._member_id = user.id
+        self._show_viewer(user)
+
+    def _dropped_notice(self) -> dict[str, str]:
+        return {"text": self._t(DROPPED_NOTICE), "close": self._t(N_("Sluiten"))}
 
     def _t(self, msgid: str, **params: object) -> str:
         """Translate a message for this visitor (server side)."""
@@ -191,15 +299,23 @@ class AppState(rx.State):
         with session_scope() as session:
             return sessions.resolve_session(session=session, raw_token=token)
 
-    def _apply_user(self, user: User | None) -> None:
-        if user is None and self.auth_token:
-            self.auth_token = ""  # expired or revoked: forget it
+    async def _apply_user(self, user: User | None, token: str) -> None:
+        """Show who `token` turned out to belong to; a session found expired or revoked ends this
+        tab's presence (_end_presence)."""
+        root = await self.get_state(AppState)
+        member_id = user.id if user is not None else 0
+        if (user is None and token) or (root._member_id and root._member_id != member_id):
+            await self._end_presence()
+        if root._member_id != member_id:
+            root._member_id = member_id
         self._show_viewer(user)
 
     async def _load_user(self) -> User | None:
-        """The caller, from the database, by session token; None when not (or no longer) logged in."""
-        user = await asyncio.to_thread(self._resolve_user, self.auth_token)
-        self._apply_user(user)
+        """The caller, from the database, by session token; None when not (or no longer) logged in.
+        A session found expired or revoked ends this tab's presence (_end_presence)."""
+        token = self.auth_token
+        user = await asyncio.to_thread(self._resolve_user, token)
+        await self._apply_user(user, token)
         return user
 
     def _user(self) -> User:

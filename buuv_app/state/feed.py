@@ -88,7 +88,7 @@ class FeedState(AppState):
             return viewer, page, [card_view(item) for item in page.items], rows
 
         viewer, page, cards, rows = await asyncio.to_thread(load)
-        self._apply_user(viewer)
+        await self._apply_user(viewer, token)
         self._count_rows, self._count_key = rows, count_key
         counts = posts.summarize_counts(rows, kind=filters.kind, category_slug=filters.category_slug)
         self.items = cards

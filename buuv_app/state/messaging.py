@@ -16,11 +16,11 @@ from buuv_app.db import session_scope
 from buuv_app.errors import NotFound, PermissionDenied, Throttled, ValidationError
 from buuv_app.i18n import N_, format_ago
 from buuv_app.models import User
-from buuv_app.services import messaging
+from buuv_app.services import messaging, moderation, sessions
 from buuv_app.services.permissions import Action
 from buuv_app.state.access import guarded, guarded_background, public
-from buuv_app.state.account import FormState, text
-from buuv_app.state.base import AppState
+from buuv_app.state.account import FormState, checked, text
+from buuv_app.state.base import AppState, written_by
 from buuv_app.state.db import run_service
 
 log = logging.getLogger("buuv.messages")
@@ -120,7 +120,8 @@ async def push_new_messages(recipient_id: int, conversation_id: int, exclude: st
     """Deliver at once to the recipient's open tabs: the conversation if it is open there, and the
     badge everywhere. Reflex routes each update to whichever worker holds that tab's connection
     (over Redis when there are several); the watchers' polling only catches what this misses.
-    The database is read before any tab's state is locked, so a push holds each lock only briefly.
+    The database is read before any tab's state is locked, so a push holds each lock only briefly
+    (apart from one look-up of that tab's session: a tab whose member's session ended gets nothing).
     Pushing marks nothing read: a tab that is open but hidden (a locked phone) shows nobody
     anything. The page itself says what was in view (SeenState.report_view)."""
     recipient, views, news, unread = await asyncio.to_thread(_news_for, recipient_id, conversation_id, exclude)
@@ -131,11 +132,16 @@ async def push_new_messages(recipient_id: int, conversation_id: int, exclude: st
     for token, open_conversation, visible in views:
         try:
             async with app.modify_state(rx.BaseStateToken(ident=token, cls=ConversationState)) as root:
+                app_state = await root.get_state(AppState)
+                # Only into a tab where the recipient is still logged in: the member may have logged
+                # out there after the tab was looked up, or in another tab (the session is gone).
+                holder = await asyncio.to_thread(AppState._resolve_user, app_state.auth_token)
+                if holder is None or holder.id != recipient_id:
+                    continue
                 conversation = await root.get_state(ConversationState)
                 showing = open_conversation == conversation_id and conversation.conversation_id == conversation_id
                 if showing and news:
                     conversation._append(news)
-                app_state = await root.get_state(AppState)
                 # A conversation in view is about to report these as seen: no badge flickering up.
                 count = unread_elsewhere if showing and visible else unread
                 if app_state.unread_count != count:
@@ -193,6 +199,9 @@ class ConversationState(FormState):
     messages: list[MessageRow] = []
     found: bool = True
     loaded: bool = False
+    report_message_id: int = 0  # 0: the whole conversation is reported
+    report_message_text: str = ""  # the start of that message, so the reporter sees which one
+    report_sent: bool = False
     _last_id: int = 0
     _watch_generation: int = 0
 
@@ -211,6 +220,7 @@ class ConversationState(FormState):
                 return view, messaging.unread_total(session=session, user=user)
 
         self.loaded, self.errors = False, {}
+        self.report_message_id, self.report_sent = 0, False
         try:
             view, unread = await asyncio.to_thread(run)
         except (NotFound, PermissionDenied):
@@ -250,6 +260,10 @@ class ConversationState(FormState):
 
     async def _deliver(self, items: list[dict], show_errors: bool):
         user, open_id, last_id = self._user(), self.conversation_id, self._last_id
+        # Queued on this device by another member: ignored (their device wipes it, assets/pwa.js).
+        items = [i for i in items if written_by(user, i)]
+        if not items:
+            return None
         outcomes = await asyncio.to_thread(_store_messages, user, items, open_id, last_id)
         confirmed = [o.client_id for o in outcomes if o.error is None]
         refused = [o for o in outcomes if o.error is not None]
@@ -296,24 +310,34 @@ class ConversationState(FormState):
         look in the database for anything newer every POLL_SECONDS. After a dropped connection
         Reflex reconnects and runs load_conversation again, which shows everything missed."""
         user = self._user()
+        async with self:
+            token = self.auth_token
         for _ in range(int(WATCH_LIMIT_SECONDS / POLL_SECONDS)):
             # Spread over time: tabs opened together (say after a restart) must not all ask at once.
             await asyncio.sleep(POLL_SECONDS * random.uniform(0.75, 1.25))
             async with self:
                 on_page = self.router.url.path.rstrip("/") == routes.conversation_url(self.conversation_id)
-                if generation != self._watch_generation or not on_page:
+                # Stop when a newer conversation started its own watcher, the page changed, or the
+                # session ended here (logout or expiry reset this state: _end_presence).
+                if generation != self._watch_generation or not on_page or self.auth_token != token:
                     return
                 conversation_id, last_id = self.conversation_id, self._last_id
 
             def poll():
                 with session_scope() as session:
+                    # The session may have ended elsewhere (logged out in another tab, revoked):
+                    # then nothing more of this member is fetched into this tab.
+                    if sessions.resolve_session(session=session, raw_token=token) is None:
+                        return None
                     return messaging.open_conversation(session=session, user=user, conversation_id=conversation_id,
                                                        after_id=last_id)
 
             view = await asyncio.to_thread(poll)
+            if view is None:
+                return
             if view.messages:
                 async with self:
-                    if generation == self._watch_generation:
+                    if generation == self._watch_generation and self.auth_token == token:
                         self._append(view.messages)
             yield
 
@@ -340,20 +364,35 @@ class ConversationState(FormState):
         self.blocked = await asyncio.to_thread(run)
 
     @rx.event
-    @guarded(Action.USE_MESSAGES)
-    async def report_conversation(self, form: dict):
-        user, conversation_id = self._user(), self.conversation_id
+    @guarded(Action.REPORT)
+    def choose_report_message(self, message_id: int):
+        """Report one message (of the other person, shown in this conversation) rather than the
+        whole conversation; any other id is ignored (the service checks again)."""
+        theirs = {m.id: m.body for m in self.messages if not m.mine}
+        self.report_message_id = message_id if isinstance(message_id, int) and message_id in theirs else 0
+        self.report_message_text = theirs.get(self.report_message_id, "")[:200]
+        self.errors = {}
+        return rx.set_focus("report-reason")
 
-        def run():
-            with session_scope() as session:
-                messaging.report(session=session, user=user, conversation_id=conversation_id,
-                                 reason=text(form, "reason"))
+    @rx.event
+    @guarded(Action.REPORT)
+    async def report_conversation(self, form: dict):
+        """Report the conversation, or the chosen message with (when ticked) the ones around it."""
+        user, conversation_id, message_id = self._user(), self.conversation_id, self.report_message_id or None
+        # Ticked: offer every message shown; the service keeps only those around the reported one.
+        shared = [m.id for m in self.messages] if checked(form, "share") else []
 
         try:
-            await asyncio.to_thread(run)
+            await run_service(moderation.report_conversation, user=user, conversation_id=conversation_id,
+                              reason=text(form, "reason"), note=text(form, "note"), message_id=message_id,
+                              shared_message_ids=shared)
         except ValidationError as error:
             return self._field_error("report", error)
+        except NotFound:
+            return self._form_error(N_("Dit gesprek of bericht is er niet (meer)."))
         self.errors = {}
+        self.report_message_id = 0
+        self.report_sent = True
         return rx.toast.success(self._t(N_("Bedankt. We kijken ernaar; de ander ziet niet wie meldde.")))
 
 

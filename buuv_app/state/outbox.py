@@ -18,7 +18,7 @@ from buuv_app.services import posts
 from buuv_app.services.permissions import Action
 from buuv_app.state.access import guarded
 from buuv_app.state.account import text
-from buuv_app.state.base import AppState
+from buuv_app.state.base import AppState, written_by
 
 BATCH = 5  # posts a device may hand over in one go
 
@@ -55,12 +55,16 @@ class PostOutboxState(AppState):
     @rx.event
     @guarded(Action.MANAGE_OWN_POSTS)
     async def place(self, items: list):
-        """Place the outbox's waiting posts: [{client_id, kind, title, body, category,
+        """Place the outbox's waiting posts: [{client_id, member, kind, title, body, category,
         neighbourhood, visibility}]. Answers the device with what went out and what was refused."""
         if not isinstance(items, list) or not items:
             return None
         user = self._user()
-        results = await asyncio.to_thread(_place_all, user, [i for i in items[:BATCH] if isinstance(i, dict)])
+        # Queued on this device by another member: ignored (their device wipes it, assets/pwa.js).
+        mine = [i for i in items[:BATCH] if isinstance(i, dict) and written_by(user, i)]
+        if not mine:
+            return None
+        results = await asyncio.to_thread(_place_all, user, mine)
         now_ms = int(utcnow().timestamp() * 1000)
         placed = [{"client_id": r.client_id, "url": routes.post_url(r.post_id), "at": now_ms}
                   for r in results if r.error is None]

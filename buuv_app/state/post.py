@@ -13,10 +13,11 @@ from buuv_app.db import session_scope
 from buuv_app.errors import NotFound, ValidationError
 from buuv_app.i18n import N_
 from buuv_app.models import PostKind, Visibility, WhenKind
-from buuv_app.services import ambassador, boards, photos, places, posts
+from buuv_app.services import ambassador, boards, moderation, photos, places, posts
 from buuv_app.services.permissions import Action, allowed
 from buuv_app.state.access import guarded, public
 from buuv_app.state.account import FormState, text
+from buuv_app.state.db import run_service
 from buuv_app.state.views import PostPageView, page_view
 
 
@@ -36,6 +37,8 @@ class PostState(FormState):
     # says only that, with no name, text or photo.
     gone: bool = False
     loaded: bool = False
+    report_sent: bool = False
+    appeal_sent: bool = False
 
     async def _load(self, post_id: int | None) -> None:
         viewer = await self._load_user()
@@ -61,7 +64,39 @@ class PostState(FormState):
     async def load_post(self):
         self.loaded = False
         self.errors = {}
+        self.report_sent = self.appeal_sent = False
         await self._load(_route_post_id(self))
+
+    @rx.event
+    @guarded(Action.REPORT)
+    async def report_post(self, form: dict):
+        """"Melden": this post, with a reason from the list and an optional note."""
+        post_id = self.post.id if self.post is not None else -1
+        try:
+            await run_service(moderation.report_post, user=self._user(), post_id=post_id,
+                              reason=text(form, "reason"), note=text(form, "note"))
+        except ValidationError as error:
+            return self._field_error("report-post", error)
+        except NotFound:
+            return self._form_error(N_("Dit bericht bestaat niet (meer)."))
+        self.errors = {}
+        self.report_sent = True
+        return rx.toast.success(self._t(N_("Bedankt. We kijken ernaar; de ander ziet niet wie meldde.")))
+
+    @rx.event
+    @guarded(Action.REPORT)
+    async def appeal_post(self, form: dict):
+        """The author objects to the hiding of this post, once."""
+        post_id = self.post.id if self.post is not None else -1
+        try:
+            await run_service(moderation.appeal, user=self._user(), post_id=post_id, text=text(form, "appeal"))
+        except ValidationError as error:
+            return self._field_error("appeal", error)
+        except NotFound:
+            return self._form_error(N_("Dit bericht bestaat niet (meer)."))
+        self.errors = {}
+        self.appeal_sent = True
+        await self._load(post_id)
 
     @rx.event
     @public

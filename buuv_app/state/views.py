@@ -51,6 +51,10 @@ class PostPageView(PostCardView):
     photo_url: str = ""
     helped_by: str = ""
     thank_you: str = ""
+    # Hidden by moderation (only its author sees the page then): why, and whether they appealed.
+    hidden_cause: str = ""
+    hidden_reason: str = ""
+    appealed: bool = False
 
 
 def card_view(post: PostSummary) -> PostCardView:
@@ -103,4 +107,7 @@ def page_view(post: PostDetail) -> PostPageView:
         photo_url=routes.photo_url(post.photo_key) if post.photo_key else "",
         helped_by=post.helped_by or "",
         thank_you=post.thank_you or "",
+        hidden_cause=post.hidden_cause or "",
+        hidden_reason=post.hidden_reason or "",
+        appealed=post.appealed,
     )

@@ -169,3 +169,35 @@ def test_neighbours_revision_keeps_posts_searchable_both_ways(empty_database_url
         connection.execute(insert_post, {"title": "Kat", "code": "CCCCC", "text": "wie voert de kat"})
         assert [len(_search(connection, w)) for w in ("heg", "gras", "kat")] == [1, 1, 1]
     engine.dispose()
+
+
+def test_moderation_revision_keeps_conversation_reports_as_notes(empty_database_url):
+    """0060: an earlier report's free text becomes its note (reason "iets anders"), about the other
+    participant, in the post's municipality; and it goes back on downgrade."""
+    config = _config(empty_database_url)
+    command.upgrade(config, "0070")
+    engine = make_engine(empty_database_url)
+    now = "CURRENT_TIMESTAMP"
+    with engine.begin() as connection:
+        for statement in (
+            *REFERENCE_ROWS,
+            *(f"INSERT INTO \"user\" (id, display_name, role, is_demo, message_mail, created_at, updated_at) "
+              f"VALUES ({n}, 'Buur {n}', 'resident', false, true, {now}, {now})" for n in (1, 2)),
+            "INSERT INTO post (id, kind, title, body, category_id, neighbourhood_id, author_id, status, is_demo, "
+            "created_at, updated_at, expires_at, short_code, visibility, when_kind, search_text) VALUES (1, 'request', "
+            f"'Heg', 'Wie snoeit mee?', 1, 1, 1, 'open', false, {now}, {now}, {now}, 'ABCDE', 'everyone', "
+            "'flexible', 'heg')",
+            f"INSERT INTO conversation (id, post_id, responder_id, contact_id, created_at, last_message_at) "
+            f"VALUES (1, 1, 2, 1, {now}, {now})",
+            f"INSERT INTO report (reporter_id, conversation_id, reason, created_at) VALUES (2, 1, 'Vraagt om geld', {now})",
+        ):
+            connection.execute(sa.text(statement))
+    command.upgrade(config, "0060")
+    with engine.connect() as connection:
+        row = connection.execute(sa.text(
+            "SELECT reason, note, subject_id, municipality_id, status FROM report")).one()
+    assert tuple(row) == ("anders", "Vraagt om geld", 1, 1, "open")
+    command.downgrade(config, "0070")
+    with engine.connect() as connection:
+        assert connection.execute(sa.text("SELECT reason FROM report")).scalar_one() == "Vraagt om geld"
+    engine.dispose()

@@ -1,14 +1,13 @@
-"""Messaging: reply to a post, send exactly once, read and unread, blocks, reports, limits."""
+"""Messaging: reply to a post, send exactly once, read and unread, blocks, limits (reports: test_moderation.py)."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
 import pytest
-from sqlmodel import select
 
 from buuv_app.errors import NotFound, PermissionDenied, Throttled, ValidationError
-from buuv_app.models import Message, Post, Report, utcnow
+from buuv_app.models import Message, Post, utcnow
 from buuv_app.services import accounts, messaging
 from tests.factories import count_rows, make_member, make_neighbourhood, make_post
 
@@ -191,16 +190,6 @@ def test_everyone_sends_at_most_thirty_messages_an_hour(session, talk):
         send(session, talk, client_id=f"device-{n:08d}", now=now + timedelta(seconds=n))
     with pytest.raises(Throttled):
         send(session, talk, client_id="device-99999999", now=now + timedelta(minutes=5))
-
-
-def test_a_report_is_stored_with_the_reporter(session, talk):
-    message = send(session, talk)
-    messaging.report(session=session, user=talk["author"], conversation_id=talk["conversation"].id,
-                     reason="Vervelende toon", message_id=message.id)
-    [stored] = session.exec(select(Report)).all()
-    assert (stored.reporter_id, stored.message_id, stored.reason) == (talk["author"].id, message.id, "Vervelende toon")
-    with pytest.raises(PermissionDenied):
-        messaging.report(session=session, user=talk["stranger"], conversation_id=talk["conversation"].id, reason="x")
 
 
 def test_messages_of_a_deleted_account_stay_as_from_verwijderde_gebruiker(session, talk):

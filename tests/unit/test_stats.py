@@ -19,7 +19,7 @@ from buuv_app.models import (
     Neighbourhood,
     PaperReaction,
 )
-from buuv_app.services import boards, codes, stats
+from buuv_app.services import boards, codes, stats, stats_facts
 from buuv_app.services.stats import Compared
 from tests.factories import (
     make_category,
@@ -115,6 +115,7 @@ def town(session):
                      BoardNeighbourhood(board_id=z.id, neighbourhood_id=centrum.id),
                      BoardAmbassador(board_id=x.id, user_id=anna.id)])
     session.add(PaperReaction(post_id=r3.id, board_id=x.id, recorded_by_id=anna.id, created_at=at(5, 5, 13)))
+    stats_facts.reaction_added(session=session, post_id=r3.id)  # as boards.record_paper_reaction does
     session.add_all([BoardVisit(board_id=x.id, day=date(2026, 5, 2), visits=3),
                      BoardVisit(board_id=x.id, day=date(2026, 5, 20), visits=2),
                      BoardVisit(board_id=x.id, day=date(2026, 4, 15), visits=4),
