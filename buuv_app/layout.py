@@ -72,7 +72,9 @@ def account_links() -> rx.Component:
         rx.cond(
             AppState.logged_in,
             rx.link(rx.hstack(rx.icon("circle-user-round", size=20, aria_hidden="true"),
-                              rx.text(t("Account"), as_="span"),
+                              # The member's own name, in words (offline copies keep it too).
+                              rx.text(AppState.viewer_name, as_="span", max_width="9rem", overflow="hidden",
+                                      text_overflow="ellipsis"),
                               spacing="1", align="center"),
                     href=routes.ACCOUNT, aria_label=t("Mijn account"), **link_style),
             rx.link(t("Inloggen"), href=routes.LOGIN, **link_style),
