@@ -144,7 +144,8 @@
       if (window.buuvPush && typeof window.buuvPush.forgetDevice === "function") {
         try { jobs.push(Promise.resolve(window.buuvPush.forgetDevice())); } catch (_) { /* nothing to forget */ }
       }
-      clearStorage(window.localStorage, []);
+      // "Grotere letters" (assets/lang.js) is how this device reads, not anyone's data: it stays.
+      clearStorage(window.localStorage, ["buuv_text_size"]);
       clearStorage(window.sessionStorage, KEPT_SESSION_KEYS);
       if (window.caches) {
         jobs.push(caches.keys().then(function (names) {

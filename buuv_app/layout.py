@@ -27,14 +27,16 @@ def language_switch() -> rx.Component:
         rx.cond(AppState.locale == "en", "NL", "EN"),
         on_click=AppState.set_language(AppState.other_locale),
         variant="ghost",
-        size="2",
+        size="3",
         lang=rx.cond(AppState.locale == "en", "nl", "en"),
         aria_label=rx.cond(AppState.locale == "en", "Nederlands", "Switch to English"),
     )
 
 
 def account_links() -> rx.Component:
-    link_style = {"size": "3", "weight": "medium", "white_space": "nowrap"}
+    # Words beside the icons, and each item at least 44 px high: a target for older fingers.
+    link_style = {"size": "3", "weight": "medium", "white_space": "nowrap", "min_height": "2.75rem",
+                  "display": "inline-flex", "align_items": "center"}
     return rx.hstack(
         rx.cond(
             (AppState.viewer_role == "ambassador") | (AppState.viewer_role == "professional")
@@ -55,7 +57,7 @@ def account_links() -> rx.Component:
             rx.link(
                 rx.hstack(
                     rx.icon("message-circle", size=20, aria_hidden="true"),
-                    rx.text(t("Berichten"), as_="span", display=["none", "none", "inline"]),
+                    rx.text(t("Berichten"), as_="span"),
                     rx.cond(AppState.unread_count > 0,
                             rx.badge(AppState.unread_count, color_scheme="red", variant="solid", radius="full",
                                      high_contrast=True, id="unread-badge")),
@@ -70,14 +72,16 @@ def account_links() -> rx.Component:
         rx.cond(
             AppState.logged_in,
             rx.link(rx.hstack(rx.icon("circle-user-round", size=20, aria_hidden="true"),
+                              # The member's own name, in words (offline copies keep it too).
                               rx.text(AppState.viewer_name, as_="span", max_width="9rem", overflow="hidden",
-                                      text_overflow="ellipsis", display=["none", "none", "inline"]),
+                                      text_overflow="ellipsis"),
                               spacing="1", align="center"),
                     href=routes.ACCOUNT, aria_label=t("Mijn account"), **link_style),
             rx.link(t("Inloggen"), href=routes.LOGIN, **link_style),
         ),
         spacing="3",
         align="center",
+        wrap="wrap",
     )
 
 
@@ -106,6 +110,7 @@ def header() -> rx.Component:
             account_links(),
             language_switch(),
             align="center",
+            wrap="wrap",
             width="100%",
             max_width=styles.MAX_WIDTH,
             margin_x="auto",
@@ -117,6 +122,16 @@ def header() -> rx.Component:
         position="sticky",
         top="0",
         z_index="10",
+    )
+
+
+def text_size_switch() -> rx.Component:
+    """"Grotere letters": a choice kept on this device (localStorage), applied by assets/lang.js
+    before the page is drawn and toggled there too, so it works offline and without an account."""
+    return rx.el.button(
+        rx.el.span(t_client("Grotere letters"), class_name="text-size-off"),
+        rx.el.span(t_client("Gewone letters"), class_name="text-size-on"),
+        id="text-size-toggle", type="button", class_name="text-size-toggle",
     )
 
 
@@ -133,7 +148,9 @@ def footer() -> rx.Component:
                 rx.link(t("Huisregels"), href=routes.HOUSE_RULES, size="2"),
                 rx.link(t("Privacy"), href=routes.PRIVACY, size="2"),
                 spacing="4",
+                wrap="wrap",
             ),
+            text_size_switch(),
             spacing="1",
             max_width=styles.MAX_WIDTH,
             margin_x="auto",

@@ -6,6 +6,7 @@ import reflex as rx
 from reflex.vars import Var
 
 from buuv_app import routes
+from buuv_app.components.i18n import t
 from buuv_app.services.places import DistrictGroup, MunicipalityGroup, NeighbourhoodLink
 
 
@@ -17,6 +18,8 @@ def _wijk_link(wijk: Var[NeighbourhoodLink]) -> rx.Component:
             display="inline-flex",
             align_items="center",
             min_height="2.75rem",
+            max_width="100%",
+            overflow_wrap="anywhere",  # a long name in large letters wraps inside its pill
             padding_x="0.9rem",
             border_radius="999px",
             border=f"1px solid {rx.color('accent', 7)}",
@@ -41,19 +44,16 @@ def _wijk_list(district: Var[DistrictGroup]) -> rx.Component:
 
 
 def _district(district: Var[DistrictGroup]) -> rx.Component:
-    """A Leiden district folds open to its wijken; a town without districts lists them at once."""
+    """A Leiden district is a small heading over its wijken, all in view: the same one tap to a wijk
+    as in Leiderdorp (which has no districts), and "District Merenwijk" is told apart from the wijk
+    Merenwijk inside it."""
     return rx.cond(
         district.name != "",
-        rx.el.details(
-            rx.el.summary(
-                rx.text(district.name, as_="span", weight="medium", size="4"),
-                rx.text(" (", district.neighbourhoods.length(), ")", as_="span", size="2",
-                        color=rx.color("gray", 11)),
-                cursor="pointer",
-                padding="0.6rem 0.5rem",
-            ),
-            rx.box(_wijk_list(district), padding="0.25rem 0.5rem 0.75rem"),
-            border_bottom=f"1px solid {rx.color('gray', 5)}",
+        rx.box(
+            rx.heading(t("District") + " " + district.name, as_="h4", size="3", weight="medium",
+                       color=rx.color("gray", 11), margin_bottom="0.4rem"),
+            _wijk_list(district),
+            margin_bottom="1rem",
         ),
         rx.box(_wijk_list(district), margin_bottom="1rem"),
     )

@@ -142,6 +142,7 @@ def _own_post(item: rx.Var[OwnPostView]) -> rx.Component:
                             ),
                         ),
                         spacing="3",
+                        wrap="wrap",
                     ),
                     spacing="2",
                     align="start",
@@ -169,8 +170,8 @@ def _switch(setting: str, checked: rx.Var, label: str) -> rx.Component:
     return rx.hstack(
         rx.checkbox(id=f"setting-{setting}", checked=checked, on_change=lambda on: S.set_notification(setting, on),
                     size="3"),
-        rx.el.label(t(label), html_for=f"setting-{setting}", cursor="pointer"),
-        align="start", spacing="3",
+        rx.el.label(t(label), html_for=f"setting-{setting}", cursor="pointer", min_width="0", flex="1"),
+        align="start", spacing="3", width="100%",
     )
 
 

@@ -44,7 +44,7 @@ def _inbox_row(row: rx.Var[InboxRow]) -> rx.Component:
                         _neighbour_label(row.neighbour_name),
                         rx.text(row.post_title, size="2", color=rx.color("gray", 11)),
                         rx.text(row.last_message, size="3"),
-                        rx.text(localized(row.ago_nl, row.ago_en), size="1", color=rx.color("gray", 11)),
+                        rx.text(localized(row.ago_nl, row.ago_en), size="2", color=rx.color("gray", 11)),
                         spacing="1", flex="1",
                     ),
                     rx.cond(row.unread > 0, rx.badge(row.unread, " ", t("nieuw"), color_scheme="red", variant="solid",
@@ -86,17 +86,17 @@ def _bubble(message: rx.Var[MessageRow]) -> rx.Component:
         rx.box(
             rx.text(message.body, size="3", white_space="pre-line"),
             rx.hstack(
-                rx.text(message.sender_name, " · ", localized(message.ago_nl, message.ago_en), size="1",
+                rx.text(message.sender_name, " · ", localized(message.ago_nl, message.ago_en), size="2",
                         color=rx.color("gray", 11)),
                 # Report this one message (the form is under "Blokkeren of melden").
                 rx.cond(~message.mine,
                         rx.el.button(t("Melden"), type="button", on_click=[
                             rx.call_script("document.getElementById('safety').open = true"),
                             C.choose_report_message(message.id)],
-                            class_name="report-message", font_size="0.8rem", text_decoration="underline",
+                            class_name="report-message", font_size="0.9rem", min_height="2.75rem", text_decoration="underline",
                             background="none", border="none", padding="0", cursor="pointer",
                             color=rx.color("gray", 11), aria_label=t("Meld dit bericht"))),
-                spacing="2", align="center",
+                spacing="2", align="center", wrap="wrap",
             ),
             background=rx.cond(message.mine, rx.color("accent", 3), "white"),
             border=f"1px solid {rx.color('gray', 5)}",

@@ -1,0 +1,46 @@
+"""Phone screenshots for the README (390×844): `BUUV_SCREENSHOTS=docs make e2e` or
+`BUUV_SCREENSHOTS=docs pytest tests/e2e/test_screenshots.py`. Skipped otherwise."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from buuv_app.services import messaging
+from tests.e2e.auth import log_in, start_talk
+
+OUT = os.environ.get("BUUV_SCREENSHOTS", "")
+pytestmark = pytest.mark.skipif(not OUT, reason="set BUUV_SCREENSHOTS=<folder> to take README screenshots")
+
+
+@pytest.fixture
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "viewport": {"width": 390, "height": 844}, "device_scale_factor": 1}
+
+
+def test_phone_screenshots(page: Page, a11y, app_db):
+    out = Path(OUT)
+    out.mkdir(parents=True, exist_ok=True)
+    author, helper, post, conversation = start_talk(
+        app_db, kind="request", title="Boodschappen op zaterdag", body="Wie neemt zaterdag een kleine lijst mee van de Albert Heijn? Ik loop slecht.",
+        category="boodschappen")
+    messaging.send_message(session=app_db, user=helper, conversation_id=conversation.id, client_id="screen" * 4,
+                           body="Dag Truus, ik kan zaterdagochtend. Zal ik om tien uur langskomen?")
+    messaging.send_message(session=app_db, user=author, conversation_id=conversation.id, client_id="screen" * 5,
+                           body="Graag! Ik leg de lijst klaar.")
+
+    def shot(path: str, ready, name: str) -> None:
+        page.goto(path)
+        expect(ready()).to_be_visible()
+        a11y.check()
+        page.screenshot(path=str(out / f"phone-{name}.png"))
+
+    shot("/", lambda: page.get_by_role("heading", level=1), "home")
+    shot("/hulp", lambda: page.get_by_text("Boodschappen op zaterdag").first, "hulp")
+    shot(f"/hulp/{post.id}", lambda: page.get_by_role("heading", name="Boodschappen op zaterdag"), "post")
+    log_in(page, author.email, a11y=a11y)
+    shot(f"/berichten/{conversation.id}", lambda: page.get_by_text("Ik leg de lijst klaar."), "conversation")
+    shot("/hulp/nieuw", lambda: page.get_by_role("heading", level=1), "new-post")
