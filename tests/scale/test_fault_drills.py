@@ -48,17 +48,19 @@ def _tools_or_skip() -> None:
         pytest.skip(reason)
 
 
-def _make_people(database_url: str, count: int) -> list[tuple[str, int]]:
-    """`count` senders, each in a conversation of their own; (email, conversation id) each."""
+def _make_people(database_url: str, count: int, prefix: str) -> list[tuple[str, int]]:
+    """`count` senders, each in a conversation of their own; (email, conversation id) each. Every
+    drill gets people of its own: one member's messages over all drills would reach the hourly
+    limit that stops a spammer (messaging.HOURLY_LIMIT)."""
     engine = make_engine(database_url)
     people = []
     with Session(engine, expire_on_commit=False) as db:
         place = db.exec(select(Neighbourhood).where(Neighbourhood.slug == "merenwijk")).one()
-        old = utcnow() - timedelta(days=30)  # new accounts may send only one message per 30 s
+        old = utcnow() - timedelta(days=30)  # established members: a new one is held to a burst
         for i in range(count):
-            asker = make_member(db, place, email=f"vraag{i}@drill.example", display_name=f"Vrager {i}",
+            asker = make_member(db, place, email=f"vraag-{prefix}{i}@drill.example", display_name=f"Vrager {i}",
                                 password=PASSWORD, created_at=old)
-            helper = make_member(db, place, email=f"help{i}@drill.example", display_name=f"Helper {i}",
+            helper = make_member(db, place, email=f"help-{prefix}{i}@drill.example", display_name=f"Helper {i}",
                                  password=PASSWORD, created_at=old)
             post = make_post(db, author=asker, title=f"Wie helpt met de tablet? ({i})")
             conversation = make_conversation(db, post, helper)
@@ -82,11 +84,9 @@ def cluster(throwaway_postgres, tmp_path_factory):
                           backends_count=3,
                           extra_env={"REFLEX_TRUSTED_PROXY_HOPS": "2"})
     the_cluster.prepare_database(demo=True)
-    people = _make_people(database_url, MEMBERS)
     try:
         with the_cluster:
-            yield {"cluster": the_cluster, "redis": redis, "proxy": proxy, "people": people,
-                   "database_url": database_url}
+            yield {"cluster": the_cluster, "redis": redis, "proxy": proxy, "database_url": database_url}
     finally:
         redis.stop()
         proxy.close()
@@ -96,7 +96,7 @@ def _members(cluster_info: dict, prefix: str) -> list[Member]:
     cluster: Cluster = cluster_info["cluster"]
     members = [Member(url=cluster.url, email=email, conversation_id=cid, name=f"{prefix}{i}",
                       address=f"198.51.100.{i + 10}")
-               for i, (email, cid) in enumerate(cluster_info["people"])]
+               for i, (email, cid) in enumerate(_make_people(cluster_info["database_url"], MEMBERS, prefix))]
     for member in members:
         member.log_in()
     return members
