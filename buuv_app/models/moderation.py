@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 import sqlalchemy as sa
@@ -14,6 +14,14 @@ from buuv_app.models.types import UTCDateTime, utcnow
 REPORT_MAX = 1000  # the reason column (a code now; older rows hold free text)
 NOTE_MAX = 500  # the reporter's (or an appealing author's, or a moderator's) own words
 HIDDEN_REASON_MAX = 300
+# The author of a hidden post may appeal within this long after the hiding (Mastodon's rule).
+APPEAL_WINDOW = timedelta(days=20)
+
+
+def appeal_open(hidden_at: datetime | None, now: datetime | None = None) -> bool:
+    """Whether the author of a post hidden at `hidden_at` may still appeal: up to and including
+    APPEAL_WINDOW after the hiding."""
+    return hidden_at is not None and (now or utcnow()) <= hidden_at + APPEAL_WINDOW
 
 
 class ReportStatus(StrEnum):

@@ -9,7 +9,16 @@ import pytest
 from sqlmodel import select
 
 from buuv_app.errors import NotFound, PermissionDenied, ValidationError
-from buuv_app.models import AuthSession, MemberNotice, ModerationAction, OutboxMail, Post, Report, utcnow
+from buuv_app.models import (
+    APPEAL_WINDOW,
+    AuthSession,
+    MemberNotice,
+    ModerationAction,
+    OutboxMail,
+    Post,
+    Report,
+    utcnow,
+)
 from buuv_app.services import messaging, moderation, posts, sessions
 from buuv_app.services.moderation import REPORTS_PER_DAY
 from tests.factories import (
@@ -327,6 +336,55 @@ def test_an_appeal_turned_down_leaves_the_post_hidden(session, town):
     assert hidden(session, town["post"])
     [told] = moderation.list_notices(session=session, user=town["author"])
     assert "blijft verborgen" in told.text
+
+
+def hide_at(session, town, when):
+    """The professional hides the author's post at `when`."""
+    reported = report(session, town["neighbours"][0], town["post"])
+    moderation.hide_post(session=session, actor=town["professional"], report_id=reported.id, reason="Reclame", now=when)
+    return when
+
+
+@pytest.mark.parametrize("after", [timedelta(days=1), timedelta(days=19, hours=23, minutes=59), APPEAL_WINDOW],
+                         ids=["a day after", "just within", "exactly at the end"])
+def test_an_appeal_within_twenty_days_of_the_hiding_is_accepted(session, town, after):
+    hidden_at = hide_at(session, town, utcnow() - timedelta(days=30))
+    moderation.appeal(session=session, user=town["author"], post_id=town["post"].id, text="Het is geen reclame.",
+                      now=hidden_at + after)
+    assert session.exec(select(Report).where(Report.is_appeal)).one().note == "Het is geen reclame."
+
+
+def test_an_appeal_after_twenty_days_is_refused_and_nothing_is_stored(session, town):
+    hidden_at = hide_at(session, town, utcnow() - timedelta(days=30))
+    actions = count_rows(session, ModerationAction)
+    with pytest.raises(ValidationError) as error:
+        moderation.appeal(session=session, user=town["author"], post_id=town["post"].id, text="Te laat",
+                          now=hidden_at + APPEAL_WINDOW + timedelta(seconds=1))
+    assert error.value.field == "appeal" and "termijn voor bezwaar is voorbij" in error.value.message
+    session.expire_all()
+    assert session.get(Post, town["post"].id).appealed_at is None
+    assert session.exec(select(Report).where(Report.is_appeal)).all() == []
+    assert count_rows(session, ModerationAction) == actions
+    # The greyed post says so instead of offering the button.
+    detail = posts.get_post_detail(session=session, post_id=town["post"].id, viewer=town["author"])
+    assert detail.appeal_closed and not detail.appealed
+
+
+def test_a_second_appeal_within_the_window_is_refused(session, town):
+    hidden_at = hide_at(session, town, utcnow() - timedelta(days=2))
+    moderation.appeal(session=session, user=town["author"], post_id=town["post"].id, text="Eerste",
+                      now=hidden_at + timedelta(days=1))
+    with pytest.raises(ValidationError) as error:
+        moderation.appeal(session=session, user=town["author"], post_id=town["post"].id, text="Tweede",
+                          now=hidden_at + timedelta(days=2))
+    assert "al bezwaar" in error.value.message
+    assert len(session.exec(select(Report).where(Report.is_appeal)).all()) == 1
+
+
+def test_a_recently_hidden_post_still_offers_the_appeal(session, town):
+    hide_at(session, town, utcnow() - timedelta(days=19))
+    detail = posts.get_post_detail(session=session, post_id=town["post"].id, viewer=town["author"])
+    assert detail.hidden_cause == "moderator" and not detail.appeal_closed
 
 
 # --- reminders -------------------------------------------------------------------------------
