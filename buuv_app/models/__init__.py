@@ -47,6 +47,8 @@ from buuv_app.models.moderation import (
     Report,
     ReportStatus,
     appeal_open,
+    create_audit_guard,
+    drop_audit_guard,
 )
 from buuv_app.models.neighbour import ConsentMethod, ContactMethod, Neighbour
 from buuv_app.models.notify import DigestNeighbourhood, DigestSent, PushSubscription
@@ -89,6 +91,8 @@ __all__ = [
     "APPEAL_WINDOW",
     "HIDDEN_REASON_MAX",
     "appeal_open",
+    "create_audit_guard",
+    "drop_audit_guard",
     "NOTE_MAX",
     "MemberNotice",
     "ModerationAction",

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+import sqlalchemy as sa
 from sqlmodel import select
 
 from buuv_app.errors import NotFound, PermissionDenied, ValidationError
@@ -19,7 +20,7 @@ from buuv_app.models import (
     Report,
     utcnow,
 )
-from buuv_app.services import messaging, moderation, posts, sessions
+from buuv_app.services import accounts, messaging, moderation, posts, sessions
 from buuv_app.services.moderation import REPORTS_PER_DAY
 from tests.factories import (
     count_rows,
@@ -252,6 +253,34 @@ def test_dismissing_needs_a_reason(session, town):
     moderation.dismiss(session=session, actor=town["professional"], report_id=reported.id, reason="Geen probleem")
     [line] = session.exec(select(ModerationAction)).all()
     assert (line.action, line.reason) == ("no_action", "Geen probleem")
+
+
+@pytest.mark.parametrize("statement", ["UPDATE moderation_action SET reason = 'anders', actor_id = NULL",
+                                       "DELETE FROM moderation_action"], ids=["update", "delete"])
+def test_the_database_refuses_to_change_or_remove_audit_lines(session, town, statement):
+    reported = report(session, town["neighbours"][0], town["post"])
+    moderation.dismiss(session=session, actor=town["professional"], report_id=reported.id, reason="Geen probleem")
+    with pytest.raises(sa.exc.DatabaseError, match="append-only"):
+        session.exec(sa.text(statement))
+        session.commit()
+    session.rollback()
+    session.expire_all()
+    [line] = session.exec(select(ModerationAction)).all()
+    assert (line.actor_id, line.reason) == (town["professional"].id, "Geen probleem")
+
+
+def test_deleting_an_account_leaves_the_audit_lines_about_it_untouched(session, town):
+    password = "een lange zin om te onthouden"
+    reported = report(session, town["neighbours"][0], town["post"])
+    moderation.hide_post(session=session, actor=town["professional"], report_id=reported.id, reason="Reclame")
+    before = [(a.actor_id, a.action, a.post_id, a.subject_id, a.reason) for a in session.exec(select(ModerationAction))]
+    for leaving in (town["author"], town["professional"]):
+        accounts.delete_account(session=session, user=leaving, password=password)
+    session.expire_all()
+    after = [(a.actor_id, a.action, a.post_id, a.subject_id, a.reason) for a in session.exec(select(ModerationAction))]
+    assert after == before
+    trail = moderation.audit_trail(session=session, actor=town["admin"], report_id=reported.id)
+    assert trail[-1].actor_name == accounts.DELETED_NAME and trail[-1].reason == "Reclame"
 
 
 def test_a_warning_is_shown_to_the_member_until_they_dismiss_it(session, town):
