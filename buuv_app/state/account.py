@@ -69,10 +69,16 @@ class FormState(AppState):
             minutes=minutes(error.retry_after)))
 
 
+def _checked_next(path: object) -> str:
+    """A checked path on this site, or "" for nowhere in particular (the account page, where a
+    login leads anyway, and what safe_next makes of a refused address)."""
+    checked = safe_next(path)
+    return "" if checked == routes.ACCOUNT else checked
+
+
 def _next_from_query(state: AppState) -> str:
     """Where the way in started ("" for nowhere in particular): a checked path from `next=`."""
-    path = safe_next(state.router.url.query_parameters.get("next"))
-    return "" if path == routes.ACCOUNT else path
+    return _checked_next(state.router.url.query_parameters.get("next"))
 
 
 class WayInState(FormState):
@@ -114,7 +120,7 @@ class SignUpState(WayInState):
     async def sign_up(self, form: dict):
         email = text(form, "email")
         ip, locale = self._client_ip(), self.locale
-        next_path = safe_next(self.next_path)  # checked again: a client can set any state
+        next_path = _checked_next(self.next_path)  # checked again: a client can set any state
 
         def run():
             with session_scope() as session:

@@ -14,6 +14,7 @@ from sqlmodel import Session
 from buuv_app.models import utcnow
 from buuv_app.services import mail
 from buuv_app.settings import Settings
+from tests.aio import run_async
 
 
 class FakeSMTP:
@@ -179,5 +180,5 @@ def test_the_sender_beside_the_app_sends_what_requests_wrote(session, smtp, monk
         finally:
             task.cancel()
 
-    asyncio.run(run_beside_the_app())
+    run_async(run_beside_the_app())
     assert len(smtp.sent) == 1

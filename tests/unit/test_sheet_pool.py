@@ -11,6 +11,7 @@ from pypdf import PdfReader
 
 from buuv_app.printing.pool import SheetRenderer
 from buuv_app.services import boards, posts
+from tests.aio import run_async
 from tests.unit.test_boards import MERENWIJK_BOARD, _post, world  # noqa: F401 (fixture)
 
 
@@ -35,8 +36,8 @@ def _sheet(session):
 def test_an_unchanged_sheet_is_drawn_once(world, session):
     _post(session, world, title="Heg knippen")
     renderer, drawn, _ = _counting_renderer()
-    first = asyncio.run(renderer.pdf(_sheet(session), "nl"))
-    again = asyncio.run(renderer.pdf(_sheet(session), "nl"))
+    first = run_async(renderer.pdf(_sheet(session), "nl"))
+    again = run_async(renderer.pdf(_sheet(session), "nl"))
     assert first == again == b"1 nl"
     assert drawn == ["nl"]
 
@@ -44,28 +45,28 @@ def test_an_unchanged_sheet_is_drawn_once(world, session):
 def test_a_new_post_draws_the_sheet_again(world, session):
     _post(session, world, title="Heg knippen")
     renderer, drawn, _ = _counting_renderer()
-    asyncio.run(renderer.pdf(_sheet(session), "nl"))
+    run_async(renderer.pdf(_sheet(session), "nl"))
     _post(session, world, title="Lamp ophangen")
-    assert asyncio.run(renderer.pdf(_sheet(session), "nl")) == b"2 nl"
+    assert run_async(renderer.pdf(_sheet(session), "nl")) == b"2 nl"
     assert len(drawn) == 2
 
 
 def test_an_edited_or_closed_post_draws_the_sheet_again(world, session):
     post = _post(session, world, title="Heg knippen")
     renderer, drawn, _ = _counting_renderer()
-    asyncio.run(renderer.pdf(_sheet(session), "nl"))
+    run_async(renderer.pdf(_sheet(session), "nl"))
     posts.update_post(session=session, actor=world["resident"], post_id=post.id, title="Heg knippen, graag zaterdag",
                       body=post.body)
-    asyncio.run(renderer.pdf(_sheet(session), "nl"))
+    run_async(renderer.pdf(_sheet(session), "nl"))
     posts.close_post(session=session, actor=world["resident"], post_id=post.id)
-    assert asyncio.run(renderer.pdf(_sheet(session), "nl")) == b"0 nl"
+    assert run_async(renderer.pdf(_sheet(session), "nl")) == b"0 nl"
     assert len(drawn) == 3
 
 
 def test_each_language_is_its_own_sheet(world, session):
     renderer, drawn, _ = _counting_renderer()
-    asyncio.run(renderer.pdf(_sheet(session), "nl"))
-    asyncio.run(renderer.pdf(_sheet(session), "en"))
+    run_async(renderer.pdf(_sheet(session), "nl"))
+    run_async(renderer.pdf(_sheet(session), "en"))
     assert drawn == ["nl", "en"]
 
 
@@ -81,7 +82,7 @@ def test_many_visitors_asking_at_once_wait_for_one_drawing(world, session):
         gate.set()
         return await asyncio.gather(*asks)
 
-    assert set(asyncio.run(twenty())) == {b"1 nl"}
+    assert set(run_async(twenty())) == {b"1 nl"}
     assert drawn == ["nl"]
 
 
@@ -89,7 +90,7 @@ def test_the_process_pool_draws_a_real_pdf(world, session):
     _post(session, world, title="Heg knippen")
     renderer = SheetRenderer()
     try:
-        data = asyncio.run(renderer.pdf(_sheet(session), "nl"))
+        data = run_async(renderer.pdf(_sheet(session), "nl"))
     finally:
         renderer._executor.shutdown()
     assert "Heg knippen" in PdfReader(io.BytesIO(data)).pages[0].extract_text()

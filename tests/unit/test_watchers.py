@@ -10,6 +10,7 @@ import pytest
 
 from buuv_app.state import base as base_state
 from buuv_app.state import messaging as messaging_state
+from tests.aio import run_async
 
 
 class _Stop(Exception):
@@ -51,7 +52,7 @@ def _runs(fn, tab, generation) -> bool:
             return True
         return False
 
-    return asyncio.run(go())
+    return run_async(go())
 
 
 @pytest.fixture(autouse=True)
