@@ -49,6 +49,8 @@ class User(SQLModel, table=True):
     push_message: bool = Field(default=True, nullable=False)
     push_reaction: bool = Field(default=True, nullable=False)
     push_reminder: bool = Field(default=True, nullable=False)
+    # A push when a report or appeal of one's own has been handled.
+    push_moderation: bool = Field(default=True, nullable=False)
     # Show a message's text in its notification (on the lock screen): off unless chosen.
     push_show_text: bool = Field(default=False, nullable=False)
     digest_mail: bool = Field(default=True, nullable=False)
