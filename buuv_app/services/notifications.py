@@ -7,12 +7,12 @@ and its own TTL: a message is stale after a day, a "nog nodig?" question after t
 
 from __future__ import annotations
 
-from sqlmodel import Session, select
+from sqlmodel import Session, func, select
 
 from buuv_app import routes
 from buuv_app.errors import ValidationError
 from buuv_app.i18n import N_, gettext
-from buuv_app.models import PushSubscription, User
+from buuv_app.models import Post, PushSubscription, User, utcnow
 from buuv_app.services import mail
 
 # Settings on /account (user columns), in the order shown; push kinds are the ones starting with push_.
@@ -75,3 +75,18 @@ def notify_moderation(*, session: Session, user: User, notice_id: int, appeal: b
     what was reported and the outcome wait on /account, not on the lock screen."""
     title = N_("Je bezwaar is behandeld") if appeal else N_("Je melding is behandeld")
     return notify(session=session, user=user, kind="moderation", ref=notice_id, title=title, url=routes.ACCOUNT)
+
+
+def offer_push(*, session: Session, user_id: int, post_id: int) -> bool:
+    """Whether to offer "Meldingen aanzetten" on the page of `post_id`: only to its author, only for
+    their first post, and once (noted now). Whether this device can take pushes is for the browser."""
+    user = session.get(User, user_id)
+    post = session.get(Post, post_id)
+    if user is None or post is None or post.author_id != user.id or user.push_offered_at is not None:
+        return False
+    if session.exec(select(func.count()).select_from(Post).where(Post.author_id == user.id)).one() != 1:
+        return False
+    user.push_offered_at = utcnow()
+    session.add(user)
+    session.commit()
+    return True
