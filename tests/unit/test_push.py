@@ -355,3 +355,17 @@ def test_no_push_about_a_handled_report_when_the_member_turned_it_off(session, s
     moderation.dismiss(session=session, actor=professional, report_id=reported.id, reason="Niets aan de hand")
     assert queued_pushes(session) == 0
     assert moderation.list_notices(session=session, user=reporter)  # still told in the app
+
+
+def test_notifications_are_offered_once_to_the_author_of_a_first_post(session):
+    place = make_neighbourhood(session)
+    author = make_member(session, place)
+    neighbour = make_member(session, place)
+    first = make_post(session, author=author, neighbourhood=place)
+    assert not notifications.offer_push(session=session, user_id=neighbour.id, post_id=first.id)  # not theirs
+    assert notifications.offer_push(session=session, user_id=author.id, post_id=first.id)
+    assert author.push_offered_at is not None
+    assert not notifications.offer_push(session=session, user_id=author.id, post_id=first.id)  # once
+    second = make_post(session, author=neighbour, neighbourhood=place)
+    make_post(session, author=neighbour, neighbourhood=place)
+    assert not notifications.offer_push(session=session, user_id=neighbour.id, post_id=second.id)  # not a first post
