@@ -19,6 +19,7 @@ from sqlmodel import Session, SQLModel
 
 import buuv_app.models  # noqa: F401  (registers the tables)
 from buuv_app.db import make_engine
+from buuv_app.models import create_audit_guard
 from buuv_app.services.search import create_search_index
 from buuv_app.settings import normalize_database_url
 
@@ -82,10 +83,12 @@ def throwaway_postgres():
 
 
 def create_schema(engine) -> None:
-    """The models' tables plus the full-text index that lives outside the metadata."""
+    """The models' tables plus what lives outside the metadata: the full-text index and the
+    triggers that keep the audit log append-only (as the Alembic revisions make them)."""
     SQLModel.metadata.create_all(engine)
     with engine.begin() as connection:
         create_search_index(connection)
+        create_audit_guard(connection)
 
 
 @pytest.fixture(scope="session")

@@ -37,6 +37,7 @@ from buuv_app.models.messaging import (
     Message,
 )
 from buuv_app.models.moderation import (
+    APPEAL_WINDOW,
     HIDDEN_REASON_MAX,
     NOTE_MAX,
     REPORT_MAX,
@@ -45,6 +46,9 @@ from buuv_app.models.moderation import (
     ModerationReminder,
     Report,
     ReportStatus,
+    appeal_open,
+    create_audit_guard,
+    drop_audit_guard,
 )
 from buuv_app.models.neighbour import ConsentMethod, ContactMethod, Neighbour
 from buuv_app.models.notify import DigestNeighbourhood, DigestSent, PushSubscription
@@ -84,7 +88,11 @@ __all__ = [
     "Message",
     "Report",
     "ReportStatus",
+    "APPEAL_WINDOW",
     "HIDDEN_REASON_MAX",
+    "appeal_open",
+    "create_audit_guard",
+    "drop_audit_guard",
     "NOTE_MAX",
     "MemberNotice",
     "ModerationAction",

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 import sqlalchemy as sa
@@ -14,6 +14,14 @@ from buuv_app.models.types import UTCDateTime, utcnow
 REPORT_MAX = 1000  # the reason column (a code now; older rows hold free text)
 NOTE_MAX = 500  # the reporter's (or an appealing author's, or a moderator's) own words
 HIDDEN_REASON_MAX = 300
+# The author of a hidden post may appeal within this long after the hiding (Mastodon's rule).
+APPEAL_WINDOW = timedelta(days=20)
+
+
+def appeal_open(hidden_at: datetime | None, now: datetime | None = None) -> bool:
+    """Whether the author of a post hidden at `hidden_at` may still appeal: up to and including
+    APPEAL_WINDOW after the hiding."""
+    return hidden_at is not None and (now or utcnow()) <= hidden_at + APPEAL_WINDOW
 
 
 class ReportStatus(StrEnum):
@@ -56,7 +64,9 @@ class Report(SQLModel, table=True):
 
 class ModerationAction(SQLModel, table=True):
     """One line of the audit log: who did what to which item or member, when and why. The app
-    only ever adds lines (services/moderation.py has no function that changes or removes one)."""
+    only ever adds lines (services/moderation.py has no function that changes or removes one), and
+    the database refuses UPDATE and DELETE on the table too (create_audit_guard). A deleted
+    account's lines stay as they are: the user row itself stays, as "verwijderde gebruiker"."""
 
     __tablename__ = "moderation_action"
 
@@ -69,6 +79,42 @@ class ModerationAction(SQLModel, table=True):
     reason: str = Field(default="", sa_type=sa.Text, nullable=False)
     until: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
+
+
+# The audit log is append-only in the database itself: triggers refuse UPDATE and DELETE on
+# moderation_action (TRUNCATE, which only a test or an operator runs, is not a row change). Created by
+# the revision 0065 and by the tests' schema. On SQLite a later batch_alter_table that rebuilds the
+# table drops its triggers: such a revision must call create_audit_guard again.
+AUDIT_GUARD_MESSAGE = "moderation_action is append-only: the audit log cannot be changed or removed"
+_SQLITE_GUARD = [
+    f"CREATE TRIGGER IF NOT EXISTS moderation_action_no_{verb.lower()} BEFORE {verb} ON moderation_action "
+    f"BEGIN SELECT RAISE(ABORT, '{AUDIT_GUARD_MESSAGE}'); END"
+    for verb in ("UPDATE", "DELETE")
+]
+_SQLITE_UNGUARD = ["DROP TRIGGER IF EXISTS moderation_action_no_update",
+                   "DROP TRIGGER IF EXISTS moderation_action_no_delete"]
+_POSTGRES_GUARD = [
+    "CREATE OR REPLACE FUNCTION moderation_action_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ "
+    f"BEGIN RAISE EXCEPTION '{AUDIT_GUARD_MESSAGE}'; END $$",
+    "DROP TRIGGER IF EXISTS moderation_action_append_only ON moderation_action",
+    "CREATE TRIGGER moderation_action_append_only BEFORE UPDATE OR DELETE ON moderation_action "
+    "FOR EACH ROW EXECUTE FUNCTION moderation_action_append_only()",
+]
+_POSTGRES_UNGUARD = ["DROP TRIGGER IF EXISTS moderation_action_append_only ON moderation_action",
+                     "DROP FUNCTION IF EXISTS moderation_action_append_only()"]
+
+
+def create_audit_guard(connection: sa.Connection) -> None:
+    """Make the database refuse UPDATE and DELETE on the audit log (idempotent)."""
+    sqlite = connection.dialect.name == "sqlite"
+    for statement in _SQLITE_GUARD if sqlite else _POSTGRES_GUARD:
+        connection.exec_driver_sql(statement)
+
+
+def drop_audit_guard(connection: sa.Connection) -> None:
+    sqlite = connection.dialect.name == "sqlite"
+    for statement in _SQLITE_UNGUARD if sqlite else _POSTGRES_UNGUARD:
+        connection.exec_driver_sql(statement)
 
 
 class MemberNotice(SQLModel, table=True):

@@ -23,7 +23,7 @@ from buuv_app.components.posts import (
 from buuv_app.i18n import N_
 from buuv_app.layout import page
 from buuv_app.models import NOTE_MAX, THANK_YOU_MAX
-from buuv_app.services.moderation import HOLD_TEXT, SUSPENSION_TEXT
+from buuv_app.services.moderation import APPEAL_CLOSED_TEXT, HOLD_TEXT, SUSPENSION_TEXT
 from buuv_app.state.base import AppState
 from buuv_app.state.messaging import ReplyState
 from buuv_app.state.post import PostState
@@ -162,13 +162,17 @@ def _hidden_notice() -> rx.Component:
                 rx.cond(
                     P.appealed,
                     rx.text(t("Je bezwaar is ontvangen. Een wijkprofessional kijkt er opnieuw naar."), id="appeal-sent"),
-                    rx.el.details(
-                        rx.el.summary(t("Bezwaar maken"), cursor="pointer", font_weight="600", padding_y="0.4rem"),
-                        simple_form(
-                            form_error(PostState.errors.get("form", "")),
-                            textarea_field("appeal", "appeal", N_("Waarom mag je bericht weer zichtbaar worden?"),
-                                           PostState.errors.get("appeal", ""), max_length=NOTE_MAX),
-                            on_submit=PostState.appeal_post, submit=N_("Bezwaar versturen"), spacing="3",
+                    rx.cond(
+                        P.appeal_closed,
+                        rx.text(t(APPEAL_CLOSED_TEXT), id="appeal-closed"),
+                        rx.el.details(
+                            rx.el.summary(t("Bezwaar maken"), cursor="pointer", font_weight="600", padding_y="0.4rem"),
+                            simple_form(
+                                form_error(PostState.errors.get("form", "")),
+                                textarea_field("appeal", "appeal", N_("Waarom mag je bericht weer zichtbaar worden?"),
+                                               PostState.errors.get("appeal", ""), max_length=NOTE_MAX),
+                                on_submit=PostState.appeal_post, submit=N_("Bezwaar versturen"), spacing="3",
+                            ),
                         ),
                     ),
                 ),

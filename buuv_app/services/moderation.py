@@ -41,6 +41,7 @@ from buuv_app.models import (
     ReportStatus,
     Role,
     User,
+    appeal_open,
     utcnow,
 )
 from buuv_app.services import mail, notifications, permissions, posts, sessions
@@ -103,6 +104,8 @@ ACTION_LABELS: dict[str, str] = {
     "appeal": N_("bezwaar gemaakt"),
 }
 HOLD_TEXT = N_("Verborgen na meldingen van buren, in afwachting van beoordeling.")
+# APPEAL_WINDOW in words: the refusal of a late appeal and what the greyed post says instead of the button.
+APPEAL_CLOSED_TEXT = N_("De termijn voor bezwaar is voorbij: bezwaar kan tot 20 dagen nadat een bericht is verborgen.")
 SUSPENSION_TEXT = N_("Verborgen omdat het account van de schrijver is geschorst.")
 
 
@@ -322,6 +325,8 @@ def appeal(*, session: Session, user: User, post_id: int, text: str, now: dateti
         raise ValidationError("appeal", N_("Dit bericht is niet verborgen."))
     if post.appealed_at is not None:
         raise ValidationError("appeal", N_("Je hebt al bezwaar gemaakt. We laten je weten wat we besluiten."))
+    if not appeal_open(post.hidden_at, now):
+        raise ValidationError("appeal", APPEAL_CLOSED_TEXT)
     note = _clean_note(text, "appeal", required=True)
     post.appealed_at = now
     session.add(post)

@@ -35,6 +35,7 @@ from buuv_app.models import (
     UTCDateTime,
     Visibility,
     WhenKind,
+    appeal_open,
     utcnow,
 )
 from buuv_app.services import codes, permissions, photos, search, stats_facts, throttle
@@ -89,6 +90,7 @@ class PostDetail(PostSummary):
     hidden_cause: str | None = None
     hidden_reason: str | None = None
     appealed: bool = False
+    appeal_closed: bool = False  # hidden more than APPEAL_WINDOW ago without an appeal
 
 
 @dataclass(frozen=True)
@@ -364,6 +366,7 @@ def _detail(row) -> PostDetail:
         hidden_cause=post.hidden_cause if post.hidden_at is not None else None,
         hidden_reason=post.hidden_reason if post.hidden_at is not None else None,
         appealed=post.appealed_at is not None,
+        appeal_closed=post.hidden_at is not None and not appeal_open(post.hidden_at),
     )
 
 

@@ -55,6 +55,7 @@ class PostPageView(PostCardView):
     hidden_cause: str = ""
     hidden_reason: str = ""
     appealed: bool = False
+    appeal_closed: bool = False
 
 
 def card_view(post: PostSummary) -> PostCardView:
@@ -110,4 +111,5 @@ def page_view(post: PostDetail) -> PostPageView:
         hidden_cause=post.hidden_cause or "",
         hidden_reason=post.hidden_reason or "",
         appealed=post.appealed,
+        appeal_closed=post.appeal_closed,
     )

@@ -201,3 +201,23 @@ def test_moderation_revision_keeps_conversation_reports_as_notes(empty_database_
     with engine.connect() as connection:
         assert connection.execute(sa.text("SELECT reason FROM report")).scalar_one() == "Vraagt om geld"
     engine.dispose()
+
+
+def test_audit_log_revision_makes_the_database_refuse_changes_and_its_downgrade_lifts_that(empty_database_url):
+    from alembic.script import ScriptDirectory
+
+    config = _config(empty_database_url)
+    command.upgrade(config, "head")
+    engine = make_engine(empty_database_url)
+    with engine.begin() as connection:
+        connection.execute(sa.text("INSERT INTO moderation_action (action, reason, created_at) "
+                                   "VALUES ('hold', 'drie meldingen', CURRENT_TIMESTAMP)"))
+    for statement in ("UPDATE moderation_action SET reason = 'anders'", "DELETE FROM moderation_action"):
+        with pytest.raises(sa.exc.DatabaseError, match="append-only"), engine.begin() as connection:
+            connection.execute(sa.text(statement))
+    engine.dispose()
+    command.downgrade(config, ScriptDirectory.from_config(config).get_revision("0065").down_revision)
+    engine = make_engine(empty_database_url)
+    with engine.begin() as connection:
+        assert connection.execute(sa.text("DELETE FROM moderation_action")).rowcount == 1
+    engine.dispose()

@@ -194,3 +194,34 @@ def test_a_professional_cannot_act_outside_their_municipality(app_url, cast, app
         client.close()
     app_db.rollback()
     assert app_db.get(Post, cast["post"].id).hidden_at is not None
+
+
+def test_an_appeal_after_the_twenty_day_window_is_refused_and_stores_nothing(app_url, cast, app_db):
+    post = app_db.get(Post, cast["post"].id)
+    post.hidden_at, post.hidden_cause, post.hidden_reason = utcnow() - timedelta(days=21), "moderator", "Reclame"
+    app_db.add(post)
+    app_db.commit()
+    before = moderation_snapshot(app_db)
+    client = logged_in(app_url, cast["author"].email)
+    post_path, query = f"/hulp/{post.id}", {"post_id": str(post.id)}
+    try:
+        client.call(handler(PostState, "load_post"), path=post_path, query=query)
+        answered = client.call(handler(PostState, "appeal_post"), {"form": {"appeal": "Het is geen reclame."}},
+                               path=post_path, query=query)
+        assert "termijn voor bezwaar is voorbij" in "".join(u.text for u in answered)
+    finally:
+        client.close()
+    assert moderation_snapshot(app_db) == before
+    # Positive control: within the window the same appeal is stored.
+    post = app_db.get(Post, post.id)
+    post.hidden_at = utcnow() - timedelta(days=19)
+    app_db.add(post)
+    app_db.commit()
+    client = logged_in(app_url, cast["author"].email)
+    try:
+        client.call(handler(PostState, "load_post"), path=post_path, query=query)
+        client.call(handler(PostState, "appeal_post"), {"form": {"appeal": "Het is geen reclame."}},
+                    path=post_path, query=query)
+    finally:
+        client.close()
+    assert moderation_snapshot(app_db)["reports"][-1][4] == moderation.APPEAL_REASON

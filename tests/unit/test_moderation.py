@@ -6,11 +6,21 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+import sqlalchemy as sa
 from sqlmodel import select
 
 from buuv_app.errors import NotFound, PermissionDenied, ValidationError
-from buuv_app.models import AuthSession, MemberNotice, ModerationAction, OutboxMail, Post, Report, utcnow
-from buuv_app.services import messaging, moderation, posts, sessions
+from buuv_app.models import (
+    APPEAL_WINDOW,
+    AuthSession,
+    MemberNotice,
+    ModerationAction,
+    OutboxMail,
+    Post,
+    Report,
+    utcnow,
+)
+from buuv_app.services import accounts, messaging, moderation, posts, sessions
 from buuv_app.services.moderation import REPORTS_PER_DAY
 from tests.factories import (
     count_rows,
@@ -245,6 +255,34 @@ def test_dismissing_needs_a_reason(session, town):
     assert (line.action, line.reason) == ("no_action", "Geen probleem")
 
 
+@pytest.mark.parametrize("statement", ["UPDATE moderation_action SET reason = 'anders', actor_id = NULL",
+                                       "DELETE FROM moderation_action"], ids=["update", "delete"])
+def test_the_database_refuses_to_change_or_remove_audit_lines(session, town, statement):
+    reported = report(session, town["neighbours"][0], town["post"])
+    moderation.dismiss(session=session, actor=town["professional"], report_id=reported.id, reason="Geen probleem")
+    with pytest.raises(sa.exc.DatabaseError, match="append-only"):
+        session.exec(sa.text(statement))
+        session.commit()
+    session.rollback()
+    session.expire_all()
+    [line] = session.exec(select(ModerationAction)).all()
+    assert (line.actor_id, line.reason) == (town["professional"].id, "Geen probleem")
+
+
+def test_deleting_an_account_leaves_the_audit_lines_about_it_untouched(session, town):
+    password = "een lange zin om te onthouden"
+    reported = report(session, town["neighbours"][0], town["post"])
+    moderation.hide_post(session=session, actor=town["professional"], report_id=reported.id, reason="Reclame")
+    before = [(a.actor_id, a.action, a.post_id, a.subject_id, a.reason) for a in session.exec(select(ModerationAction))]
+    for leaving in (town["author"], town["professional"]):
+        accounts.delete_account(session=session, user=leaving, password=password)
+    session.expire_all()
+    after = [(a.actor_id, a.action, a.post_id, a.subject_id, a.reason) for a in session.exec(select(ModerationAction))]
+    assert after == before
+    trail = moderation.audit_trail(session=session, actor=town["admin"], report_id=reported.id)
+    assert trail[-1].actor_name == accounts.DELETED_NAME and trail[-1].reason == "Reclame"
+
+
 def test_a_warning_is_shown_to_the_member_until_they_dismiss_it(session, town):
     reported = report(session, town["neighbours"][0], town["post"])
     moderation.warn(session=session, actor=town["professional"], report_id=reported.id,
@@ -327,6 +365,55 @@ def test_an_appeal_turned_down_leaves_the_post_hidden(session, town):
     assert hidden(session, town["post"])
     [told] = moderation.list_notices(session=session, user=town["author"])
     assert "blijft verborgen" in told.text
+
+
+def hide_at(session, town, when):
+    """The professional hides the author's post at `when`."""
+    reported = report(session, town["neighbours"][0], town["post"])
+    moderation.hide_post(session=session, actor=town["professional"], report_id=reported.id, reason="Reclame", now=when)
+    return when
+
+
+@pytest.mark.parametrize("after", [timedelta(days=1), timedelta(days=19, hours=23, minutes=59), APPEAL_WINDOW],
+                         ids=["a day after", "just within", "exactly at the end"])
+def test_an_appeal_within_twenty_days_of_the_hiding_is_accepted(session, town, after):
+    hidden_at = hide_at(session, town, utcnow() - timedelta(days=30))
+    moderation.appeal(session=session, user=town["author"], post_id=town["post"].id, text="Het is geen reclame.",
+                      now=hidden_at + after)
+    assert session.exec(select(Report).where(Report.is_appeal)).one().note == "Het is geen reclame."
+
+
+def test_an_appeal_after_twenty_days_is_refused_and_nothing_is_stored(session, town):
+    hidden_at = hide_at(session, town, utcnow() - timedelta(days=30))
+    actions = count_rows(session, ModerationAction)
+    with pytest.raises(ValidationError) as error:
+        moderation.appeal(session=session, user=town["author"], post_id=town["post"].id, text="Te laat",
+                          now=hidden_at + APPEAL_WINDOW + timedelta(seconds=1))
+    assert error.value.field == "appeal" and "termijn voor bezwaar is voorbij" in error.value.message
+    session.expire_all()
+    assert session.get(Post, town["post"].id).appealed_at is None
+    assert session.exec(select(Report).where(Report.is_appeal)).all() == []
+    assert count_rows(session, ModerationAction) == actions
+    # The greyed post says so instead of offering the button.
+    detail = posts.get_post_detail(session=session, post_id=town["post"].id, viewer=town["author"])
+    assert detail.appeal_closed and not detail.appealed
+
+
+def test_a_second_appeal_within_the_window_is_refused(session, town):
+    hidden_at = hide_at(session, town, utcnow() - timedelta(days=2))
+    moderation.appeal(session=session, user=town["author"], post_id=town["post"].id, text="Eerste",
+                      now=hidden_at + timedelta(days=1))
+    with pytest.raises(ValidationError) as error:
+        moderation.appeal(session=session, user=town["author"], post_id=town["post"].id, text="Tweede",
+                          now=hidden_at + timedelta(days=2))
+    assert "al bezwaar" in error.value.message
+    assert len(session.exec(select(Report).where(Report.is_appeal)).all()) == 1
+
+
+def test_a_recently_hidden_post_still_offers_the_appeal(session, town):
+    hide_at(session, town, utcnow() - timedelta(days=19))
+    detail = posts.get_post_detail(session=session, post_id=town["post"].id, viewer=town["author"])
+    assert detail.hidden_cause == "moderator" and not detail.appeal_closed
 
 
 # --- reminders -------------------------------------------------------------------------------
