@@ -2,7 +2,7 @@
 on unless turned off, like the other kinds of push (0080).
 
 Revision ID: 0082
-Revises: 0095
+Revises: 0065 (written on 0095; re-chained after main's 0065)
 Create Date: 2026-11-29
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = '0082'
-down_revision: str | None = '0095'
+down_revision: str | None = '0065'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
