@@ -49,9 +49,13 @@ class User(SQLModel, table=True):
     push_message: bool = Field(default=True, nullable=False)
     push_reaction: bool = Field(default=True, nullable=False)
     push_reminder: bool = Field(default=True, nullable=False)
+    # A push when a report or appeal of one's own has been handled.
+    push_moderation: bool = Field(default=True, nullable=False)
     # Show a message's text in its notification (on the lock screen): off unless chosen.
     push_show_text: bool = Field(default=False, nullable=False)
     digest_mail: bool = Field(default=True, nullable=False)
+    # When "Meldingen aanzetten" was offered after the first post (offered once).
+    push_offered_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
     # When a page of the app last told the server this person was there (updated about once a minute).
     last_online_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)

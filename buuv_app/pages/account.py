@@ -237,6 +237,7 @@ def _notifications() -> rx.Component:
         _switch("push_message", S.push_message, N_("Nieuwe berichten (niet als je dat gesprek net open hebt)")),
         _switch("push_reaction", S.push_reaction, N_("Een reactie op mijn vraag of aanbod")),
         _switch("push_reminder", S.push_reminder, N_("\"Nog nodig?\" als mijn bericht bijna verloopt")),
+        _switch("push_moderation", S.push_moderation, N_("Als mijn melding of bezwaar is behandeld")),
         _switch("push_show_text", S.push_show_text,
                 N_("Toon de tekst van een bericht in de melding (ook op het vergrendelscherm)")),
         rx.heading(t("Mail"), as_="h3", size="3"),

@@ -183,6 +183,28 @@ def _hidden_notice() -> rx.Component:
     )
 
 
+def _push_offer() -> rx.Component:
+    """After one's first post, once: "Meldingen aanzetten" (assets/push.js asks only on the tap), shown
+    only while this device can still turn them on (<html data-push>, assets/buuv.css)."""
+    return rx.cond(
+        PostState.offer_push,
+        rx.card(
+            rx.vstack(
+                rx.text(t("Wil je een melding op je telefoon als iemand reageert?"), size="3", weight="bold"),
+                rx.hstack(
+                    rx.button(rx.icon("bell", size=18, aria_hidden="true"), t("Meldingen aanzetten"),
+                              id="push-enable", size="3", type="button"),
+                    rx.button(t("Niet nu"), size="3", variant="soft", type="button",
+                              on_click=PostState.dismiss_push_offer),
+                    wrap="wrap", spacing="3",
+                ),
+                spacing="3", width="100%",
+            ),
+            custom_attrs={"data-push-show": "off failed busy"}, width="100%", id="push-offer",
+        ),
+    )
+
+
 def _post() -> rx.Component:
     return rx.vstack(
         rx.link("← ", P.neighbourhood_name, href=P.neighbourhood_url, size="3"),
@@ -212,6 +234,7 @@ def _post() -> rx.Component:
             opacity=rx.cond(P.hidden_cause != "", "0.55", "1"),
         ),
         _hidden_notice(),
+        _push_offer(),
         rx.cond(P.hidden_cause == "", rx.fragment(_author_actions(), _respond(), _share())),
         _report(),
         spacing="4",

@@ -44,7 +44,7 @@ from buuv_app.models import (
     appeal_open,
     utcnow,
 )
-from buuv_app.services import mail, permissions, posts, sessions
+from buuv_app.services import mail, notifications, permissions, posts, sessions
 from buuv_app.services.accounts import DELETED_NAME
 from buuv_app.services.permissions import Action
 from buuv_app.settings import get_settings
@@ -436,17 +436,23 @@ def _resolve(session: Session, actor: User, report: Report, outcome: str, reason
          reason=reason, until=until, now=now)
     title = _item_title(session, report)
     told: dict[int, str] = {}  # reporter -> the OUTCOME_TEXTS key they read
+    notices: dict[int, MemberNotice] = {}
     for item in closing:
         item.status, item.outcome, item.resolved_at = ReportStatus.RESOLVED.value, outcome, now
         item.assignee_id = item.assignee_id or actor.id
         session.add(item)
         if item.reporter_id not in told:
             told[item.reporter_id] = f"appeal_{outcome}" if item.is_appeal else outcome
-            session.add(MemberNotice(user_id=item.reporter_id, kind="outcome", outcome=told[item.reporter_id],
-                                     item_title=title, created_at=now))
+            notices[item.reporter_id] = MemberNotice(user_id=item.reporter_id, kind="outcome",
+                                                     outcome=told[item.reporter_id], item_title=title, created_at=now)
+            session.add(notices[item.reporter_id])
     session.commit()
     for reporter_id, wording in told.items():
-        _mail_outcome(session, session.get(User, reporter_id), wording, title)
+        reporter = session.get(User, reporter_id)
+        _mail_outcome(session, reporter, wording, title)
+        if reporter is not None:
+            notifications.notify_moderation(session=session, user=reporter, notice_id=notices[reporter_id].id,
+                                            appeal=wording.startswith("appeal_"))
 
 
 def _mail_outcome(session: Session, reporter: User | None, wording: str, title: str) -> None:

@@ -7,20 +7,21 @@ and its own TTL: a message is stale after a day, a "nog nodig?" question after t
 
 from __future__ import annotations
 
-from sqlmodel import Session, select
+from sqlmodel import Session, func, select
 
 from buuv_app import routes
 from buuv_app.errors import ValidationError
 from buuv_app.i18n import N_, gettext
-from buuv_app.models import PushSubscription, User
+from buuv_app.models import Post, PushSubscription, User, utcnow
 from buuv_app.services import mail
 
 # Settings on /account (user columns), in the order shown; push kinds are the ones starting with push_.
-NOTIFICATION_SETTINGS = ("push_message", "push_reaction", "push_reminder", "push_show_text", "message_mail",
-                         "digest_mail")
-TTL = {"message": 24 * 3600, "reaction": 24 * 3600, "reminder": 3 * 24 * 3600}
+NOTIFICATION_SETTINGS = ("push_message", "push_reaction", "push_reminder", "push_moderation", "push_show_text",
+                         "message_mail", "digest_mail")
+TTL = {"message": 24 * 3600, "reaction": 24 * 3600, "reminder": 3 * 24 * 3600, "moderation": 3 * 24 * 3600}
 TEXT_MAX = 120  # a notification shows a few lines; the rest waits in the app
-SETTING_OF_KIND = {"message": "push_message", "reaction": "push_reaction", "reminder": "push_reminder"}
+SETTING_OF_KIND = {"message": "push_message", "reaction": "push_reaction", "reminder": "push_reminder",
+                   "moderation": "push_moderation"}
 
 
 def set_notification(*, session: Session, user: User, setting: object, enabled: object) -> None:
@@ -67,3 +68,25 @@ def notify_reminder(*, session: Session, author: User, post_id: int, post_title:
     return notify(session=session, user=author, kind="reminder", ref=post_id,
                   title=N_("Nog nodig? \"{post}\" verloopt bijna"), post=post_title,
                   url=routes.post_url(post_id))
+
+
+def notify_moderation(*, session: Session, user: User, notice_id: int, appeal: bool) -> int:
+    """One's report (or appeal against a hidden post) has been handled. The title says only that:
+    what was reported and the outcome wait on /account, not on the lock screen."""
+    title = N_("Je bezwaar is behandeld") if appeal else N_("Je melding is behandeld")
+    return notify(session=session, user=user, kind="moderation", ref=notice_id, title=title, url=routes.ACCOUNT)
+
+
+def offer_push(*, session: Session, user_id: int, post_id: int) -> bool:
+    """Whether to offer "Meldingen aanzetten" on the page of `post_id`: only to its author, only for
+    their first post, and once (noted now). Whether this device can take pushes is for the browser."""
+    user = session.get(User, user_id)
+    post = session.get(Post, post_id)
+    if user is None or post is None or post.author_id != user.id or user.push_offered_at is not None:
+        return False
+    if session.exec(select(func.count()).select_from(Post).where(Post.author_id == user.id)).one() != 1:
+        return False
+    user.push_offered_at = utcnow()
+    session.add(user)
+    session.commit()
+    return True

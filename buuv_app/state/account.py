@@ -301,6 +301,7 @@ class AccountState(FormState):
     push_message: bool = True
     push_reaction: bool = True
     push_reminder: bool = True
+    push_moderation: bool = True
     push_show_text: bool = False
     digest_mail: bool = True
     # Nearby wijken that may be added to the weekly digest (those of the member's own town).

@@ -13,7 +13,7 @@ from buuv_app.db import session_scope
 from buuv_app.errors import NotFound, Throttled, ValidationError
 from buuv_app.i18n import N_
 from buuv_app.models import PostKind, Visibility, WhenKind
-from buuv_app.services import ambassador, boards, moderation, photos, places, posts
+from buuv_app.services import ambassador, boards, moderation, notifications, photos, places, posts
 from buuv_app.services.permissions import Action, allowed
 from buuv_app.state.access import guarded, public
 from buuv_app.state.account import FormState, minutes, text
@@ -43,6 +43,8 @@ class PostState(FormState):
     loaded: bool = False
     report_sent: bool = False
     appeal_sent: bool = False
+    # "Meldingen aanzetten" after one's first post (services/notifications.offer_push), until dismissed.
+    offer_push: bool = False
 
     async def _load(self, post_id: int | None) -> None:
         viewer = await self._load_user()
@@ -54,11 +56,14 @@ class PostState(FormState):
                 detail = posts.get_post_detail(session=session, post_id=post_id, viewer=viewer)
                 if detail is None:
                     return None, posts.gone_post_id(session=session, post_id=post_id) is not None
-            return (page_view(detail), detail.author_id), False
+            offer = viewer is not None and detail.author_id == viewer.id and notifications.offer_push(
+                session=session, user_id=viewer.id, post_id=post_id)
+            return (page_view(detail), detail.author_id, offer), False
 
         result, gone = await asyncio.to_thread(load)
         self.post = result[0] if result else None
         self.is_author = bool(result and viewer and result[1] == viewer.id)
+        self.offer_push = bool(result and result[2])
         self.found = result is not None
         self.gone = gone
         self.loaded = True
@@ -70,6 +75,12 @@ class PostState(FormState):
         self.errors = {}
         self.report_sent = self.appeal_sent = False
         await self._load(_route_post_id(self))
+
+    @rx.event
+    @public
+    def dismiss_push_offer(self):
+        """"Niet nu": the card goes (it was offered once already; nothing to save)."""
+        self.offer_push = False
 
     @rx.event
     @guarded(Action.REPORT)

@@ -51,13 +51,13 @@ def fresh(app_db, user) -> User:
 def test_a_visitor_cannot_change_anyones_notification_settings(app_url, app_db, cast):
     client = HostileClient(app_url)
     try:
-        for setting in ("digest_mail", "push_message", "message_mail"):
+        for setting in ("digest_mail", "push_message", "message_mail", "push_moderation"):
             client.call(handler(AccountState, "set_notification"), {"setting": setting, "enabled": False},
                         path="/account")
     finally:
         client.close()
     victim = fresh(app_db, cast["victim"])
-    assert (victim.digest_mail, victim.push_message, victim.message_mail) == (True, True, True)
+    assert (victim.digest_mail, victim.push_message, victim.message_mail, victim.push_moderation) == (True,) * 4
 
 
 @pytest.mark.parametrize("setting, value", [
@@ -70,13 +70,16 @@ def test_a_member_can_change_only_the_notification_settings_and_only_their_own(a
         client.call(handler(AccountState, "set_notification"), {"setting": setting, "enabled": value}, path="/account")
         client.call(handler(AccountState, "set_notification"), {"setting": "digest_mail", "enabled": "false"},
                     path="/account")  # not True: off
+        client.call(handler(AccountState, "set_notification"), {"setting": "push_moderation", "enabled": False},
+                    path="/account")
     finally:
         client.close()
     mallory = fresh(app_db, cast["mallory"])
     assert (mallory.role, mallory.email, mallory.is_demo) == ("resident", cast["mallory"].email, False)
     assert mallory.password_hash is not None and mallory.deleted_at is None
-    assert mallory.digest_mail is False
-    assert fresh(app_db, cast["victim"]).digest_mail is True
+    assert mallory.digest_mail is False and mallory.push_moderation is False
+    victim = fresh(app_db, cast["victim"])
+    assert victim.digest_mail is True and victim.push_moderation is True
 
 
 def post(app_url, path, cookie: str | None, **kwargs):

@@ -20,9 +20,9 @@ from sqlmodel import select
 
 from buuv_app.errors import ValidationError
 from buuv_app.models import AuthSession, OutboxMail, PushSubscription, utcnow
-from buuv_app.services import accounts, mail, messaging, notifications, push, sessions
+from buuv_app.services import accounts, mail, messaging, moderation, notifications, push, sessions
 from buuv_app.settings import get_settings
-from tests.factories import count_rows, make_member, make_neighbourhood, make_post
+from tests.factories import count_rows, make_member, make_municipality, make_neighbourhood, make_post
 
 PASSWORD = "een lange zin om te onthouden"
 
@@ -312,3 +312,60 @@ def test_a_browser_that_changes_hands_belongs_to_the_member_who_subscribed_last(
     assert push.list_devices(session=session, user_id=first.id) == []
     assert len(push.list_devices(session=session, user_id=second.id)) == 1
     assert not push.unsubscribe(session=session, user=first, endpoint=device.endpoint)  # not theirs any more
+
+
+def test_a_handled_report_and_appeal_reach_the_members_devices_without_what_was_reported(session, service):
+    municipality = make_municipality(session)
+    place = make_neighbourhood(session, municipality)
+    long_ago = utcnow() - timedelta(days=30)
+    author = make_member(session, place, created_at=long_ago)
+    reporter = make_member(session, place, created_at=long_ago)
+    professional = make_member(session, place, role="professional", municipality_id=municipality.id)
+    post = make_post(session, author=author, neighbourhood=place, title="Geheime fietsenverkoop")
+    reporter_device, author_device = service.device("reporter"), service.device("author")
+    subscribe(session, reporter, reporter_device, locale="en")
+    subscribe(session, author, author_device)
+    reported = moderation.report_post(session=session, user=reporter, post_id=post.id, reason="spam",
+                                      note="Dit is reclame")
+    moderation.hide_post(session=session, actor=professional, report_id=reported.id, reason="Reclame")
+    mail.send_due(session=session)
+    [sent] = service.received
+    told = reporter_device.decrypt(sent["body"])
+    assert told["title"] == "Your report has been handled" and told["url"] == "/account"
+    assert "body" not in told and "fietsen" not in json.dumps(told) and "reclame" not in json.dumps(told).lower()
+
+    appeal = moderation.appeal(session=session, user=author, post_id=post.id, text="Het is geen reclame.")
+    moderation.restore(session=session, actor=professional, report_id=appeal.id, reason="Klopt")
+    mail.send_due(session=session)
+    heard = author_device.decrypt(service.received[1]["body"])
+    assert heard["title"] == "Je bezwaar is behandeld" and heard["url"] == "/account"
+
+
+def test_no_push_about_a_handled_report_when_the_member_turned_it_off(session, service):
+    municipality = make_municipality(session)
+    place = make_neighbourhood(session, municipality)
+    long_ago = utcnow() - timedelta(days=30)
+    author = make_member(session, place, created_at=long_ago)
+    reporter = make_member(session, place, created_at=long_ago)
+    professional = make_member(session, place, role="professional", municipality_id=municipality.id)
+    post = make_post(session, author=author, neighbourhood=place)
+    subscribe(session, reporter, service.device("reporter"))
+    notifications.set_notification(session=session, user=reporter, setting="push_moderation", enabled=False)
+    reported = moderation.report_post(session=session, user=reporter, post_id=post.id, reason="spam")
+    moderation.dismiss(session=session, actor=professional, report_id=reported.id, reason="Niets aan de hand")
+    assert queued_pushes(session) == 0
+    assert moderation.list_notices(session=session, user=reporter)  # still told in the app
+
+
+def test_notifications_are_offered_once_to_the_author_of_a_first_post(session):
+    place = make_neighbourhood(session)
+    author = make_member(session, place)
+    neighbour = make_member(session, place)
+    first = make_post(session, author=author, neighbourhood=place)
+    assert not notifications.offer_push(session=session, user_id=neighbour.id, post_id=first.id)  # not theirs
+    assert notifications.offer_push(session=session, user_id=author.id, post_id=first.id)
+    assert author.push_offered_at is not None
+    assert not notifications.offer_push(session=session, user_id=author.id, post_id=first.id)  # once
+    second = make_post(session, author=neighbour, neighbourhood=place)
+    make_post(session, author=neighbour, neighbourhood=place)
+    assert not notifications.offer_push(session=session, user_id=neighbour.id, post_id=second.id)  # not a first post
