@@ -9,17 +9,18 @@ VENV := .venv
 PY := $(VENV)/bin/python
 TOOLS := .tools
 BUN_VERSION := 1.4.4
+LIGHTHOUSE_VERSION := 13.5.0
 # A bun from npm in .tools/ when none is on PATH (Reflex's own download does not work offline).
 export PATH := $(CURDIR)/$(VENV)/bin:$(CURDIR)/$(TOOLS)/node_modules/.bin:$(PATH)
 export REFLEX_TELEMETRY_ENABLED := false
 
-.PHONY: help setup bun browser nginx migrate seed run cluster test test-db e2e bench audit backup restore i18n admin clean
+.PHONY: help setup bun browser lighthouse nginx migrate seed run cluster test test-db e2e bench audit backup restore i18n admin clean
 
 help:
 	@echo "make run    install, migrate, load demo data and serve on http://localhost:3000"
 	@echo "make test   install (browser included) and run the whole test suite"
 	@echo "make e2e BASE_URL=https://...   browser scenarios against a running instance"
-	@echo "make bench  print performance figures (bench/results.json)"
+	@echo "make bench  print performance figures (bench/results.json); SIZE=1000000 for more posts"
 	@echo "make cluster N=3   PostgreSQL + Redis + N backends behind nginx on http://localhost:8080"
 	@echo "make backup / make restore FILE=backups/...tar.gz   database and photos in one archive"
 	@echo "make admin EMAIL=you@example.org   make a confirmed account the first admin"
@@ -49,6 +50,17 @@ browser: setup
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
 	else \
 		$(PY) -m playwright install chromium; \
+	fi
+
+# Lighthouse for `make bench` (bench/lighthouse.py), pinned, in a folder of its own under .tools/
+# (an npm install beside bun's would prune bun, which no package.json lists).
+LIGHTHOUSE := $(TOOLS)/lighthouse/node_modules/.bin/lighthouse
+lighthouse:
+	@if [ -x $(LIGHTHOUSE) ] && [ "$$($(LIGHTHOUSE) --version)" = "$(LIGHTHOUSE_VERSION)" ]; then \
+		echo "lighthouse $(LIGHTHOUSE_VERSION) in $(TOOLS)/lighthouse"; \
+	else \
+		npm install --silent --no-save --prefix $(TOOLS)/lighthouse lighthouse@$(LIGHTHOUSE_VERSION); \
+		$(LIGHTHOUSE) --version; \
 	fi
 
 # Debian's nginx for `make cluster` and the fault drills (installed like the browser above).
@@ -97,8 +109,13 @@ e2e: browser
 	@test -n "$(BASE_URL)" || { echo "usage: make e2e BASE_URL=https://..."; exit 2; }
 	BUUV_E2E_BASE_URL=$(BASE_URL) $(PY) -m pytest tests/e2e
 
-bench: browser nginx
-	$(PY) -m bench.run
+# SIZE: posts in the browse, search and dashboard databases (`make bench SIZE=1000000`, not in CI;
+# figures then go to bench/results-1000000.json). PARTS=data: only those figures (browse, search,
+# the overview) beside a no-op event, to see how they grow with the posts (results-<SIZE>-data.json).
+SIZE ?= 100000
+PARTS ?= all
+bench: browser nginx lighthouse
+	$(PY) -m bench.run --size $(SIZE) --parts $(PARTS)
 
 # The first admin: sign up in the app and confirm the address, then `make admin EMAIL=you@example.org`.
 admin: migrate

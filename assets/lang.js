@@ -18,3 +18,31 @@
     try { localStorage.setItem(KEY, large ? "large" : "normal"); } catch (e) { /* this visit only */ }
   });
 })();
+
+// A form drawn before the app's script took over (a slow phone, the first second of a visit) must
+// never be sent by the browser itself: that is a GET with every field, a password included, in the
+// address bar and the history of a shared device. The app sends its forms over the live connection
+// (its handlers prevent the default too); this stops the browser's own sending for every form.
+document.addEventListener("submit", function (event) { event.preventDefault(); }, true);
+
+// Toasts sit just below the sticky header, never over it (assets/buuv.css reads the height): the
+// header's height changes with "Grotere letters", the language and the phone's width.
+(function () {
+  var root = document.documentElement, current = null;
+  var sizes = new ResizeObserver(function () {
+    if (current) root.style.setProperty("--buuv-header-height", current.getBoundingClientRect().height + "px");
+  });
+  function follow() {
+    var header = document.querySelector("body header");
+    if (header === current) return;
+    if (current) sizes.unobserve(current);
+    current = header;
+    if (header) sizes.observe(header);
+  }
+  function start() {
+    follow();
+    new MutationObserver(follow).observe(document.body, { childList: true, subtree: true });
+  }
+  if (document.body) start();
+  else document.addEventListener("DOMContentLoaded", start);
+})();

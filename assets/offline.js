@@ -10,7 +10,12 @@
 // shown or kept beside a new one; they are wiped on logout and whenever the device changes hands
 // (buuvOffline.clear(), called by buuvPwa.clearPrivate). The wipe also cancels a copy about to be
 // taken, and the page shown after it is not kept again until someone logs in or a page is loaded
-// afresh: a wiped device stays empty for the next person. Copies never leave the device. Pages whose address carries a secret (an invitation, reset,
+// afresh: a wiped device stays empty for the next person. Copies never leave the device.
+//
+// A copy keeps its look: the page's styles are made in the browser (Reflex's CSS-in-JS) and would be
+// gone offline, so each copy carries the style rules its elements use, and the offline view takes
+// the theme of the app (colours, fonts). The header of a logged-in member is kept the same way, so
+// offline it still names them instead of offering "Inloggen". Pages whose address carries a secret (an invitation, reset,
 // confirmation or unsubscribe link: any query parameter named like a token or code) are never kept.
 (function () {
   "use strict";
@@ -127,7 +132,95 @@
     });
     if (/^\/hulp\/nieuw/.test(location.pathname)) saveChoices(main);
     var heading = main.querySelector("h1");
-    savePage(key(), copy.innerHTML, heading ? heading.textContent : document.title, owner);
+    savePage(key(), styleFor([copy]) + copy.innerHTML, heading ? heading.textContent : document.title, owner);
+    if (owner) saveHeader(owner);
+  }
+
+  // The style rules (<style> elements of the page's CSS-in-JS, class names "css-…") that the given
+  // elements use, as one <style> element; the linked stylesheets (Radix, assets/buuv.css) are part
+  // of the app's build, which the service worker keeps.
+  function styleFor(nodes) {
+    var used = {}, rules = [];
+    nodes.forEach(function (node) {
+      [node].concat(Array.prototype.slice.call(node.querySelectorAll("[class]"))).forEach(function (e) {
+        if (e.classList) e.classList.forEach(function (name) { if (name.indexOf("css-") === 0) used[name] = true; });
+      });
+    });
+    Array.prototype.forEach.call(document.styleSheets, function (sheet) {
+      var owner = sheet.ownerNode;
+      if (!owner || owner.tagName !== "STYLE" || owner.hasAttribute("data-offline-css")) return;
+      var list;
+      try { list = sheet.cssRules; } catch (e) { return; }
+      for (var i = 0; i < list.length; i++) {
+        // A style rule's selector is enough to tell whether it is used; writing out a whole rule
+        // (cssText) for each of the page's hundreds of rules made the copy a long task on a phone.
+        // Media rules have no selector: their text is read.
+        var rule = list[i], selector = rule.selectorText;
+        var text = typeof selector === "string" ? selector : rule.cssText, found, names = /\.(css-[\w-]+)/g;
+        while ((found = names.exec(text))) {
+          if (used[found[1]]) { rules.push(rule.cssText); break; }
+        }
+      }
+    });
+    return rules.length ? "<style data-offline-css>" + rules.join("\n") + "</style>" : "";
+  }
+
+  // The header as a logged-in member sees it (their name, "Berichten"), kept for the offline view:
+  // offline the app itself knows nobody and would offer "Inloggen". Without its buttons (they need
+  // the server) and without the unread count, which would soon be wrong.
+  var HEADER = "buuv:header";
+  function saveHeader(owner) {
+    var header = document.querySelector("body header");
+    if (!header || !header.querySelector('a[href="/account"]')) return; // not (yet) as a member
+    var copy = header.cloneNode(true);
+    copy.querySelectorAll("button, script, #unread-badge").forEach(function (e) { e.remove(); });
+    copy.querySelectorAll("[id]").forEach(function (e) { e.removeAttribute("id"); });
+    try {
+      localStorage.setItem(HEADER, JSON.stringify({ member: owner, html: styleFor([copy]) + copy.outerHTML }));
+    } catch (e) { /* storage full: the live header stays */ }
+  }
+
+  function savedHeader() {
+    var owner = member();
+    if (!owner) return null;
+    try {
+      var saved = JSON.parse(localStorage.getItem(HEADER) || "null");
+      return saved && saved.member === owner && typeof saved.html === "string" ? saved.html : null;
+    } catch (e) { return null; }
+  }
+
+  // The header for the offline view: the member's kept one, or the one on the page (a visitor's).
+  function offlineHeader() {
+    var wrap = el("div", { "class": "offline-header" }), saved = savedHeader();
+    if (saved) {
+      wrap.innerHTML = saved;
+    } else {
+      var live = document.querySelector("body header");
+      if (!live) {
+        // The app has not drawn its header yet (a page it renders on the device): the way home.
+        var plain = el("header", { "class": "offline-plain-header" });
+        plain.appendChild(el("a", { href: "/", "aria-label": english() ? "BUUV, to the home page"
+                                                                       : "BUUV, naar de startpagina" }, "BUUV"));
+        wrap.appendChild(plain);
+        return wrap;
+      }
+      var copy = live.cloneNode(true);
+      copy.querySelectorAll("button, script, #unread-badge").forEach(function (e) { e.remove(); });
+      copy.querySelectorAll("[id]").forEach(function (e) { e.removeAttribute("id"); });
+      wrap.innerHTML = styleFor([copy]) + copy.outerHTML;
+    }
+    return wrap;
+  }
+
+  // The app's theme (Radix: colours, fonts, radius) sits on an element the offline view is not
+  // inside of: the view takes the same class and settings.
+  function takeTheme(view) {
+    var theme = document.querySelector(".radix-themes");
+    if (!theme) return;
+    view.className = theme.className;
+    Array.prototype.forEach.call(theme.attributes, function (a) {
+      if (a.name.indexOf("data-") === 0 && a.name !== "data-is-root-theme") view.setAttribute(a.name, a.value);
+    });
   }
 
   // The new-post form's choices (categories, neighbourhoods), for writing a post offline.
@@ -195,7 +288,7 @@
       place.value = saved.home || "";
     }
     form.appendChild(field(en ? "Neighbourhood" : "Buurt", place));
-    form.appendChild(radios("visibility", en ? "Who may see it?" : "Wie mag je bericht zien?",
+    form.appendChild(radios("visibility", en ? "Who may see it?" : "Wie mag je oproep zien?",
                             [["everyone", en ? "Everyone" : "Iedereen"],
                              ["members", en ? "Only neighbours who are logged in" : "Alleen buren die zijn ingelogd"]]));
     form.appendChild(el("button", { type: "submit" }, en ? "Post when online" : "Plaatsen zodra er verbinding is"));
@@ -287,6 +380,9 @@
     var pages = loadPages(), page = pages[key()], html = page ? pageHtml(key()) : null;
     if (html === null) page = null;
     var view = el("div", { id: "offline-view" });
+    takeTheme(view);
+    var header = offlineHeader();
+    if (header) view.appendChild(header);
     var inner = el("div", { "class": "offline-inner" });
     var banner = el("p", { "class": "offline-banner", role: "status" });
     var status = el("div", { "class": "offline-outbox-status", "aria-live": "polite" });

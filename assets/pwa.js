@@ -54,12 +54,20 @@
 
   // Reflex shows its own English "A new version of this app is available" banner when the page
   // and the server are of different builds (and it already reloaded once): ours says it instead.
-  new MutationObserver(function () {
+  // Watched from when the browser is first idle (the banner comes after a round trip to the
+  // server, long after hydration): observing React's whole first render cost start-up time.
+  function replaceBanner() {
     var banner = document.getElementById("reflex-new-version-banner");
     if (!banner) return;
     banner.remove();
     root.setAttribute("data-pwa-update", "ready");
-  }).observe(root, { childList: true, subtree: true });
+  }
+  function watchBanner() {
+    replaceBanner();
+    new MutationObserver(replaceBanner).observe(root, { childList: true, subtree: true });
+  }
+  if (window.requestIdleCallback) requestIdleCallback(watchBanner, { timeout: 2000 });
+  else setTimeout(watchBanner, 200);
 
   document.addEventListener("click", function (event) {
     var target = event.target instanceof Element ? event.target : null;

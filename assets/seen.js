@@ -40,6 +40,13 @@
   // Going out of view is sent at once: a closing tab or a locking phone has little time left.
   document.addEventListener("visibilitychange", check);
   window.addEventListener("pageshow", soon);
-  new MutationObserver(soon).observe(document.documentElement, { childList: true, subtree: true });
+  // Watched from when the browser is first idle, as in outbox.js and pwa.js: observing every node
+  // of React's first render cost a phone start-up time, and nothing is to report before then.
+  function start() {
+    new MutationObserver(soon).observe(document.documentElement, { childList: true, subtree: true });
+    soon();
+  }
+  if (window.requestIdleCallback) requestIdleCallback(start, { timeout: 2000 });
+  else setTimeout(start, 200);
   window.buuvSeen = { report: report };
 })();

@@ -2,7 +2,8 @@
 // used, and nothing of one member is kept for the next (pwa.js clearPrivate at logout).
 //
 // Caches (names shared with pwa.js):
-// - buuv-shell-<version>: this build's app (precached at install), replaced by the next build;
+// - buuv-shell-<version>: this build's app (precached at install; the back office's files when
+//   first opened), replaced by the next build;
 // - buuv-public-v1: photos and /api data the server marked "Cache-Control: public" (a photo is
 //   asked for again each time it shows, and goes once its post has closed or gone; unseen, it
 //   goes after PHOTO_LIFETIME_MS at the latest);
@@ -13,8 +14,9 @@
 // other origins.
 
 // Filled in after each production build by buuv_app/pwa/precache.py (PrecachePlugin):
-// {version, files, pages: {"/hulp": "/hulp/index.html", ...}, fallback}. Null in development:
-// then this worker caches nothing.
+// {version, files, pages: {"/hulp": "/hulp/index.html", ...}, fallback, onDemand: [route modules of
+// the back office, which is fetched and kept when first opened]}. Null in development: then this
+// worker caches nothing.
 const BUILD = null;
 
 const SHELL_PREFIX = "buuv-shell-";
@@ -34,6 +36,13 @@ const MATCH = { ignoreVary: true };
 const BACKEND = ["/_event", "/_upload", "/ping", "/_health", "/_all_routes", "/auth-codespace", "/api/"];
 
 const precached = new Set(BUILD ? BUILD.files : []);
+const onDemand = new Set((BUILD && BUILD.onDemand) || []);
+// The route module of a back-office page that is not on this device, answered when offline: React
+// Router would otherwise reload the page for ever (it reloads when a route module fails to load).
+// The page starts empty, the offline view (offline.js) says it was not opened on this device, and
+// it loads for real once the connection is back.
+const NOT_ON_DEVICE = 'addEventListener("online", () => location.reload(), { once: true });\n'
+  + "export default function NotOnThisDevice() { return null; }\n";
 
 self.addEventListener("install", (event) => {
   if (!BUILD) return;
@@ -123,16 +132,31 @@ async function shellFile(event, path) {
   const cache = await caches.open(SHELL);
   const hit = await cache.match(event.request, MATCH);
   if (hit) return hit;
-  const response = await fetch(event.request);
-  // Hashed build files that were not precached (fonts), or those of a newer build that a page
-  // fetched before this worker was replaced: the same name never has other bytes.
+  let response;
+  try {
+    response = await fetch(event.request);
+  } catch (error) {
+    if (!onDemand.has(path)) throw error;
+    return new Response(NOT_ON_DEVICE, {
+      headers: { "Content-Type": "text/javascript; charset=utf-8", "Cache-Control": "no-store" },
+    });
+  }
+  // Hashed build files that were not precached (the back office, fonts), or those of a newer build
+  // that a page fetched before this worker was replaced: the same name never has other bytes.
   if (response.ok && path.startsWith("/assets/")) event.waitUntil(cache.put(event.request, response.clone()));
   return response;
 }
 
+// caches.open() makes a cache that is not there: reading or deleting from one must not bring back
+// the member's cache that a logout wiped (a public photo kept afterwards did just that).
+async function existing(name) {
+  return (await caches.has(name)) ? caches.open(name) : null;
+}
+
 async function runtimeMatch(request) {
   for (const name of [PUBLIC_CACHE, USER_CACHE]) {
-    const hit = await (await caches.open(name)).match(request, MATCH);
+    const cache = await existing(name);
+    const hit = cache && (await cache.match(request, MATCH));
     if (hit) return hit;
   }
   return undefined;
@@ -148,7 +172,9 @@ async function photo(event) {
     await forget(event.request);
     hit = undefined;
   }
-  const checked = fetch(event.request).then(async (response) => {
+  const network = fetch(event.request);
+  const checked = inRequestOrder(event.request.url, async () => {
+    const response = await network;
     if (shownNoMore(response)) await forget(event.request);
     else await keep(event.request, response.clone());
     return response;
@@ -156,6 +182,19 @@ async function photo(event) {
   if (!hit) return checked;
   event.waitUntil(checked.catch(() => {})); // offline: the kept copy stands
   return hit;
+}
+
+// The answers about one photo change its kept copy in the order they were asked for, not the order
+// they arrive: a slow "200" asked before its post closed must not put back the copy that a later
+// "404" took away.
+const photoUpdates = new Map(); // url -> the last queued update of that photo
+
+function inRequestOrder(url, update) {
+  const next = (photoUpdates.get(url) || Promise.resolve()).catch(() => {}).then(update);
+  photoUpdates.set(url, next);
+  const done = () => { if (photoUpdates.get(url) === next) photoUpdates.delete(url); };
+  next.then(done, done);
+  return next;
 }
 
 function shownNoMore(response) {
@@ -169,12 +208,16 @@ function expired(response) {
 }
 
 async function forget(request) {
-  for (const name of [PUBLIC_CACHE, USER_CACHE]) await (await caches.open(name)).delete(request, MATCH);
+  for (const name of [PUBLIC_CACHE, USER_CACHE]) {
+    const cache = await existing(name);
+    if (cache) await cache.delete(request, MATCH);
+  }
 }
 
 async function dropExpiredPhotos() {
   for (const name of [PUBLIC_CACHE, USER_CACHE]) {
-    const cache = await caches.open(name);
+    const cache = await existing(name);
+    if (!cache) continue;
     for (const request of await cache.keys()) {
       if (!new URL(request.url).pathname.startsWith("/api/photos/")) continue;
       const kept = await cache.match(request, MATCH);
@@ -209,7 +252,8 @@ async function keep(request, response) {
   if (!name) return;
   // Kept in one runtime cache only: a photo that is now members-only leaves the public one.
   for (const other of [PUBLIC_CACHE, USER_CACHE]) {
-    if (other !== name) await (await caches.open(other)).delete(request, MATCH);
+    const cache = other !== name ? await existing(other) : null;
+    if (cache) await cache.delete(request, MATCH);
   }
   const headers = new Headers(response.headers);
   headers.set(KEPT_AT, String(Date.now()));

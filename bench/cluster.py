@@ -21,7 +21,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlmodel import Session, func, select
 
-from bench import messages
+from bench import messages, pinning
 from bench.browse import percentile
 from buuv_app.db import make_engine
 from buuv_app.models import Message
@@ -60,10 +60,12 @@ def delivery(workdir: Path, counts: tuple[int, ...] = (1, 2, 4), n_clients: int 
         redis.start()
         try:
             with _cluster(workdir / f"delivery-{backends}", backends, redis, database_url) as cluster:
+                # messages.run puts nginx, the backends and Redis on the servers' core (pinning).
                 figures = messages.run([cluster.url], database_url, n_clients=n_clients, seconds=seconds,
-                                       label=f"{backends}backends")
+                                       label=f"{backends}backends", capacity=False)
             results.update({k: v for k, v in figures.items() if k.startswith(("message_delivery_p95",
-                                                                               "messages_lost", "messages_dup"))})
+                                                                               "messages_lost", "messages_late",
+                                                                               "messages_dup"))})
         finally:
             redis.stop()
             drop()
@@ -76,6 +78,7 @@ def kill_drill(workdir: Path, n_members: int = 30, seconds_after: float = 10.0) 
     redis.start()
     try:
         with _cluster(workdir / "kill", 3, redis, database_url) as cluster:
+            pinning.arrange()
             people = messages._setup(database_url, n_members)
             members = []
             for i, person in enumerate(people):

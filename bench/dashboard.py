@@ -14,7 +14,7 @@ wall clock and as CPU time of the process (SQLite runs in-process, so that inclu
 database's work; on a shared machine CPU time moves far less than wall clock). Beside them a
 yardstick measured at the same moment: one plain indexed read of every post.
 
-`python -m bench.dashboard [folder] [--keep]` runs only this (with --keep, a database already in
+`python -m bench.dashboard [folder] [--keep] [--size N]` runs only this (with --keep, a database already in
 the folder is migrated to the newest revision and timed again rather than built anew).
 
 The figures read facts the app keeps current on write (services/stats_facts.py); populate()
@@ -37,6 +37,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from bench.browse import percentile
+from bench.posts_data import seeding_cache
 from buuv_app.db import make_engine
 from buuv_app.models import (
     BoardAmbassador,
@@ -74,6 +75,7 @@ def populate(database_url: str, *, members: int = MEMBERS, n_posts: int = POSTS,
     year = timedelta(days=365)
     made: dict[str, int] = {}
     with Session(engine) as session:
+        seeding_cache(session)
         leiden = session.exec(select(Municipality).where(Municipality.slug == "leiden")).one()
         wijken = list(session.exec(select(Neighbourhood.id).where(Neighbourhood.municipality_id == leiden.id)).all())
         categories = list(session.exec(select(Category.id)).all())
@@ -182,7 +184,7 @@ def populate(database_url: str, *, members: int = MEMBERS, n_posts: int = POSTS,
     return made
 
 
-def _handler(engine, professional, period) -> tuple[float, float]:
+def _handler(engine, professional, period, n_posts: int = POSTS) -> tuple[float, float]:
     """What StatsState.load_overview does, each with a fresh session (run_service): (wall, CPU) ms.
     CPU is the whole process's (both of the overview's threads, and SQLite, which runs in-process)."""
     wall, cpu = time.perf_counter(), time.process_time()
@@ -191,7 +193,7 @@ def _handler(engine, professional, period) -> tuple[float, float]:
     with Session(engine) as fresh:
         groups = places.list_neighbourhood_groups(session=fresh)
     present(overview, groups, Formats("nl"))
-    assert overview.asking.kinds["request"].posts.current > POSTS / 4, "the data set is not in the period"
+    assert overview.asking.kinds["request"].posts.current > n_posts / 4, "the data set is not in the period"
     return (time.perf_counter() - wall) * 1000, (time.process_time() - cpu) * 1000
 
 
@@ -204,7 +206,7 @@ def _reference_scan(engine) -> float:
     return (time.process_time() - cpu) * 1000
 
 
-def measure(database_url: str, repeat: int = REPEAT) -> dict[str, list[float]]:
+def measure(database_url: str, repeat: int = REPEAT, n_posts: int = POSTS) -> dict[str, list[float]]:
     """Milliseconds for the overview handler's work, `repeat` times after two warm-up runs:
     cold (the figures read from the database, as on the first visit of a scope and period, or
     after stats.CACHE_SECONDS) and warm (from stats.cached_overview's cache), wall clock and CPU."""
@@ -217,8 +219,8 @@ def measure(database_url: str, repeat: int = REPEAT) -> dict[str, list[float]]:
         period = stats.period_for(stats.PeriodKind.YEAR, today=today)
         for i in range(repeat + 2):
             stats.clear_overview_cache()
-            wall, cpu = _handler(engine, professional, period)  # reads the figures, fills the cache
-            warm_wall, warm_cpu = _handler(engine, professional, period)
+            wall, cpu = _handler(engine, professional, period, n_posts)  # reads the figures, fills the cache
+            warm_wall, warm_cpu = _handler(engine, professional, period, n_posts)
             scan = _reference_scan(engine)
             if i >= 2:
                 for name, value in (("cold", wall), ("cold_cpu", cpu), ("warm", warm_wall), ("warm_cpu", warm_cpu),
@@ -229,8 +231,9 @@ def measure(database_url: str, repeat: int = REPEAT) -> dict[str, list[float]]:
     return out
 
 
-def run(workdir: Path | None = None, *, keep: bool = False, repeat: int = REPEAT) -> dict[str, dict]:
-    """`keep`: a database already in `workdir` is migrated to head and measured again (to iterate quickly)."""
+def run(workdir: Path | None = None, *, keep: bool = False, repeat: int = REPEAT, n_posts: int = POSTS) -> dict[str, dict]:
+    """`keep`: a database already in `workdir` is migrated to head and measured again (to iterate quickly).
+    `n_posts`: posts over the year (`make bench SIZE=...`; the members stay MEMBERS)."""
     with tempfile.TemporaryDirectory(prefix="buuv-dashboard-") as tmp:
         folder = Path(workdir or tmp)
         database = folder / "dashboard.db"
@@ -242,9 +245,9 @@ def run(workdir: Path | None = None, *, keep: bool = False, repeat: int = REPEAT
         else:
             prepare_database(app_environment(database_url, "bench"), demo=False)
             started = time.perf_counter()
-            made = populate(database_url)
+            made = populate(database_url, n_posts=n_posts)
             print(f"dashboard data: {made} in {time.perf_counter() - started:.1f} s")
-        timings = measure(database_url, repeat)
+        timings = measure(database_url, repeat, n_posts)
     p95 = {name: percentile(values, 95) for name, values in timings.items()}
     scan = statistics.median(timings["scan_cpu"])
     return {
@@ -260,9 +263,16 @@ def run(workdir: Path | None = None, *, keep: bool = False, repeat: int = REPEAT
 
 
 if __name__ == "__main__":
-    keep = "--keep" in sys.argv
-    folder = next((Path(a) for a in sys.argv[1:] if not a.startswith("--")), None)
+    import argparse
+
+    parser = argparse.ArgumentParser(description="the back office's overview, alone")
+    parser.add_argument("folder", nargs="?", type=Path)
+    parser.add_argument("--keep", action="store_true")
+    parser.add_argument("--size", type=int, default=POSTS, help="posts over the year")
+    parser.add_argument("--repeat", type=int, default=REPEAT)
+    args = parser.parse_args()
+    folder = args.folder
     if folder:
         folder.mkdir(parents=True, exist_ok=True)
-    for name, figure in run(folder, keep=keep).items():
+    for name, figure in run(folder, keep=args.keep, repeat=args.repeat, n_posts=args.size).items():
         print(f"{name}: {figure['value']} {figure['unit']}" + (f"   (target {TARGET})" if name == "dashboard_ms" else ""))

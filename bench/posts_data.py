@@ -35,12 +35,25 @@ def _sentences() -> tuple[list[str], list[str]]:
     return titles, sentences
 
 
+SEED_CACHE_KB = 1_000_000  # 1 GB of page cache while seeding (the machines this runs on have 24 GB)
+
+
+def seeding_cache(session: Session) -> None:
+    """A large page cache for the connection that seeds. The rows go in as one transaction, every
+    index updated as they come: with SQLite's default cache (2 MB) a million posts spent most of an
+    hour re-reading index pages from the disk (100,000: 369 s, with this 76 s, on a busy machine).
+    This connection only; the app keeps its default. PostgreSQL manages its own cache."""
+    if session.get_bind().dialect.name == "sqlite":
+        session.connection().exec_driver_sql(f"PRAGMA cache_size = -{SEED_CACHE_KB}")
+
+
 def populate(database_url: str, n_posts: int = 100_000, n_users: int = 2_000, seed: int = 7) -> float:
     """Add `n_posts` open posts (and their authors); returns the seconds it took."""
     started = time.perf_counter()
     rng = random.Random(seed)
     engine = make_engine(database_url)
     with Session(engine) as session:
+        seeding_cache(session)
         neighbourhoods = session.exec(select(Neighbourhood)).all()
         towns = {m.id: m.name for m in session.exec(select(Municipality)).all()}
         categories = session.exec(select(Category)).all()
@@ -81,7 +94,7 @@ def populate(database_url: str, n_posts: int = 100_000, n_users: int = 2_000, se
             session.execute(sa.insert(Post), batch)
         session.commit()
     with engine.begin() as connection:
-        if connection.dialect.name == "sqlite":
-            connection.exec_driver_sql("ANALYZE")
+        # Fresh statistics, as a database that grew to this size has (autovacuum on PostgreSQL).
+        connection.exec_driver_sql("ANALYZE")
     engine.dispose()
     return time.perf_counter() - started

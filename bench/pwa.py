@@ -164,6 +164,7 @@ def compare_with_blank(results: dict[str, dict]) -> dict[str, dict]:
 
 TARGETS = {
     "first_load_js_vs_blank": "≤ 1.25",
+    "pwa_install_kb": "≤ 400 KB",
     "warm_load_ms": "≤ 500 ms",
 }
 

@@ -14,8 +14,9 @@ import uuid
 
 import httpx
 
+from bench import pinning
 from bench.browse import percentile
-from bench.events import _wait_for
+from bench.events import wait_for_update
 from buuv_app.state.base import AppState
 from tests.security.client import HostileClient
 
@@ -34,7 +35,7 @@ def _noop_p95(client: HostileClient, repeat: int, until=lambda: True, limit_s: f
         marker = uuid.uuid4().hex
         started = time.perf_counter()
         client.send(ping, {"marker": marker})
-        _wait_for(client, marker, timeout=30)
+        wait_for_update(client, marker, timeout=30)
         if i > 10:
             timings.append((time.perf_counter() - started) * 1000)
     return percentile(timings, 95)
@@ -53,6 +54,7 @@ def _fetch_sheets(sheets: list[str], go, stop, fetched, failed) -> None:
                     failed[n] += response.status_code != 200
                 i += 1
 
+    pinning.pin_load()
     go.wait()
     threads = [threading.Thread(target=fetch, args=(n,), daemon=True) for n in range(CLIENTS)]
     for thread in threads:
@@ -69,6 +71,7 @@ def run(url: str, repeat: int = 200) -> dict[str, dict]:
     fetched, failed = context.Array("i", CLIENTS), context.Array("i", CLIENTS)
     fetcher = context.Process(target=_fetch_sheets, args=(sheets, go, stop, fetched, failed), daemon=True)
     fetcher.start()
+    pinning.pin_load(fetcher.pid)  # the fetchers are load: never moved to the servers' core
     client = HostileClient(url)
     try:
         idle = _noop_p95(client, repeat)
@@ -98,6 +101,8 @@ def main() -> None:
     from tests.appserver import running_app
 
     with tempfile.TemporaryDirectory(prefix="buuv-bench-sheets-") as workdir, running_app(Path(workdir)) as app:
+        pinning.arrange()
+        print(pinning.describe())
         for name, figure in run(app.url).items():
             print(f"{name}: {figure['value']} {figure['unit']}")
 

@@ -1,6 +1,7 @@
 """Builds the Reflex app: theme, head tags and the pages. Nothing else lives here."""
 
 import gc
+from pathlib import Path
 
 import reflex as rx
 from reflex_base.components.memo import memo
@@ -18,6 +19,10 @@ from buuv_app.state.backend_errors import handle_backend_exception
 from buuv_app.state.presence import EndedSessionMiddleware
 
 configure_logging()
+
+# Runs before the page is drawn (language, "Grotere letters"): written into every page rather than
+# fetched, so the first paint waits for no request besides the stylesheet.
+LANG_SCRIPT = (Path(__file__).resolve().parents[1] / "assets" / "lang.js").read_text(encoding="utf-8")
 
 app = rx.App(
     html_lang="nl",
@@ -38,7 +43,7 @@ app = rx.App(
         rx.el.link(rel="manifest", href=MANIFEST_PATH),
         rx.el.link(rel="apple-touch-icon", href="/apple-touch-icon.png"),
         rx.el.meta(name="apple-mobile-web-app-title", content="BUUV"),
-        rx.el.script(src="/lang.js"),
+        rx.el.script(LANG_SCRIPT),
         rx.el.script(src="/feed-url.js", defer=True),
         rx.el.script(src="/outbox.js", defer=True),
         rx.el.script(src="/seen.js", defer=True),

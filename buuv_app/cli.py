@@ -70,6 +70,8 @@ def main(argv: list[str] | None = None) -> int:
     admin_parser = sub.add_parser("make-admin", help="make an existing, confirmed account an admin")
     admin_parser.add_argument("email")
     sub.add_parser("rebuild-figures", help="recompute the facts the back office's figures read from the source rows")
+    sub.add_parser("nginx-headers", help="print the security headers as nginx add_header lines, for the files "
+                                         "nginx serves itself (deploy/nginx/buuv.conf)")
     args = parser.parse_args(argv)
     if args.command == "migrate":
         migrate()
@@ -106,6 +108,10 @@ def main(argv: list[str] | None = None) -> int:
     elif args.command == "moderation-reminders":
         with session_scope() as session:
             print(f"{moderation.send_reminders(session=session)} herinneringen over meldingen verstuurd.")
+    elif args.command == "nginx-headers":
+        from buuv_app.security import headers
+
+        print(headers.nginx_snippet(), end="")
     elif args.command == "rebuild-figures":
         with session_scope() as session:
             stats_facts.rebuild(session=session)

@@ -22,6 +22,12 @@ LOGIN = "/inloggen"
 FORGOT_PASSWORD = "/wachtwoord-vergeten"
 RESET_PASSWORD = "/wachtwoord-herstellen"
 ACCOUNT = "/account"
+# "Buur geverifieerd": the wijk code from a board, messages from verified neighbours only; ambassadors
+# confirm neighbours they met, professionals revoke (services/verification.py).
+VERIFY = "/verifieer"
+# A member's profile, for members only (services/profiles.py); edited in the account's "Over mij".
+PROFILE = "/buur/[member_id]"
+PROFILE_SETTINGS = "/account#over-mij"
 # Every kind of mail and push, on one page (linked from each mail).
 NOTIFICATION_SETTINGS = "/account#meldingen"
 # One click from a mail's footer or its List-Unsubscribe header (RFC 8058): no login needed.
@@ -81,6 +87,10 @@ def kind_from_word(word: str) -> str:
 
 def conversation_url(conversation_id: int) -> str:
     return f"/berichten/{conversation_id}"
+
+
+def profile_url(user_id: int) -> str:
+    return f"/buur/{user_id}"
 
 
 def neighbour_url(neighbour_id: int) -> str:

@@ -14,3 +14,7 @@ BACKGROUND_COLOR = "#f9f9f8"
 # Global CSS (font size, contrast, focus ring) lives in assets/buuv.css: Reflex nests a global
 # style dict under body, which cannot reach html or the theme root.
 STYLESHEETS = ["/buuv.css"]
+
+# The Radix Themes colours the pages use (accent, gray, every color_scheme and rx.color; the
+# unit test tests/unit/test_theme_colors.py finds them in the code). Only these are in the CSS.
+THEME_COLORS = (ACCENT, GRAY, "gray", REQUEST_COLOR, OFFER_COLOR, "red", "blue", "amber")  # amber: the verified star

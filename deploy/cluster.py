@@ -16,10 +16,14 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
+
+from buuv_app.security import headers
+from buuv_app.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
 NGINX = "/usr/sbin/nginx"
@@ -36,10 +40,17 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def nginx_config(*, workdir: Path, listen: int, backends: list[int], static_root: Path) -> str:
+def nginx_config(*, workdir: Path, listen: int, backends: list[int], static_root: Path,
+                 public_url: str | None = None) -> str:
     """deploy/nginx/buuv.conf with the loopback's backends, port and build filled in, wrapped in a
-    main config that keeps every file nginx writes inside `workdir` (no root, no /var needed)."""
+    main config that keeps every file nginx writes inside `workdir` (no root, no /var needed).
+    The security headers' snippet is written into `workdir` for `public_url` (default: the
+    loopback address nginx listens on)."""
     server = SERVER_BLOCK.read_text()
+    snippet = workdir / "buuv-security-headers.conf"
+    settings = Settings(public_url=public_url or f"http://localhost:{listen}")
+    snippet.write_text(headers.nginx_snippet(settings))
+    server = server.replace("/etc/nginx/snippets/buuv-security-headers.conf", str(snippet))
     servers = "\n".join(f"    server 127.0.0.1:{port} max_fails=1 fail_timeout=5s;" for port in backends)
     server = re.sub(r"(upstream buuv_backends \{\n)(?:.*\n)*?(    keepalive)",
                     lambda m: f"{m.group(1)}{servers}\n{m.group(2)}", server, count=1)
@@ -77,7 +88,7 @@ def reflex_environment(database_url: str, redis_url: str, **extra: str) -> dict[
         "REFLEX_TRUSTED_PROXY_HOPS": "1",
         # The background sender runs as a process of its own (deploy/systemd/buuv-sender.service).
         "MAIL_SENDER_IN_APP": "0",
-        "GRANIAN_WORKERS": "1",
+        "WEB_CONCURRENCY": "1",  # one gunicorn worker per backend (buuv_app/server.py)
         "PATH": os.pathsep.join([str(Path(sys.executable).parent), str(ROOT / ".tools/node_modules/.bin"),
                                  os.environ.get("PATH", "")]),
         **extra,
@@ -139,7 +150,8 @@ class Cluster:
         static_root = self.static_root or _placeholder_root(self.workdir)
         config = self.workdir / "nginx.conf"
         config.write_text(nginx_config(workdir=self.workdir, listen=self.port,
-                                       backends=[b.port for b in self.backends], static_root=static_root))
+                                       backends=[b.port for b in self.backends], static_root=static_root,
+                                       public_url=self.env["BUUV_PUBLIC_URL"]))
         try:
             for backend in self.backends:
                 self.start_backend(backend, wait=False)
@@ -148,8 +160,8 @@ class Cluster:
             self.nginx = subprocess.Popen([NGINX, "-p", str(self.workdir), "-c", str(config), "-e",
                                            str(self.workdir / "nginx-error.log"), "-g", "daemon off;"],
                                           start_new_session=True)
-            _wait_for(lambda: httpx.get(f"{self.url}/ping", timeout=2).status_code == 200, 20,
-                      f"nginx did not answer on {self.url}")
+            wait_for(lambda: httpx.get(f"{self.url}/ping", timeout=2).status_code == 200, 20,
+                     f"nginx did not answer on {self.url}")
         except BaseException:
             self.stop()
             raise
@@ -164,7 +176,7 @@ class Cluster:
             _wait_until_up(backend)
 
     def kill_backend(self, backend: Backend, signum: int = signal.SIGKILL) -> None:
-        """`kill -9` a backend's whole process group (reflex and its granian worker)."""
+        """`kill -9` a backend's whole process group (reflex, the gunicorn master and its uvicorn worker)."""
         if backend.process is not None:
             try:
                 os.killpg(backend.process.pid, signum)
@@ -201,7 +213,12 @@ def _end(process: subprocess.Popen) -> None:
         process.wait(timeout=10)
 
 
-def _wait_for(check, timeout: float, message: str) -> None:
+def wait_for(check: Callable[[], bool], timeout: float, message: str | Callable[[], str]) -> None:
+    """Call `check` every 0.3 s until it returns true; raise RuntimeError(message) after `timeout`
+    seconds. For a server that is starting: an httpx.HTTPError from `check` (nothing listening
+    yet) counts as "not yet", while any other exception ends the wait at once (say, `check` found
+    the process gone). `message` may be a function, called only on timeout, so that it can quote
+    a log as it is then."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
@@ -210,7 +227,7 @@ def _wait_for(check, timeout: float, message: str) -> None:
         except httpx.HTTPError:
             pass
         time.sleep(0.3)
-    raise RuntimeError(message)
+    raise RuntimeError(message() if callable(message) else message)
 
 
 def _wait_until_up(backend: Backend) -> None:
@@ -219,7 +236,7 @@ def _wait_until_up(backend: Backend) -> None:
             raise RuntimeError(f"backend {backend.port} stopped while starting:\n{backend.log.read_text()[-3000:]}")
         return httpx.get(f"{backend.url}/ping", timeout=2).status_code == 200
 
-    _wait_for(up, STARTUP_TIMEOUT, f"backend {backend.port} did not answer:\n{backend.log.read_text()[-3000:]}")
+    wait_for(up, STARTUP_TIMEOUT, lambda: f"backend {backend.port} did not answer:\n{backend.log.read_text()[-3000:]}")
 
 
 def _placeholder_root(workdir: Path) -> Path:

@@ -14,7 +14,20 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 
 from alembic import op
+from buuv_app.frozen_migration_sql import SQLITE_SEARCH, SQLITE_SEARCH_DROP
 from buuv_app.services import codes, search
+
+# The search index as this revision made it, not imported from services/search.py, so that this
+# revision does not change when the service does (0103 moves PostgreSQL on to a stored vector).
+# SQLite's statements are frozen in buuv_app/frozen_migration_sql.py: 0010, 0100 and 0101 make
+# them again after rebuilding the post table.
+POSTGRES_DDL = ["CREATE INDEX IF NOT EXISTS ix_post_search ON post USING gin (to_tsvector('dutch', search_text))"]
+POSTGRES_DROP = ["DROP INDEX IF EXISTS ix_post_search"]
+
+
+def _run(connection, sqlite: tuple[str, ...], postgres: list[str]) -> None:
+    for statement in sqlite if connection.dialect.name == "sqlite" else postgres:
+        connection.exec_driver_sql(statement)
 
 revision: str = "0004"
 down_revision: str | None = "0003"
@@ -47,11 +60,11 @@ def upgrade() -> None:
         batch_op.alter_column("visibility", server_default=None)
         batch_op.alter_column("when_kind", server_default=None)
         batch_op.alter_column("search_text", server_default=None)
-    search.create_search_index(connection)
+    _run(connection, SQLITE_SEARCH, POSTGRES_DDL)
 
 
 def downgrade() -> None:
-    search.drop_search_index(op.get_bind())
+    _run(op.get_bind(), SQLITE_SEARCH_DROP, POSTGRES_DROP)
     with op.batch_alter_table("post", schema=None) as batch_op:
         batch_op.drop_constraint("uq_post_short_code", type_="unique")
         batch_op.alter_column("short_code", existing_type=sa.String(length=8), nullable=True)

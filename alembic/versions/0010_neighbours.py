@@ -5,7 +5,8 @@ posts record the neighbour and the ambassador who placed them; user_token gets t
 'invite_neighbour' (a neighbour invited to an account of their own).
 
 On SQLite the post table is rebuilt to add its foreign keys, which drops the full-text search
-triggers with the old table: they are recreated (and the index rebuilt) afterwards.
+triggers with the old table: they are recreated (and the index rebuilt) afterwards, with the
+frozen statements of buuv_app/frozen_migration_sql.py (never the live services/search.py).
 
 Revision ID: 0010
 Revises: 0009
@@ -19,16 +20,12 @@ import sqlmodel
 
 import buuv_app.models.types
 from alembic import op
-from buuv_app.services import search
+from buuv_app.frozen_migration_sql import SQLITE_SEARCH, SQLITE_SEARCH_DROP, run_on_sqlite
 
 revision: str = '0010'
 down_revision: str | None = '0009'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
-
-
-def _rebuilding_post(connection) -> bool:
-    return connection.dialect.name == "sqlite"
 
 
 def upgrade() -> None:
@@ -63,8 +60,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_neighbour_ambassador_id'), ['ambassador_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_neighbour_neighbourhood_id'), ['neighbourhood_id'], unique=False)
 
-    if _rebuilding_post(connection):
-        search.drop_search_index(connection)
+    run_on_sqlite(connection, SQLITE_SEARCH_DROP)
     with op.batch_alter_table('post', schema=None) as batch_op:
         batch_op.add_column(sa.Column('neighbour_id', sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column('ambassador_id', sa.Integer(), nullable=True))
@@ -72,8 +68,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_post_neighbour_id'), ['neighbour_id'], unique=False)
         batch_op.create_foreign_key(batch_op.f('fk_post_neighbour_id_neighbour'), 'neighbour', ['neighbour_id'], ['id'])
         batch_op.create_foreign_key(batch_op.f('fk_post_ambassador_id_user'), 'user', ['ambassador_id'], ['id'])
-    if _rebuilding_post(connection):
-        search.create_search_index(connection)
+    run_on_sqlite(connection, SQLITE_SEARCH)
 
     with op.batch_alter_table('user_token', schema=None) as batch_op:
         batch_op.drop_constraint('purpose', type_='check')
@@ -88,8 +83,7 @@ def downgrade() -> None:
         batch_op.drop_constraint('purpose', type_='check')
         batch_op.create_check_constraint('purpose', "purpose IN ('confirm_email', 'reset_password')")
 
-    if _rebuilding_post(connection):
-        search.drop_search_index(connection)
+    run_on_sqlite(connection, SQLITE_SEARCH_DROP)
     with op.batch_alter_table('post', schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f('fk_post_ambassador_id_user'), type_='foreignkey')
         batch_op.drop_constraint(batch_op.f('fk_post_neighbour_id_neighbour'), type_='foreignkey')
@@ -97,8 +91,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_post_ambassador_id'))
         batch_op.drop_column('ambassador_id')
         batch_op.drop_column('neighbour_id')
-    if _rebuilding_post(connection):
-        search.create_search_index(connection)
+    run_on_sqlite(connection, SQLITE_SEARCH)
 
     with op.batch_alter_table('neighbour', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_neighbour_neighbourhood_id'))

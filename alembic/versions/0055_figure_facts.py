@@ -42,7 +42,9 @@ def upgrade() -> None:
     from buuv_app.services import stats_facts
 
     with Session(bind=op.get_bind()) as session:
-        stats_facts.rebuild(session=session)
+        # The facts of this revision only (stats_facts.rebuild also fills those of later ones).
+        stats_facts.refresh_first_reactions(session=session, post_ids=None, wait=False)
+        stats_facts.refresh_first_contacts(session=session, people=None)
         session.flush()
     op.create_index('ix_first_contact_area_first', 'first_contact', ['level', 'area_id', 'first_at'], unique=False)
     op.drop_index('ix_post_status_expires', table_name='post')

@@ -3,8 +3,9 @@
 Keys are unguessable. The photo follows its post's rule (posts.readable_by, through
 posts.photo_access): a members-only post's photo needs a valid session cookie (the same session
 token the app uses); a closed, withdrawn or deleted post's photo reaches only those who still read
-the post; a photo not (yet) attached to any post, such as the preview while writing one, is served
-to whoever holds its key.
+the post; a member's profile photo only to members (services/profiles.py); a photo not (yet)
+attached to any post or profile, such as the preview while writing one, is served to whoever holds
+its key.
 """
 
 from __future__ import annotations

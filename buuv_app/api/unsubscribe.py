@@ -16,10 +16,10 @@ from starlette.responses import HTMLResponse, Response
 from buuv_app import routes
 from buuv_app.db import session_scope
 from buuv_app.i18n import N_, gettext, normalize_locale
-from buuv_app.services import digest, messaging
+from buuv_app.services import notifications
 from buuv_app.services.permissions import public
 
-KINDS = {"digest": digest.unsubscribe, "berichten": messaging.unsubscribe}
+KINDS = notifications.MAIL_KINDS
 _PAGE = """<!doctype html><html lang="{lang}"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1"><title>BUUV</title>
 <style>body{{font:1.1rem/1.5 system-ui,sans-serif;max-width:32rem;margin:2rem auto;padding:0 1rem}}
@@ -35,7 +35,7 @@ def _page(locale: str, content: str, status: int = 200) -> HTMLResponse:
 
 def _run(kind: str, token: str) -> bool:
     with session_scope() as session:
-        return KINDS[kind](session=session, token=token)
+        return notifications.unsubscribe(session=session, kind=kind, token=token)
 
 
 @public  # needs no login by design: the signed token names the member and the kind

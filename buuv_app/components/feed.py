@@ -48,7 +48,7 @@ def _places_filter() -> rx.Component:
             rx.el.input(type="checkbox", name="wijk:" + n.slug, default_checked=F.neighbourhoods.contains(n.slug),
                         key=n.slug + rx.cond(F.neighbourhoods.contains(n.slug), ":on", ":off")),
             " ", n.name,
-            display="inline-flex", gap="0.3rem", align_items="center", min_height="2.25rem", margin_right="0.8rem",
+            class_name="wijk-choice",  # by class: some seventy of them, style props would be CSS-in-JS work each
         )
 
     return rx.vstack(
@@ -62,10 +62,10 @@ def _places_filter() -> rx.Component:
         ),
         rx.el.details(
             rx.el.summary(t("Kies wijken"), cursor="pointer", padding_y="0.4rem", font_weight="600"),
-            rx.foreach(PlacesState.groups, lambda g: rx.box(
-                rx.text(g.name, weight="bold", size="2"),
-                rx.foreach(g.districts, lambda d: rx.box(rx.foreach(d.neighbourhoods, wijk))),
-                margin_bottom="0.5rem",
+            rx.foreach(PlacesState.groups, lambda g: rx.el.div(
+                rx.el.p(g.name, class_name="wijk-choice-town"),
+                rx.foreach(g.districts, lambda d: rx.el.div(rx.foreach(d.neighbourhoods, wijk))),
+                class_name="wijk-choice-group",
             )),
         ),
         spacing="1",

@@ -31,7 +31,7 @@ def no_longer_open_notice() -> rx.Component:
     return rx.card(
         rx.vstack(
             rx.icon("circle-x", size=32, aria_hidden="true"),
-            rx.heading(t("Dit bericht is niet meer open"), as_="h1", size="6"),
+            rx.heading(t("Deze oproep is niet meer open"), as_="h1", size="6"),
             rx.text(t("De vraag of het aanbod is gesloten of teruggetrokken. Kijk wat er nu in de buurt speelt."),
                     size="3"),
             rx.button(rx.link(t("Naar de startpagina"), href=routes.HOME), as_child=True, size="3"),
@@ -82,5 +82,27 @@ def connection_lost_banner() -> rx.Component:
             rx.icon("wifi-off", size=18, aria_hidden="true"),
             rx.el.span(t_client("Verbinding verbroken — we proberen het opnieuw…")),
             id="connection-lost", class_name="connection-lost", role="status",
+        ),
+    )
+
+
+def push_offer(show: Var[bool], dismiss) -> rx.Component:
+    """"Meldingen aanzetten", offered once: after one's first post or first message, whichever came first
+    (services/notifications). assets/push.js asks the browser only on the tap; the card shows only while
+    this device can still turn them on (<html data-push>, assets/buuv.css)."""
+    return rx.cond(
+        show,
+        rx.card(
+            rx.vstack(
+                rx.text(t("Wil je een melding op je telefoon als iemand reageert?"), size="3", weight="bold"),
+                rx.hstack(
+                    rx.button(rx.icon("bell", size=18, aria_hidden="true"), t("Meldingen aanzetten"),
+                              id="push-enable", size="3", type="button"),
+                    rx.button(t("Niet nu"), size="3", variant="soft", type="button", on_click=dismiss),
+                    wrap="wrap", spacing="3",
+                ),
+                spacing="3", width="100%",
+            ),
+            custom_attrs={"data-push-show": "off failed busy"}, width="100%", id="push-offer",
         ),
     )

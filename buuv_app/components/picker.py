@@ -11,36 +11,15 @@ from buuv_app.services.places import DistrictGroup, MunicipalityGroup, Neighbour
 
 
 def _wijk_link(wijk: Var[NeighbourhoodLink]) -> rx.Component:
+    # Styled by class (.wijk-pill in assets/buuv.css), not by style props: the picker draws some
+    # seventy of these, and each style prop is CSS-in-JS work for every one of them on every render.
     return rx.el.li(
-        rx.link(
-            wijk.name,
-            href=routes.neighbourhood_url(wijk.slug),
-            display="inline-flex",
-            align_items="center",
-            min_height="2.75rem",
-            max_width="100%",
-            overflow_wrap="anywhere",  # a long name in large letters wraps inside its pill
-            padding_x="0.9rem",
-            border_radius="999px",
-            border=f"1px solid {rx.color('accent', 7)}",
-            background=rx.color("accent", 2),
-            color=rx.color("accent", 12),
-            underline="none",
-            _hover={"background": rx.color("accent", 4)},
-        ),
-        list_style="none",
+        rx.link(wijk.name, href=routes.neighbourhood_url(wijk.slug), underline="none", class_name="wijk-pill"),
     )
 
 
 def _wijk_list(district: Var[DistrictGroup]) -> rx.Component:
-    return rx.el.ul(
-        rx.foreach(district.neighbourhoods, _wijk_link),
-        display="flex",
-        flex_wrap="wrap",
-        gap="0.5rem",
-        padding="0",
-        margin="0",
-    )
+    return rx.el.ul(rx.foreach(district.neighbourhoods, _wijk_link), class_name="wijk-list")
 
 
 def _district(district: Var[DistrictGroup]) -> rx.Component:

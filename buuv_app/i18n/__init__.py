@@ -76,8 +76,9 @@ def gettext(msgid: str, locale: str, **params: object) -> str:
 
 
 def format_date(moment: datetime, locale: str) -> str:
-    """A date as people write it: "28 november 2026" / "28 November 2026"."""
-    return _babel_format_date(moment, format="long", locale=normalize_locale(locale))
+    """A date as people say it, with the weekday (is "28 november" a Saturday?):
+    "zaterdag 28 november 2026" / "Saturday, November 28, 2026" (Babel's full date of the locale)."""
+    return _babel_format_date(moment, format="full", locale=normalize_locale(locale))
 
 
 def format_ago(moment: datetime, locale: str, now: datetime | None = None) -> str:
@@ -94,3 +95,8 @@ def format_ago(moment: datetime, locale: str, now: datetime | None = None) -> st
 @lru_cache(maxsize=8192)
 def _ago(seconds: int, locale: str) -> str:
     return format_timedelta(timedelta(seconds=seconds), granularity="minute", add_direction=True, locale=locale)
+
+
+def format_month(moment: datetime, locale: str) -> str:
+    """A month and year: "november 2026" / "November 2026" ("lid sinds")."""
+    return _babel_format_date(moment, format="LLLL y", locale=normalize_locale(locale))

@@ -64,9 +64,10 @@ from buuv_app.models.post import (
     Visibility,
     WhenKind,
 )
-from buuv_app.models.stats import FirstContact
+from buuv_app.models.stats import ActiveDay, FirstContact, MemberDay, PostDay
 from buuv_app.models.types import UTCDateTime, utcnow
 from buuv_app.models.user import Role, User
+from buuv_app.models.verification import LapseCause, MeetingKind, Verification, VerificationMethod, in_force
 
 __all__ = [
     "BOARD_ADDRESS_MAX",
@@ -113,6 +114,9 @@ __all__ = [
     "WhenKind",
     "Category",
     "FirstContact",
+    "PostDay",
+    "MemberDay",
+    "ActiveDay",
     "Municipality",
     "ConsentMethod",
     "ContactMethod",
@@ -124,5 +128,10 @@ __all__ = [
     "Role",
     "UTCDateTime",
     "User",
+    "LapseCause",
+    "MeetingKind",
+    "Verification",
+    "VerificationMethod",
+    "in_force",
     "utcnow",
 ]

@@ -60,7 +60,7 @@ class AuthAttempt(SQLModel, table=True):
     __tablename__ = "auth_attempt"
     __table_args__ = (
         sa.CheckConstraint("kind IN ('login_failed', 'signup', 'reset', 'confirm', 'password', 'post',"
-                           " 'member_lookup')", name="kind"),
+                           " 'member_lookup', 'wijk_code')", name="kind"),
         sa.Index("ix_auth_attempt_lookup", "kind", "key", "created_at"),
     )
 

@@ -36,7 +36,9 @@ class Message(SQLModel, table=True):
 
     __table_args__ = (
         sa.UniqueConstraint("sender_id", "client_id", name="uq_message_sender_client_id"),
-        sa.Index("ix_message_conversation", "conversation_id", "id"),
+        # With the sender: who wrote a conversation's last message is read from the index alone
+        # (an ambassador's conversations waiting for their answer, services/stats.py).
+        sa.Index("ix_message_conversation", "conversation_id", "id", "sender_id"),
         # The back office's figures: who was active in a period (services/stats.py).
         sa.Index("ix_message_created_at", "created_at", "sender_id"),
     )

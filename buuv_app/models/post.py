@@ -25,6 +25,7 @@ class PostKind(StrEnum):
 class Visibility(StrEnum):
     EVERYONE = "everyone"
     MEMBERS = "members"  # only signed-in members: a shy asker's choice
+    VERIFIED = "verified"  # only verified neighbours ("alleen geverifieerde buren", models/verification.py)
 
 
 class WhenKind(StrEnum):
@@ -52,7 +53,7 @@ class Post(SQLModel, table=True):
         sa.CheckConstraint(
             "status IN ('open', 'in_contact', 'matched', 'closed')", name="status"
         ),
-        sa.CheckConstraint("visibility IN ('everyone', 'members')", name="visibility"),
+        sa.CheckConstraint("visibility IN ('everyone', 'members', 'verified')", name="visibility"),
         sa.CheckConstraint("when_kind IN ('flexible', 'date', 'period')", name="when_kind"),
         # The neighbourhood feed: open posts of one neighbourhood, newest first.
         sa.Index("ix_post_feed", "neighbourhood_id", "status", "created_at", "id"),
@@ -66,11 +67,19 @@ class Post(SQLModel, table=True):
         # how they ran out (also the reminders' query); each covers what those figures read.
         sa.Index("ix_post_matched_at", "matched_at", "status", "kind", "is_demo", "neighbourhood_id", "category_id",
                  "author_id", "ambassador_id", "neighbour_id"),
+        # (visibility: the open posts a board's sheet shows, per wijk.)
         sa.Index("ix_post_status_expires", "status", "expires_at", "kind", "is_demo", "neighbourhood_id",
-                 "first_reaction_at"),
+                 "first_reaction_at", "visibility"),
         # Covers what the figures read of a post placed in a period, so they never read its text.
         sa.Index("ix_post_figures", "created_at", "neighbourhood_id", "kind", "category_id", "status", "author_id",
                  "ambassador_id", "neighbour_id", "matched_at", "is_demo", "first_reaction_at"),
+        # A member's posts, newest first; and an ambassador's work (stats.ambassadors): the last
+        # post placed and the open ones placed for neighbours, read from the index alone.
+        sa.Index("ix_post_author_created", "author_id", "created_at"),
+        sa.Index("ix_post_ambassador_work", "ambassador_id", "author_id", "status", "expires_at", "created_at"),
+        # The first-reaction percentiles: walked in order of the wait, the k-th one of a period
+        # and scope is found without sorting every wait (stats._first_reaction_percentiles).
+        sa.Index("ix_post_wait", "kind", "first_reaction_wait", "created_at", "neighbourhood_id", "is_demo"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -79,7 +88,7 @@ class Post(SQLModel, table=True):
     body: str = Field(max_length=BODY_MAX, nullable=False)
     category_id: int = Field(foreign_key="category.id", index=True, nullable=False)
     neighbourhood_id: int = Field(foreign_key="neighbourhood.id", nullable=False)
-    author_id: int = Field(foreign_key="user.id", index=True, nullable=False)
+    author_id: int = Field(foreign_key="user.id", nullable=False)  # indexed with created_at (ix_post_author_created)
     status: str = Field(default=PostStatus.OPEN.value, max_length=12, nullable=False)
     is_demo: bool = Field(default=False, nullable=False)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
@@ -104,11 +113,14 @@ class Post(SQLModel, table=True):
     # so their conversation survives with the post shown as removed (posts.delete_post).
     deleted_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
     helped_by: str | None = Field(default=None, max_length=60, nullable=True)
+    # "Wie hielp?" chosen from the people the author talked to about this post (a member); None
+    # when nobody was named or the helper was named in free text only ("iemand anders").
+    helped_by_id: int | None = Field(default=None, foreign_key="user.id", index=True, nullable=True)
     thank_you: str | None = Field(default=None, max_length=500, nullable=True)
     # Placed by an ambassador for a neighbour without an account (models/neighbour.py). The
     # ambassador stays recorded when the neighbour later takes the post over with an account.
     neighbour_id: int | None = Field(default=None, foreign_key="neighbour.id", index=True, nullable=True)
-    ambassador_id: int | None = Field(default=None, foreign_key="user.id", index=True, nullable=True)
+    ambassador_id: int | None = Field(default=None, foreign_key="user.id", nullable=True)  # ix_post_ambassador_work
     # Hidden by moderation (services/moderation.py): out of every feed, shown greyed to its author
     # with the reason. `hidden_cause` is "hold" (reported by several members, pending review),
     # "moderator" or "suspension" (its author was suspended); one appeal per hiding.
@@ -119,3 +131,5 @@ class Post(SQLModel, table=True):
     # A stored fact for the back office's figures (services/stats_facts.py): the moment of the
     # first reaction, online (a conversation started) or on paper; None while nobody reacted.
     first_reaction_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
+    # ... and the seconds from placing to it (the same fact, stored as the percentiles order it).
+    first_reaction_wait: float | None = Field(default=None, sa_type=sa.Float, nullable=True)

@@ -54,9 +54,15 @@ class User(SQLModel, table=True):
     # Show a message's text in its notification (on the lock screen): off unless chosen.
     push_show_text: bool = Field(default=False, nullable=False)
     digest_mail: bool = Field(default=True, nullable=False)
+    # Only verified neighbours may start a conversation with me (models/verification.py).
+    messages_verified_only: bool = Field(default=False, nullable=False)
     # When "Meldingen aanzetten" was offered after the first post (offered once).
     push_offered_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
     # When a page of the app last told the server this person was there (updated about once a minute).
+    # The member profile (/buur/<id>, services/profiles.py): a short plain-text introduction and
+    # the key of a photo cleaned by services/photos.py; both optional, seen by members only.
+    intro: str | None = Field(default=None, max_length=500, nullable=True)
+    photo_key: str | None = Field(default=None, max_length=64, nullable=True)
     last_online_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)

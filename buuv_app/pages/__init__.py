@@ -15,7 +15,9 @@ from buuv_app.pages import (
     new_post,
     not_found,
     post,
+    profile,
+    verification,
 )
 
 __all__ = ["account", "ambassador", "auth", "boards", "browse", "home", "invitation", "legal", "manage", "messaging",
-           "neighbourhood", "new_post", "not_found", "post"]
+           "neighbourhood", "new_post", "not_found", "post", "profile", "verification"]

@@ -7,6 +7,7 @@ import reflex as rx
 from buuv_app import routes
 from buuv_app.components.forms import (
     PASSWORD_HINT,
+    field_error,
     form_error,
     neighbourhood_select,
     simple_form,
@@ -19,9 +20,11 @@ from buuv_app.components.posts import kind_badge
 from buuv_app.i18n import N_
 from buuv_app.layout import page
 from buuv_app.models import BODY_MAX, TITLE_MAX
+from buuv_app.services.profiles import INTRO_MAX
 from buuv_app.state.account import AccountState, OwnPostView
 from buuv_app.state.base import AppState
 from buuv_app.state.browse import PlacesState
+from buuv_app.state.profiles import ProfileEditState
 
 S = AccountState
 
@@ -58,6 +61,52 @@ def _profile() -> rx.Component:
             spacing="3",
             key=S.display_name + S.neighbourhood_slug,
         ),
+        rx.link("★ ", t("Buur geverifieerd: laat zien dat je in de wijk woont"), href=routes.VERIFY, size="3"),
+    )
+
+
+def _about_me() -> rx.Component:
+    """"Over mij": the introduction and photo on my profile, which only members see."""
+    E = ProfileEditState
+    return _section(
+        N_("Over mij"),
+        rx.text(t("Andere buren die zijn ingelogd zien je profiel: je naam, je wijk, sinds wanneer je lid bent, "
+                  "hoe vaak je hielp en wat je hieronder schrijft."), size="2"),
+        rx.link(t("Bekijk je profiel"), href=E.profile_url, size="3", id="own-profile-link"),
+        rx.hstack(
+            rx.cond(E.photo_url != "",
+                    rx.image(src=E.photo_url, alt=t("Je profielfoto"), width="6rem", height="6rem", object_fit="cover",
+                             border_radius="50%", id="profile-photo-preview"),
+                    rx.icon("circle-user-round", size=72, aria_hidden="true", color=rx.color("gray", 9))),
+            rx.vstack(
+                rx.el.label(
+                    rx.upload(
+                        rx.text(t("Kies een foto (JPEG, PNG of WebP, hoogstens 5 MB)"), size="2"),
+                        id="profile-photo", max_files=1, multiple=False, no_click=True,
+                        accept={"image/jpeg": [".jpg", ".jpeg"], "image/png": [".png"], "image/webp": [".webp"]},
+                        on_drop=E.upload_photo(rx.upload_files(upload_id="profile-photo")),
+                        border=f"2px dashed {rx.color('gray', 7)}", padding="0.75rem", border_radius="8px",
+                        width="100%",
+                    ),
+                    display="block", width="100%", cursor="pointer",
+                ),
+                rx.cond(E.photo_url != "",
+                        rx.button(t("Foto weghalen"), type="button", variant="soft", color_scheme="gray", size="2",
+                                  on_click=E.remove_photo)),
+                field_error("profile-intro-photo", E.errors.get("photo", "")),
+                spacing="2", width="100%",
+            ),
+            spacing="3", align="center", width="100%",
+        ),
+        simple_form(
+            textarea_field("profile-intro", "intro", N_("Een korte introductie (mag leeg blijven)"),
+                           E.errors.get("intro", ""), default_value=E.intro, max_length=INTRO_MAX),
+            on_submit=E.save_intro,
+            submit=N_("Introductie opslaan"),
+            spacing="3",
+            key=E.intro,
+        ),
+        id="over-mij",
     )
 
 
@@ -94,7 +143,7 @@ def _own_post(item: rx.Var[OwnPostView]) -> rx.Component:
                     neighbourhood_select("post", N_("Buurt"), PlacesState.groups, _error("neighbourhood"),
                                          default_value=item.neighbourhood_slug),
                     rx.el.label(
-                        rx.el.input(type="checkbox", name="members_only", default_checked=item.members_only),
+                        rx.el.input(type="checkbox", name="members_only", default_checked=item.members_only | item.verified_only),
                         " ", t("Alleen buren die zijn ingelogd"),
                         display="flex", gap="0.5rem", align_items="center", min_height="2.5rem",
                     ),
@@ -128,7 +177,7 @@ def _own_post(item: rx.Var[OwnPostView]) -> rx.Component:
                                           aria_label=t("Verwijderen") + ": " + post.title),
                             ),
                             rx.alert_dialog.content(
-                                rx.alert_dialog.title(t("Bericht verwijderen?")),
+                                rx.alert_dialog.title(t("Oproep verwijderen?")),
                                 rx.alert_dialog.description(post.title),
                                 rx.hstack(
                                     rx.alert_dialog.cancel(rx.button(t("Annuleren"), variant="soft", color_scheme="gray")),
@@ -156,7 +205,7 @@ def _own_post(item: rx.Var[OwnPostView]) -> rx.Component:
 
 def _my_posts() -> rx.Component:
     return _section(
-        N_("Mijn berichten"),
+        N_("Mijn oproepen"),
         rx.cond(
             S.my_posts.length() > 0,
             rx.el.ul(rx.foreach(S.my_posts, _own_post), display="flex", flex_direction="column", gap="0.75rem",
@@ -236,7 +285,7 @@ def _notifications() -> rx.Component:
         rx.heading(t("Meldingen over"), as_="h3", size="3"),
         _switch("push_message", S.push_message, N_("Nieuwe berichten (niet als je dat gesprek net open hebt)")),
         _switch("push_reaction", S.push_reaction, N_("Een reactie op mijn vraag of aanbod")),
-        _switch("push_reminder", S.push_reminder, N_("\"Nog nodig?\" als mijn bericht bijna verloopt")),
+        _switch("push_reminder", S.push_reminder, N_("\"Nog nodig?\" als mijn oproep bijna verloopt")),
         _switch("push_moderation", S.push_moderation, N_("Als mijn melding of bezwaar is behandeld")),
         _switch("push_show_text", S.push_show_text,
                 N_("Toon de tekst van een bericht in de melding (ook op het vergrendelscherm)")),
@@ -278,7 +327,7 @@ def _my_data() -> rx.Component:
 def _delete() -> rx.Component:
     return _section(
         N_("Account verwijderen"),
-        rx.text(t("Je naam, e-mailadres, wachtwoord en je berichten op BUUV worden gewist. Berichten die je al aan anderen stuurde, blijven bij hen staan als van 'verwijderde gebruiker'. Dit kan niet ongedaan worden gemaakt."), size="3"),
+        rx.text(t("Je naam, e-mailadres, wachtwoord en je oproepen op BUUV worden gewist. Berichten die je al aan anderen stuurde, blijven bij hen staan als van 'verwijderde gebruiker'. Dit kan niet ongedaan worden gemaakt."), size="3"),
         simple_form(
             text_field("delete", "password", N_("Typ je wachtwoord om te bevestigen"), _error("password"),
                        type="password", autocomplete="current-password"),
@@ -289,7 +338,8 @@ def _delete() -> rx.Component:
     )
 
 
-@page(routes.ACCOUNT, title="Mijn account", on_load=[PlacesState.load_places, AccountState.load_account])
+@page(routes.ACCOUNT, title="Mijn account",
+      on_load=[PlacesState.load_places, AccountState.load_account, ProfileEditState.load_own_profile])
 def account() -> rx.Component:
     return rx.cond(
         S.loaded,
@@ -303,6 +353,7 @@ def account() -> rx.Component:
             ),
             form_error(_error("form")),
             _profile(),
+            _about_me(),
             _my_posts(),
             _notifications(),
             _password(),

@@ -119,7 +119,7 @@ def _neighbour_card(row: rx.Var[NeighbourRow], *, mine: bool = True) -> rx.Compo
                                     vertical_align="middle"), " ", localized(row.consent_nl, row.consent_en),
                             size="2", weight="medium", color=rx.color("orange", 11)),
                 ),
-                rx.cond(row.open_posts > 0, _muted(t("Open berichten:"), " ", row.open_posts.to_string())),
+                rx.cond(row.open_posts > 0, _muted(t("Open oproepen:"), " ", row.open_posts.to_string())),
                 actions,
                 spacing="2", width="100%",
             ),
@@ -165,7 +165,7 @@ def board_posts_section() -> rx.Component:
     """The open posts on the board locations this ambassador keeps, and where to record a
     reaction that came in on paper."""
     return _section(
-        "sectie-prikborden", N_("Berichten van mijn prikborden"),
+        "sectie-prikborden", N_("Oproepen van mijn prikborden"),
         rx.link(rx.hstack(rx.icon("clipboard-pen", size=18, aria_hidden="true"),
                           rx.text(t("Reactie via een prikbord vastleggen"), as_="span"), spacing="2", align="center"),
                 href=routes.PAPER_REACTIONS, size="3"),
@@ -184,11 +184,11 @@ def _dashboard() -> rx.Component:
                  _list(A.waiting, _waiting_row, N_("Niemand wacht op een antwoord van jou."))),
         _section("sectie-buren", N_("Mijn buren"),
                  _list(A.neighbours, _neighbour_card, N_("Je hebt nog geen buren toegevoegd."))),
-        _section("sectie-open", N_("Open berichten van mijn buren"),
-                 _list(A.open_posts, _open_post, N_("Er staan geen open berichten van je buren."))),
+        _section("sectie-open", N_("Open oproepen van mijn buren"),
+                 _list(A.open_posts, _open_post, N_("Er staan geen open oproepen van je buren."))),
         _section("sectie-verloopt", N_("Bijna verlopen"),
                  rx.cond(A.expiring.length() > 0,
-                         _muted(t("Open het bericht om het te verlengen of te sluiten."), size="3")),
+                         _muted(t("Open de oproep om hem te verlengen of te sluiten."), size="3")),
                  _list(A.expiring, _expiring_post, N_("Er verloopt binnenkort niets."))),
         board_posts_section(),
         rx.cond(
@@ -280,7 +280,7 @@ def _neighbour_form() -> rx.Component:
             form_error(_error("form")),
             text_field("neighbour", "first_name", N_("Voornaam"), _error("first_name"), default_value=F.first_name,
                        max_length=FIRST_NAME_MAX, autocomplete="off",
-                       hint=N_("Alleen de voornaam. Buren zien die bij de berichten.")),
+                       hint=N_("Alleen de voornaam. Buren zien die bij de oproepen.")),
             neighbourhood_select("neighbour", N_("Buurt"), PlacesState.groups, _error("neighbourhood"),
                                  default_value=F.neighbourhood_slug),
             _contact(),
@@ -303,7 +303,7 @@ def _own_account() -> rx.Component:
                     F.account_status == "joined",
                     rx.text(F.first_name, " ", t("heeft een eigen account en plaatst nu zelf."), size="3"),
                     rx.vstack(
-                        rx.text(t("Heeft je buur een e-mailadres? Dan kan je buur een eigen account krijgen. De berichten die je plaatste, blijven staan en komen op dat account."),
+                        rx.text(t("Heeft je buur een e-mailadres? Dan kan je buur een eigen account krijgen. De oproepen die je plaatste, blijven staan en komen op dat account."),
                                 size="3"),
                         rx.cond(F.account_status == "invited",
                                 rx.callout(t("Er is een uitnodiging verstuurd. Die is nog niet geaccepteerd."),

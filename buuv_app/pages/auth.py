@@ -42,7 +42,7 @@ def _why_account(state) -> rx.Component:
         state.reason,
         ("ask", rx.callout(t("Om hulp te vragen heb je een account nodig: zo weten buren wie het vraagt en kunnen ze je een bericht sturen, zonder dat je je telefoonnummer of adres deelt. Log in of meld je aan; daarna kom je meteen bij het formulier."),
                            icon="info", size="2", high_contrast=True, width="100%")),
-        ("reply", rx.callout(t("Om te reageren heb je een account nodig: zo weet je buur wie er reageert, en praten jullie binnen BUUV zonder je telefoonnummer of adres te delen. Log in of meld je aan; daarna kom je meteen terug bij dit bericht."),
+        ("reply", rx.callout(t("Om te reageren heb je een account nodig: zo weet je buur wie er reageert, en praten jullie binnen BUUV zonder je telefoonnummer of adres te delen. Log in of meld je aan; daarna kom je meteen terug bij deze oproep."),
                              icon="info", size="2", high_contrast=True, width="100%")),
         rx.fragment(),
     )
@@ -53,7 +53,7 @@ def _sign_up_form() -> rx.Component:
     return simple_form(
         form_error(_error(s, "form")),
         text_field("signup", "display_name", N_("Je naam"), _error(s, "display_name"),
-                   hint=N_("Je voornaam is genoeg. Buren zien deze naam bij je berichten."),
+                   hint=N_("Je voornaam is genoeg. Buren zien deze naam bij je oproepen en berichten."),
                    autocomplete="given-name", max_length=60),
         text_field("signup", "email", N_("E-mailadres"), _error(s, "email"), type="email",
                    autocomplete="email", hint=N_("Dit zien andere buren niet.")),

@@ -43,9 +43,9 @@ def _board_card(board: Var[BoardView]) -> rx.Component:
                           align="center", wrap="wrap", spacing="2"),
                 rx.text(board.address, size="3"),
                 board_detail(N_("Open:"), board.opening_hours),
-                board_detail(N_("Berichten uit:"), board.neighbourhoods),
+                board_detail(N_("Oproepen uit:"), board.neighbourhoods),
                 rx.hstack(
-                    rx.link(t("Bekijk en print de berichten"), href=board.page_url, size="3"),
+                    rx.link(t("Bekijk en print de oproepen"), href=board.page_url, size="3"),
                     rx.link(t("PDF"), href=board.pdf_url, size="3", is_external=True,
                             aria_label=t("PDF om te printen") + ": " + board.name),
                     spacing="4", wrap="wrap",
@@ -106,7 +106,7 @@ def _sheet_card(card: Var[SheetCardView]) -> rx.Component:
                     spacing="0",
                 ),
                 rx.spacer(),
-                rx.image(src=card.qr, alt=t("QR-code naar dit bericht") + ": " + card.code, width="7.5rem",
+                rx.image(src=card.qr, alt=t("QR-code naar deze oproep") + ": " + card.code, width="7.5rem",
                          height="7.5rem", class_name="sheet-qr"),
                 align="end", width="100%",
             ),
@@ -134,7 +134,7 @@ def _sheet() -> rx.Component:
                       align="center", wrap="wrap", spacing="3"),
             rx.text(board.address, size="4"),
             board_detail(N_("Open:"), board.opening_hours),
-            board_detail(N_("Berichten uit:"), board.neighbourhoods),
+            board_detail(N_("Oproepen uit:"), board.neighbourhoods),
             rx.text(t("Bijgewerkt op"), " ", localized(BoardSheetState.updated_nl, BoardSheetState.updated_en),
                     size="3", weight="bold"),
             spacing="1", width="100%",
@@ -145,7 +145,7 @@ def _sheet() -> rx.Component:
                 rx.cond(board.desk_text != "", rx.text(board.desk_text, size="4")),
                 rx.cond(board.phone != "", rx.text(t("Of bel de BUUV-ambassadeur:"), " ",
                                                    rx.text(board.phone, as_="span", weight="bold"), size="4")),
-                rx.text(t("Met een telefoon: scan de QR-code bij het bericht."), size="3"),
+                rx.text(t("Met een telefoon: scan de QR-code bij de oproep."), size="3"),
                 spacing="1",
             ),
             icon="phone", high_contrast=True, width="100%", class_name="sheet-offline",
@@ -153,11 +153,10 @@ def _sheet() -> rx.Component:
         rx.cond(
             BoardSheetState.cards.length() > 0,
             rx.box(rx.foreach(BoardSheetState.cards, _sheet_card), class_name="sheet-grid", width="100%"),
-            empty_notice(N_("Er zijn op dit moment geen open berichten uit deze wijken. Kijk later nog eens, of vraag zelf om hulp!")),
+            empty_notice(N_("Er zijn op dit moment geen open oproepen uit deze wijken. Kijk later nog eens, of vraag zelf om hulp!")),
         ),
         rx.cond(BoardSheetState.more > 0,
-                rx.text(t("En nog"), " ", BoardSheetState.more.to_string(), " ", t("berichten: die staan online."),
-                        size="4", weight="bold")),
+                rx.text(BoardSheetState.more_text, size="4", weight="bold")),
         # The board and "bijgewerkt op" at the foot of every printed page; the page number is
         # in assets/buuv.css.
         rx.el.style(localized(BoardSheetState.foot_css_nl, BoardSheetState.foot_css_en)),
@@ -181,7 +180,7 @@ def paper_reactions() -> rx.Component:
     return rx.vstack(
         rx.heading(t("Reactie via prikbord"), as_="h1", size="7"),
         rx.text(t("Kwam er een reactie binnen op papier of via de telefoon? Leg hem hier vast, met de "
-                  "code van het bericht. Het bericht komt dan op ‘in contact’ te staan."), size="3"),
+                  "code van de oproep. De oproep komt dan op ‘in contact’ te staan."), size="3"),
         rx.cond(
             s.board_choices.length() > 0,
             rx.card(
@@ -198,7 +197,7 @@ def paper_reactions() -> rx.Component:
                         field_error("paper-board", errors.get("board", "")),
                         spacing="1", width="100%",
                     ),
-                    text_field("paper", "code", N_("Code van het bericht"), errors.get("code", ""),
+                    text_field("paper", "code", N_("Code van de oproep"), errors.get("code", ""),
                                hint=N_("Zoals BUUV-7K3FQ. Hoofd- of kleine letters maakt niet uit."),
                                max_length=20, autocomplete="off"),
                     textarea_field("paper", "note", N_("Notitie (mag leeg blijven)"), errors.get("note", ""),

@@ -18,8 +18,11 @@ def browse() -> rx.Component:
     return rx.vstack(
         rx.heading(t("Vragen en aanbod"), as_="h1", size="8"),
         rx.text(t("Zoek in alle vragen en al het aanbod van Leiden en Leiderdorp."), size="3"),
-        rx.cond(FeedState.loaded, rx.vstack(filter_bar(with_places=True), feed_results(), spacing="3",
-                                             width="100%"), loading_notice()),
+        # The cards' titles are h3s: a heading between them and the h1 keeps the outline whole
+        # (Lighthouse and screen readers, heading-order), as /buurt/<slug> has.
+        rx.cond(FeedState.loaded, rx.vstack(filter_bar(with_places=True),
+                                             rx.heading(t("Alle oproepen"), as_="h2", size="5"),
+                                             feed_results(), spacing="3", width="100%"), loading_notice()),
         spacing="3",
         width="100%",
     )

@@ -48,13 +48,13 @@ def _new_account_form() -> rx.Component:
 
 def _existing_account_form() -> rx.Component:
     return simple_form(
-        rx.text(t("Dit e-mailadres heeft al een BUUV-account. Typ je wachtwoord: dan komen de berichten op dat account."),
+        rx.text(t("Dit e-mailadres heeft al een BUUV-account. Typ je wachtwoord: dan komen de oproepen op dat account."),
                 size="3"),
         text_field("invitation", "password", N_("Je wachtwoord"), _error("password"), type="password",
                    autocomplete="current-password"),
         on_submit=S.accept_invitation,
-        submit=N_("Berichten overnemen"),
-        aria_label=t("Berichten overnemen"),
+        submit=N_("Oproepen overnemen"),
+        aria_label=t("Oproepen overnemen"),
     )
 
 
@@ -69,7 +69,7 @@ def invitation() -> rx.Component:
                 rx.card(
                     rx.vstack(
                         rx.text(t("Hallo"), " ", S.first_name, ". ", S.ambassador_name, " ",
-                                t("zette tot nu toe je vragen en aanbod op BUUV. Met een eigen account doe je dat zelf en lees je zelf de reacties. Je berichten blijven staan."),
+                                t("zette tot nu toe je vragen en aanbod op BUUV. Met een eigen account doe je dat zelf en lees je zelf de reacties. Je oproepen blijven staan."),
                                 size="3"),
                         rx.cond(S.has_account, _existing_account_form(), _new_account_form()),
                         spacing="4", width="100%",

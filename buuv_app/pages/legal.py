@@ -7,6 +7,7 @@ from pathlib import Path
 import reflex as rx
 
 from buuv_app import routes
+from buuv_app.components.document import markdown_document
 from buuv_app.layout import page
 from buuv_app.state.base import AppState
 
@@ -14,11 +15,12 @@ CONTENT_DIR = Path(__file__).resolve().parent.parent / "content"
 
 
 def _document(name: str) -> rx.Component:
-    """Long texts are translated as whole documents: Dutch is leading, English follows it."""
+    """Long texts are translated as whole documents: Dutch is leading, English follows it. Both are
+    compiled into the page (components/document.py); the browser parses no Markdown."""
     dutch = (CONTENT_DIR / f"{name}.nl.md").read_text(encoding="utf-8")
     english = (CONTENT_DIR / f"{name}.en.md").read_text(encoding="utf-8")
     return rx.el.article(
-        rx.cond(AppState.locale == "en", rx.markdown(english), rx.markdown(dutch)),
+        rx.cond(AppState.locale == "en", markdown_document(english), markdown_document(dutch)),
         class_name="document",
         width="100%",
     )

@@ -13,7 +13,9 @@ from buuv_app.components.forms import (
 )
 from buuv_app.components.i18n import localized, t
 from buuv_app.components.moderation import report_form
-from buuv_app.components.notices import found_or_not, loading_notice
+from buuv_app.components.notices import found_or_not, loading_notice, push_offer
+from buuv_app.components.verification import verified_badge
+from buuv_app.components.profiles import profile_link
 from buuv_app.i18n import N_
 from buuv_app.layout import page
 from buuv_app.models import MESSAGE_MAX
@@ -34,16 +36,25 @@ def _neighbour_label(name: rx.Var[str]) -> rx.Component:
                                         color_scheme="blue", variant="soft", size="2", high_contrast=True))
 
 
+def _ambassador_label(name: rx.Var[str]) -> rx.Component:
+    """For a helper: the other person is an ambassador, writing for a neighbour without a phone."""
+    return rx.cond(name != "", rx.text(rx.icon("heart-handshake", size=16, aria_hidden="true", display="inline",
+                                               vertical_align="middle"), " ", t("ambassadeur, voor"), " ", name,
+                                       size="3", color=rx.color("gray", 11), class_name="ambassador-for"))
+
+
 def _inbox_row(row: rx.Var[InboxRow]) -> rx.Component:
     return rx.el.li(
         rx.link(
             rx.card(
                 rx.hstack(
                     rx.vstack(
-                        rx.text(row.other_name, weight="bold", size="3"),
+                        rx.text(row.other_name, verified_badge(row.other_verified), weight="bold", size="3"),
                         _neighbour_label(row.neighbour_name),
+                        _ambassador_label(row.ambassador_for),
                         rx.text(row.post_title, size="2", color=rx.color("gray", 11)),
-                        rx.text(row.last_message, size="3"),
+                        rx.text(rx.cond(row.last_mine, rx.text(t("Jij:"), " ", as_="span", weight="medium"), ""),
+                                row.last_message, size="3", class_name="inbox-last"),
                         rx.text(localized(row.ago_nl, row.ago_en), size="2", color=rx.color("gray", 11)),
                         spacing="1", flex="1",
                     ),
@@ -126,7 +137,7 @@ def _composer() -> rx.Component:
                 submit=N_("Versturen"),
                 spacing="2",
             ),
-            rx.callout(t("Dit bericht is gesloten; je kunt hier niet meer schrijven."), icon="lock",
+            rx.callout(t("Deze oproep is gesloten; je kunt hier niet meer schrijven."), icon="lock",
                        high_contrast=True, color_scheme="gray", width="100%"),
         ),
     )
@@ -175,14 +186,21 @@ def _safety() -> rx.Component:
 def _conversation() -> rx.Component:
     return rx.vstack(
         rx.link(t("← Alle berichten"), href=routes.INBOX, size="3"),
-        rx.heading(C.other_name, as_="h1", size="6"),
+        rx.heading(profile_link(C.other_name, C.other_url, id="other-link"), verified_badge(C.other_verified),
+                   as_="h1", size="6"),
         _neighbour_label(C.neighbour_name),
+        _ambassador_label(C.ambassador_for),
+        rx.cond(C.ambassador_for != "",
+                rx.callout(C.ambassador_for + " " + t("heeft geen smartphone: de ambassadeur geeft je bericht door. "
+                                                    "Schrijf wat je kunt doen en wanneer."),
+                           icon="info", high_contrast=True, size="1", width="100%", id="ambassador-hint")),
         rx.cond(C.post_url != "", rx.link(C.post_title, href=C.post_url, size="3"),
                 rx.text(C.post_title, size="3", color=rx.color("gray", 11))),
         rx.el.ul(rx.foreach(C.messages, _bubble), id="chat-messages", aria_live="polite",
                  custom_attrs={"data-conversation": C.conversation_id},
                  display="flex", flex_direction="column", gap="0.5rem", padding="0", margin="0", width="100%"),
         rx.el.ul(id="chat-pending", aria_live="polite"),
+        push_offer(C.offer_push, C.dismiss_push_offer),
         _composer(),
         _safety(),
         spacing="3", width="100%",

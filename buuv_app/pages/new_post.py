@@ -154,8 +154,11 @@ def _photo() -> rx.Component:
                 rx.upload(
                     rx.vstack(
                         rx.icon("camera", size=24, aria_hidden="true"),
+                        # Dragging is for a mouse: a phone or tablet is told only to choose (assets/buuv.css).
                         rx.text(t("Kies een foto of sleep hem hierheen (JPEG, PNG of WebP, hoogstens 5 MB)"),
-                                size="2"),
+                                size="2", class_name="photo-hint-drag"),
+                        rx.text(t("Kies een foto (JPEG, PNG of WebP, hoogstens 5 MB)"),
+                                size="2", class_name="photo-hint-touch"),
                         align="center", spacing="1",
                     ),
                     id="photo", max_files=1, multiple=False, no_click=True,
@@ -173,17 +176,20 @@ def _photo() -> rx.Component:
 
 def _visibility() -> rx.Component:
     return rx.el.fieldset(
-        rx.el.legend(t("Wie mag je bericht zien?"), font_weight="bold"),
+        rx.el.legend(t("Wie mag je oproep zien?"), font_weight="bold"),
         rx.el.label(rx.el.input(type="radio", name="visibility", value="everyone", default_checked=True),
                     " ", t("Iedereen"), display="flex", gap="0.4rem", min_height="2.5rem", align_items="center"),
         rx.el.label(rx.el.input(type="radio", name="visibility", value="members"),
                     " ", t("Alleen buren die zijn ingelogd"), display="flex", gap="0.4rem", min_height="2.5rem",
                     align_items="center"),
+        rx.el.label(rx.el.input(type="radio", name="visibility", value="verified"),
+                    " ", t("Alleen geverifieerde buren"), " ★", display="flex", gap="0.4rem", min_height="2.5rem",
+                    align_items="center"),
         border="none", padding="0", margin="0",
     )
 
 
-@page(routes.NEW_POST, title="Nieuw bericht", on_load=[PlacesState.load_places, NewPostState.start])
+@page(routes.NEW_POST, title="Nieuwe oproep", on_load=[PlacesState.load_places, NewPostState.start])
 def new_post() -> rx.Component:
     return rx.vstack(
         rx.heading(rx.cond(S.kind == "offer", t("Hulp aanbieden"), t("Hulp vragen")),
@@ -193,7 +199,7 @@ def new_post() -> rx.Component:
             S.for_whom_name != "",
             rx.text(t("Je plaatst dit voor je buur. Buren zien de voornaam en dat jij het plaatste; reacties komen bij jou binnen."),
                     size="3"),
-            rx.text(t("Het kost een minuut. Buren in je buurt zien je bericht en kunnen je een bericht sturen."), size="3"),
+            rx.text(t("Het kost een minuut. Buren in je buurt zien je oproep en kunnen je een bericht sturen."), size="3"),
         ),
         rx.card(
             rx.vstack(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 import segno
@@ -19,23 +20,20 @@ def _make(url: str) -> segno.QRCode:
     return segno.make(url, error="m", micro=False, mask=MASK)
 
 
+DARK_RUN = re.compile(rb"\x01+")
+QUIET_ZONE = 4
+
+
 @lru_cache(maxsize=CACHE_SIZE)
 def qr_path(url: str) -> tuple[int, str]:
     """The QR code of `url`: its size in modules (with the quiet zone of four) and its dark modules
     as PDF rectangles ("x y w 1 re") in module units, runs of a row merged."""
-    rows = [tuple(row) for row in _make(url).matrix_iter(scale=1, border=4)]
-    rects = []
-    for y, row in enumerate(rows):
-        x = 0
-        while x < len(row):
-            if row[x]:
-                start = x
-                while x < len(row) and row[x]:
-                    x += 1
-                rects.append(f"{start} {y} {x - start} 1 re")
-            else:
-                x += 1
-    return len(rows), " ".join(rects)
+    # segno's matrix is a row of bytes per module row (1 dark, 0 light): runs found by a regex on
+    # the bytes, not module by module through matrix_iter (a fifth of a fresh code's time).
+    matrix = _make(url).matrix
+    rects = [f"{QUIET_ZONE + run.start()} {QUIET_ZONE + y} {run.end() - run.start()} 1 re"
+             for y, row in enumerate(matrix) for run in DARK_RUN.finditer(bytes(row))]
+    return len(matrix) + 2 * QUIET_ZONE, " ".join(rects)
 
 
 @lru_cache(maxsize=CACHE_SIZE)

@@ -13,11 +13,10 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 from fpdf import FPDF
-from fpdf.drawing import Transform
 from fpdf.enums import XPos, YPos
 from fpdf.svg import SVGObject
 
-from buuv_app.i18n import N_, format_date, gettext
+from buuv_app.i18n import N_, format_date, gettext, ngettext
 from buuv_app.printing.qr import qr_path
 from buuv_app.services.boards import BoardSheet, SheetPost
 from buuv_app.settings import get_settings
@@ -39,6 +38,7 @@ PADDING = 4.0
 QR_SIZE = 30.0
 TITLE_PT, BODY_PT, CODE_PT = 17, 13, 17
 TITLE_LINES, BODY_LINES = 4, 7  # four lines hold any title (80 characters)
+CODE_BOX_W, CODE_BOX_H = 46.0, 14.0  # the wijk code's box, top right (keepers' prints only)
 
 INK = (25, 25, 25)
 MUTED = (70, 70, 70)
@@ -60,9 +60,12 @@ class _SheetPDF(FPDF):
         super().__init__(orientation="P", unit="mm", format="A4")
         self.sheet = sheet
         self.locale = locale
-        # Parsed icons, per document: drawing one sets its transform, so they are not shared
-        # between documents rendered at the same time in different threads.
-        self._icons: dict[str, SVGObject] = {}
+        # Icons drawn once per document (and per starting style), then repeated: fpdf2 renders an
+        # SVG path anew on every draw (arcs approximated by curves), a fifth of a sheet's time.
+        self._icons: dict[tuple, str] = {}
+        # Widths of words measured before in the same font and size: a sheet measures the same
+        # words (and every title twice, to wrap and then to fit) over and over.
+        self._widths: dict[tuple, float] = {}
         for style, path in FONT_FILES.items():
             self.add_font(FONT, style, str(path))
         self.set_margins(MARGIN, MARGIN, MARGIN)
@@ -77,13 +80,32 @@ class _SheetPDF(FPDF):
     def _t(self, msgid: str, **params: object) -> str:
         return gettext(msgid, self.locale, **params)
 
+    def get_string_width(self, s: str, normalized: bool = False, markdown: bool = False) -> float:
+        key = (id(self.current_font), self.font_size_pt, self.font_stretching, self.char_spacing, s, normalized,
+               markdown)
+        width = self._widths.get(key)
+        if width is None:
+            width = self._widths[key] = super().get_string_width(s, normalized, markdown)
+        return width
+
     def draw_icon(self, name: str, x: float, y: float, size: float) -> None:
-        svg = self._icons.get(name)
-        if svg is None:
-            svg = self._icons[name] = SVGObject(_icon_source(name))
-        _, _, paths = svg.transform_to_rect_viewport(scale=1, width=size, height=size, ignore_svg_top_attrs=True)
-        paths.transform = paths.transform @ Transform.translation(x, y)
-        self.draw_path(paths, copy=False)  # drawn at once, before the next card moves it
+        # What fpdf2 draws depends on the graphics state it starts from: part of the key.
+        key = (name, size, self.line_width, self.draw_color, self.fill_color, str(self.dash_pattern))
+        stream = self._icons.get(key)
+        if stream is None:
+            _, _, paths = SVGObject(_icon_source(name)).transform_to_rect_viewport(
+                scale=1, width=size, height=size, ignore_svg_top_attrs=True)
+            drawn: list[str] = []
+            self._out = drawn.append  # catch the one content stream draw_path writes
+            try:
+                self.draw_path(paths, copy=False)  # at the origin; also registers its styles
+            finally:
+                del self._out
+            stream = self._icons[key] = "".join(drawn)
+        # The stream starts by flipping fpdf2's top-down millimetres into PDF points; a shift of
+        # (x, y) millimetres there is (x·k, −y·k) points outside it.
+        self._resource_catalog.index_stream_resources(stream, self.page)
+        self._out(f"q 1 0 0 1 {x * self.k:.2f} {-y * self.k:.2f} cm {stream} Q")
 
     # fpdf2 calls these on every page.
     def header(self) -> None:
@@ -101,20 +123,38 @@ class _SheetPDF(FPDF):
         updated = self._t("Bijgewerkt op {date}", date=format_date(self.sheet.updated_at, self.locale))
         self.set_xy(MARGIN, top)
         self.cell(self.epw, 5, updated, align="R")
+        width = self.epw
+        if self.sheet.wijk_code:
+            width -= CODE_BOX_W + 3
+            self.wijk_code_box(self.w - MARGIN - CODE_BOX_W, top + 7)
         self.set_text_color(*INK)
         self.set_font(FONT, "B", 18)
         self.set_xy(MARGIN, top + 6)
-        self.cell(self.epw, 9, _fit(self, board.name, self.epw))
+        self.cell(width, 9, _fit(self, board.name, width))
         self.set_font(FONT, "", 10.5)
         details = board.address + (f" · {self._t('Open')}: {board.opening_hours}" if board.opening_hours else "")
         self.set_xy(MARGIN, top + 15.5)
-        self.cell(self.epw, 5, _fit(self, details, self.epw))
+        self.cell(width, 5, _fit(self, details, width))
         wijken = ", ".join(n.name for n in board.neighbourhoods)
-        _text_lines(self, _wrap(self, self._t("Berichten uit: {wijken}", wijken=wijken), self.epw, 2),
+        _text_lines(self, _wrap(self, self._t("Oproepen uit: {wijken}", wijken=wijken), width, 2),
                     MARGIN, top + 20.5, 4.6)
         self.set_draw_color(*RULE)
         self.set_line_width(0.4)
         self.line(MARGIN, top + HEADER_H - 3, self.w - MARGIN, top + HEADER_H - 3)
+
+    def wijk_code_box(self, x: float, y: float) -> None:
+        """A small framed box with this month's wijk code: residents of the board's wijken enter it
+        in the app to become a verified neighbour (services/verification.py)."""
+        self.set_draw_color(*INK)
+        self.set_line_width(0.5)
+        self.rect(x, y, CODE_BOX_W, CODE_BOX_H)
+        self.set_text_color(*INK)
+        self.set_font(FONT, "", 8.5)
+        self.set_xy(x + 2, y + 1.5)
+        self.cell(CODE_BOX_W - 4, 4, self._t("Wijkcode voor verificatie:"))
+        self.set_font(FONT, "B", 15)
+        self.set_xy(x + 2, y + 6)
+        self.cell(CODE_BOX_W - 4, 7, self.sheet.wijk_code)
 
     def footer(self) -> None:
         board = self.sheet.board
@@ -266,7 +306,7 @@ def render_sheet_pdf(sheet: BoardSheet, locale: str = "nl") -> bytes:
         pdf.set_font(FONT, "", 14)
         pdf.set_text_color(*INK)
         pdf.set_xy(MARGIN, area_top + 4)
-        pdf.multi_cell(pdf.epw, 7, pdf._t("Er zijn op dit moment geen open berichten uit deze wijken. "
+        pdf.multi_cell(pdf.epw, 7, pdf._t("Er zijn op dit moment geen open oproepen uit deze wijken. "
                                           "Kijk later nog eens, of vraag zelf om hulp!"), align="L")
     for index, post in enumerate(sheet.posts):
         slot = index % per_page
@@ -283,8 +323,9 @@ def render_sheet_pdf(sheet: BoardSheet, locale: str = "nl") -> bytes:
         pdf.set_font(FONT, "B", 13)
         pdf.set_text_color(*INK)
         pdf.set_xy(MARGIN, y)
-        pdf.multi_cell(pdf.epw, 7, pdf._t("En nog {count} berichten: die staan online, op {address}.",
-                                          count=sheet.more, address=_host()), align="L")
+        pdf.multi_cell(pdf.epw, 7, ngettext("En nog {n} oproep: die staat online, op {address}.",
+                                            "En nog {n} oproepen: die staan online, op {address}.", sheet.more,
+                                            pdf.locale, address=_host()), align="L")
     return bytes(pdf.output())
 
 

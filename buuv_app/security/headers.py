@@ -85,3 +85,16 @@ def allowed_origins(settings: Settings | None = None) -> list[str]:
     public address only. Reflex allows any ('*') unless told."""
     parts = urlsplit((settings or get_settings()).public_url)
     return [f"{parts.scheme}://{parts.netloc}"]
+
+
+def nginx_snippet(settings: Settings | None = None) -> str:
+    """The same headers as nginx `add_header` lines, for the files nginx serves itself (pages,
+    hashed assets, the service worker): deploy/nginx/buuv.conf includes this in each of those
+    locations (nginx drops server-level add_header in a location that sets its own). Answers from
+    the backends carry the headers already and are left alone. `buuv nginx-headers` prints it."""
+    lines = ["# Written by `python -m buuv_app.cli nginx-headers` from buuv_app/security/headers.py;",
+             "# write it anew when BUUV_PUBLIC_URL changes (the policy names the websocket's address)."]
+    for name, value in security_headers(settings).items():
+        escaped = value.replace("\\", "\\\\").replace('"', '\\"')
+        lines.append(f'add_header {name} "{escaped}" always;')
+    return "\n".join(lines) + "\n"

@@ -39,7 +39,7 @@ from buuv_app.models import (
     UserToken,
     utcnow,
 )
-from buuv_app.services import mail, passwords, photos, posts, push, sessions, stats_facts, throttle
+from buuv_app.services import mail, passwords, photos, posts, push, sessions, stats_facts, throttle, verification
 from buuv_app.services.places import get_neighbourhood_by_slug
 from buuv_app.settings import get_settings
 
@@ -377,6 +377,8 @@ def update_profile(*, session: Session, user: User, display_name: str, neighbour
     name = checks.run(clean_display_name, display_name)
     neighbourhood = checks.run(_neighbourhood, session, neighbourhood_slug)
     checks.raise_any()
+    # Moving to another wijk ends a verification as neighbour (in the same commit).
+    verification.lapse_on_move(session=session, user=user, new_neighbourhood_id=neighbourhood.id)
     user.display_name = name
     user.home_neighbourhood_id = neighbourhood.id
     user.updated_at = utcnow()
@@ -413,6 +415,8 @@ def export_data(*, session: Session, user: User) -> dict:
             "role": user.role,
             "home_neighbourhood": neighbourhood.name if neighbourhood else None,
             "work_municipality": municipality.name if municipality else None,
+            "profile_intro": user.intro,
+            "has_profile_photo": user.photo_key is not None,
             "created_at": _iso(user.created_at),
             "updated_at": _iso(user.updated_at),
             "email_confirmed_at": _iso(user.email_verified_at),
@@ -512,6 +516,10 @@ def delete_account(*, session: Session, user: User, password: str, ip: str | Non
     user.home_neighbourhood_id = None
     user.municipality_id = None
     user.role = "resident"
+    # The profile (services/profiles.py) goes with the account: introduction and photo.
+    if user.photo_key:
+        photo_keys.append(user.photo_key)
+    user.intro, user.photo_key = None, None
     user.deleted_at = now
     user.updated_at = now
     session.add(user)

@@ -34,7 +34,7 @@ from buuv_app.models import (
     utcnow,
 )
 from buuv_app.models.neighbour import BOARD_LOCATION_MAX, FIRST_NAME_MAX, PHONE_MAX
-from buuv_app.services import accounts, boards, mail, passwords, permissions, posts, sessions, throttle
+from buuv_app.services import accounts, boards, mail, passwords, permissions, posts, sessions, stats_facts, throttle
 from buuv_app.services.permissions import Action
 from buuv_app.services.places import get_neighbourhood_by_slug
 from buuv_app.services.posts import PostSummary
@@ -313,7 +313,7 @@ def create_neighbour(
     now = now or utcnow()
     name, neighbourhood, (method, phone_number, location), (consent, given_on) = _clean_neighbour_form(
         session, first_name, neighbourhood_slug, contact_method, phone, board_location, consent_method,
-        consent_given_on, now.date())
+        consent_given_on, now.astimezone(stats_facts.LOCAL).date())  # the day in Leiden, not in UTC
     neighbour = Neighbour(
         ambassador_id=actor.id, first_name=name, neighbourhood_id=neighbourhood.id, contact_method=method,
         phone=phone_number, board_location=location, created_at=now, updated_at=now,
@@ -337,7 +337,7 @@ def update_neighbour(
     now = now or utcnow()
     name, neighbourhood, (method, phone_number, location), (consent, given_on) = _clean_neighbour_form(
         session, first_name, neighbourhood_slug, contact_method, phone, board_location, consent_method,
-        consent_given_on, now.date())
+        consent_given_on, now.astimezone(stats_facts.LOCAL).date())  # the day in Leiden, not in UTC
     neighbour.first_name, neighbour.neighbourhood_id = name, neighbourhood.id
     neighbour.contact_method, neighbour.phone, neighbour.board_location = method, phone_number, location
     closed = 0
@@ -563,8 +563,14 @@ def accept_invitation(
     user_token.used_at = now
     for neighbour in pending:
         neighbour.joined_at = neighbour.updated_at = now
-        session.exec(sa.update(Post).where(Post.neighbour_id == neighbour.id, Post.author_id == neighbour.ambassador_id)
-                     .values(author_id=user.id, updated_at=now))
+        theirs = sa.and_(Post.neighbour_id == neighbour.id, Post.author_id == neighbour.ambassador_id)
+        days = {stats_facts.local_day(at) for at in session.exec(select(Post.created_at).where(theirs)).all()}
+        session.exec(sa.update(Post).where(theirs).values(author_id=user.id, updated_at=now))
+        # Behind the flush hook's back: their posts are now their own deeds (reciprocity), and
+        # their days active ones (active members), no longer the ambassador's.
+        deeds = {(who, day) for who in (user.id, neighbour.ambassador_id) for day in days}
+        stats_facts.refresh_member_days(connection=session.connection(), keys=deeds)
+        stats_facts.refresh_active_days(connection=session.connection(), keys=deeds)
         session.add(neighbour)
     session.add_all([user, user_token])
     session.commit()

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import date, datetime
 
 import sqlalchemy as sa
@@ -41,6 +42,7 @@ from buuv_app.models import (
     PostStatus,
     Role,
     User,
+    UTCDateTime,
     Visibility,
     utcnow,
 )
@@ -103,6 +105,8 @@ class BoardSheet:
     posts: list[SheetPost]
     more: int  # open posts beyond the sheet's limit (to be found online)
     updated_at: datetime
+    # This month's wijk code (services/verification.py), only on a sheet its keepers print; "" online.
+    wijk_code: str = ""
 
 
 @dataclass(frozen=True)
@@ -209,9 +213,65 @@ def get_sheet(
         page = posts.browse(session=session, viewer=None, filters=filters, limit=limit, now=now)
         items = page.items
         if page.next_cursor is not None:
-            more = posts.count(session=session, viewer=None, filters=filters, now=now).total - len(items)
+            more = posts.count_total(session=session, viewer=None, filters=filters, now=now) - len(items)
     return BoardSheet(board=_infos(session, [board])[0], posts=[_sheet_post(p, board.slug) for p in items], more=more,
                       updated_at=now)
+
+
+@dataclass(frozen=True)
+class SheetVersion:
+    """Changes whenever a board's public sheet would, and is read without reading its posts
+    (printing/pool.py keeps a drawn sheet under it):
+
+    - the board's details and the wijken it covers: save_board stamps the board's updated_at;
+    - the posts on it: how many there are, the sum of their ids (one post leaving as another comes
+      changes it) and the latest of their updated_at (every edit, close or match stamps it); a post
+      expiring, hidden or brought back changes the first two;
+    - the date in its header.
+
+    Category, wijk and town names are printed too, but only the seed changes them (at a deploy,
+    whose restart empties the pool's memory)."""
+
+    board_id: int
+    board_updated_at: datetime
+    posts: int
+    post_ids: int
+    posts_updated_at: datetime | None
+    day: date
+
+
+@dataclass(frozen=True)
+class _VersionQueries:
+    board: sa.Select
+    posts: sa.Select
+
+
+@lru_cache(maxsize=1)
+def _version_queries() -> _VersionQueries:
+    """Built once with bound parameters: SQLAlchemy keeps a statement's cache key with the object,
+    so asking again costs the database's work and little Python (what an event loop shares a core
+    with)."""
+    board = sa.select(BoardLocation.id, BoardLocation.updated_at).where(BoardLocation.slug == sa.bindparam("slug"))
+    wijken = sa.select(BoardNeighbourhood.neighbourhood_id).where(BoardNeighbourhood.board_id == sa.bindparam("board_id"))
+    on_sheet = sa.select(sa.func.count(), sa.func.coalesce(sa.func.sum(Post.id), 0), sa.func.max(Post.updated_at)) \
+        .select_from(Post).where(col(Post.neighbourhood_id).in_(wijken),
+                                 posts.listed(None, sa.bindparam("now", type_=UTCDateTime())))
+    return _VersionQueries(board=board, posts=on_sheet)
+
+
+def get_sheet_version(*, session: Session, slug: str, now: datetime | None = None) -> SheetVersion | None:
+    """The version of board `slug`'s public sheet (see SheetVersion), or None for no such board.
+    Two small statements, whatever the number of posts."""
+    if not isinstance(slug, str) or not slug or len(slug) > SLUG_MAX:
+        return None
+    now = now or utcnow()
+    queries = _version_queries()
+    board = session.execute(queries.board, {"slug": slug}).first()
+    if board is None:
+        return None
+    count, ids, updated = session.execute(queries.posts, {"board_id": board.id, "now": now}).one()
+    return SheetVersion(board_id=board.id, board_updated_at=board.updated_at, posts=count, post_ids=int(ids),
+                        posts_updated_at=updated, day=now.date())
 
 
 # --- professionals: edit boards, see their figures -------------------------------------------
@@ -324,7 +384,7 @@ def save_board(
     wanted_slugs = {s for s in neighbourhood_slugs if isinstance(s, str)}
     wijken = session.exec(select(Neighbourhood).where(col(Neighbourhood.slug).in_(wanted_slugs or [""]))).all()
     if not wijken:
-        raise ValidationError("neighbourhoods", N_("Kies minstens één wijk waarvan de berichten op dit prikbord komen."))
+        raise ValidationError("neighbourhoods", N_("Kies minstens één wijk waarvan de oproepen op dit prikbord komen."))
     if len(wijken) != len(wanted_slugs) or any(n.municipality_id != actor.municipality_id for n in wijken):
         raise ValidationError("neighbourhoods", N_("Kies alleen wijken uit je eigen gemeente."))
 
@@ -391,9 +451,9 @@ def record_paper_reaction(
         raise ValidationError("code", N_("Deze code kennen we niet. Kijk of je hem goed hebt overgenomen, zoals BUUV-7K3FQ."))
     if (post.visibility != Visibility.EVERYONE.value or post.hidden_at is not None
             or post.neighbourhood_id not in _neighbourhood_ids(session, board.id)):
-        raise ValidationError("code", N_("Dit bericht hangt niet op dit prikbord."))
+        raise ValidationError("code", N_("Deze oproep hangt niet op dit prikbord."))
     if post.status not in posts.VISIBLE_STATUSES or post.expires_at <= utcnow():
-        raise ValidationError("code", N_("Dit bericht is afgerond of verlopen; een reactie kan niet meer."))
+        raise ValidationError("code", N_("Deze oproep is afgerond of verlopen; een reactie kan niet meer."))
     text = (note if isinstance(note, str) else "").strip()
     if len(text) > PAPER_NOTE_MAX:
         raise ValidationError("note", N_("De notitie mag hoogstens {max} tekens lang zijn."), max=PAPER_NOTE_MAX)

@@ -30,15 +30,15 @@ from buuv_app.models import (
     PostKind,
     PostStatus,
     User,
+    Visibility,
     utcnow,
 )
-from buuv_app.services import links, mail
+from buuv_app.services import mail, notifications
 from buuv_app.settings import get_settings
 
 log = logging.getLogger("buuv.digest")
 
 TZ = ZoneInfo("Europe/Amsterdam")
-UNSUBSCRIBE = "unsubscribe-digest"
 PER_SECTION = 5  # a phone screen's worth per section; the app has the rest
 SEND_FROM_HOUR = 7  # Monday from 07:00 in Amsterdam
 BATCH = 500
@@ -109,6 +109,8 @@ def _news(session: Session, week: date, now: datetime,
     news: dict[int, News] = defaultdict(News)
     columns = (Post.id, Post.title, Post.neighbourhood_id, Post.author_id)
     only = (col(Post.neighbourhood_id).in_(neighbourhood_ids),) if neighbourhood_ids is not None else ()
+    # A post for verified neighbours only is never mailed: a mail cannot check who reads it.
+    only = (*only, Post.visibility != Visibility.VERIFIED.value)
     # Still open, so nobody has reacted (a reaction moves a request to "in contact").
     for pid, title, nid, author in session.exec(select(*columns).where(
             Post.kind == PostKind.REQUEST.value, Post.status == PostStatus.OPEN.value, Post.expires_at > now,
@@ -208,7 +210,7 @@ def set_nearby(*, session: Session, user: User, neighbourhood_ids: list[int]) ->
 
 def unsubscribe_url(user_id: int) -> str:
     base = get_settings().public_url.rstrip("/")
-    return f"{base}{routes.ONE_CLICK_UNSUBSCRIBE}?soort=digest&token={links.sign(UNSUBSCRIBE, user_id)}"
+    return f"{base}{routes.ONE_CLICK_UNSUBSCRIBE}?soort=digest&token={notifications.unsubscribe_token('digest', user_id)}"
 
 
 def _lines(items: list[Item], base: str, several_wijken: bool) -> list[str]:
@@ -289,13 +291,3 @@ def send_weekly(*, session: Session, now: datetime | None = None, week: date | N
     return queued
 
 
-def unsubscribe(*, session: Session, token: object) -> bool:
-    """One click from the mail (no login): no more digests. False for a forged link."""
-    user_id = links.verify(UNSUBSCRIBE, token) if isinstance(token, str) else None
-    user = session.get(User, user_id) if user_id is not None else None
-    if user is None or user.deleted_at is not None:
-        return False
-    user.digest_mail = False
-    session.add(user)
-    session.commit()
-    return True

@@ -29,11 +29,13 @@ from buuv_app.models import (
     Post,
     PostStatus,
     User,
+    Visibility,
     utcnow,
 )
-from buuv_app.services import codes, links, mail, notifications, permissions, stats_facts
+from buuv_app.services import codes, links, mail, notifications, permissions, stats_facts, verification
 from buuv_app.services.permissions import Action
 from buuv_app.services.accounts import DELETED_NAME
+from buuv_app.services import posts
 from buuv_app.services.posts import excerpt
 from buuv_app.settings import get_settings
 
@@ -46,7 +48,6 @@ NEW_ACCOUNT_CONVERSATIONS = 5  # conversations a new member may start in their f
 MAIL_INTERVAL = timedelta(hours=1)  # at most one "new messages" mail per conversation per hour
 ONLINE_TOUCH = timedelta(seconds=40)
 LIVE_FOR = timedelta(minutes=2)  # a tab that has not checked in for this long is not pushed to (nor counted as seen)
-UNSUBSCRIBE = "unsubscribe-messages"
 HOURLY_LIMIT = 30
 OPEN_STATUSES = (PostStatus.OPEN.value, PostStatus.IN_CONTACT.value)
 
@@ -62,6 +63,10 @@ class InboxItem:
     unread: int
     neighbour_name: str = ""  # for an ambassador: the neighbour the post was placed for
     post_removed: bool = False  # its author deleted the post (the conversation stays)
+    other_verified: bool = False  # the other one is a verified neighbour (★)
+    last_mine: bool = False  # the last message is the user's own ("Jij: ...")
+    # For the helper: the other person is the ambassador who placed the post for this neighbour.
+    ambassador_for: str = ""
 
 
 @dataclass(frozen=True)
@@ -85,6 +90,9 @@ class ConversationView:
     blocked: bool
     neighbour_name: str = ""  # for an ambassador: the neighbour the post was placed for
     post_removed: bool = False  # its author deleted the post: the conversation stays, the post is gone
+    other_verified: bool = False  # the other one is a verified neighbour (★)
+    # For the helper: the other person is the ambassador who placed the post for this neighbour.
+    ambassador_for: str = ""
 
 
 def _display_name(user: User | None) -> str:
@@ -99,6 +107,19 @@ def _neighbour_labels(session: Session, user: User, posts: list[Post]) -> dict[i
     names = dict(session.exec(select(Neighbour.id, Neighbour.first_name).where(
         col(Neighbour.id).in_(list(set(placed.values()))))).all())
     return {post_id: names.get(neighbour_id, "") for post_id, neighbour_id in placed.items()}
+
+
+def _ambassador_labels(session: Session, others: dict[int, tuple[Post, int]]) -> dict[int, str]:
+    """conversation id -> first name of the neighbour whose post it is about, where the other person in
+    it is the ambassador who placed that post (and the neighbour has not taken it over): the helper
+    writes to the ambassador, who passes it on. The same first name the post page shows."""
+    placed = {cid: post.neighbour_id for cid, (post, other_id) in others.items()
+              if post.neighbour_id is not None and post.ambassador_id == other_id and post.author_id == other_id}
+    if not placed:
+        return {}
+    names = dict(session.exec(select(Neighbour.id, Neighbour.first_name).where(
+        col(Neighbour.id).in_(list(set(placed.values()))))).all())
+    return {cid: names.get(neighbour_id, "") for cid, neighbour_id in placed.items()}
 
 
 def is_blocked_between(session: Session, a: int, b: int) -> bool:
@@ -130,15 +151,24 @@ def start_conversation(*, session: Session, user: User, post_id: int, now: datet
     if post is None or (post.hidden_at is not None and post.author_id != user.id):
         raise NotFound("post")
     if post.author_id == user.id:
-        raise ValidationError("post", N_("Dit is je eigen bericht. Reacties vind je bij Berichten."))
+        raise ValidationError("post", N_("Dit is je eigen oproep. Reacties vind je bij Berichten."))
     existing = session.exec(select(Conversation).where(
         Conversation.post_id == post.id, Conversation.responder_id == user.id)).first()
     if existing is not None:
         return existing
     if post.status not in OPEN_STATUSES or post.expires_at <= utcnow():
-        raise ValidationError("post", N_("Dit bericht is afgerond; reageren kan niet meer."))
+        raise ValidationError("post", N_("Deze oproep is afgerond; reageren kan niet meer."))
     if is_blocked_between(session, user.id, post.author_id):
         raise ValidationError("post", N_("Je kunt deze buur geen bericht sturen."))
+    # A post for verified neighbours only: who may not read it may not answer it either
+    # (posts.readable_by, checked the same way as its page).
+    if post.visibility == Visibility.VERIFIED.value and not posts.can_read_post(
+            session=session, viewer=user, post_id=post.id):
+        raise permissions.refuse(user, "start_conversation_verified_only", f"post={post.id}")
+    contact = session.get(User, post.author_id)
+    if contact is not None and contact.messages_verified_only and not verification.is_verified(session, user):
+        raise ValidationError("post", N_("Deze buur ontvangt alleen berichten van geverifieerde buren. Word zelf "
+                                         "geverifieerde buur met de wijkcode van het prikbord, of via een ambassadeur."))
     now = now or utcnow()
     _check_new_conversations(session, user, now)
     conversation = Conversation(post_id=post.id, responder_id=user.id, contact_id=post.author_id, created_at=now,
@@ -165,7 +195,7 @@ def _check_new_conversations(session: Session, user: User, now: datetime) -> Non
         Conversation.responder_id == user.id, Conversation.created_at > now - NEW_ACCOUNT_AGE)).one()
     if started >= NEW_ACCOUNT_CONVERSATIONS:
         raise ValidationError(
-            "post", N_("In je eerste dag op BUUV kun je op {max} berichten reageren. Morgen kan het weer; "
+            "post", N_("In je eerste dag op BUUV kun je op {max} oproepen reageren. Morgen kan het weer; "
                        "in je gesprekken kun je gewoon verder schrijven."), max=NEW_ACCOUNT_CONVERSATIONS)
 
 
@@ -214,7 +244,7 @@ def send_message(
     text = _check_body(body)
     post = session.get(Post, conversation.post_id)
     if post is None or post.status == PostStatus.CLOSED.value:
-        raise ValidationError("message", N_("Dit bericht is gesloten; je kunt hier niet meer schrijven."))
+        raise ValidationError("message", N_("Deze oproep is gesloten; je kunt hier niet meer schrijven."))
     other_id = _other(conversation, user)
     other = session.get(User, other_id)
     if other is None or other.deleted_at is not None:
@@ -234,7 +264,6 @@ def send_message(
         session.rollback()
         return session.exec(select(Message).where(
             Message.sender_id == user.id, Message.client_id == client_id)).one()
-    session.refresh(message)
     _mark_read(session, conversation.id, user.id, message.id)
     _mail_if_away(session, conversation, other, user, now)
     _push(session, conversation, other, user, message, now)
@@ -278,7 +307,7 @@ def _mail_if_away(session: Session, conversation: Conversation, recipient: User,
                "{unsubscribe}\n\nGroet,\nBUUV"),
             "nl", name=recipient.display_name, sender=sender.display_name,
             link=f"{base}{routes.conversation_url(conversation.id)}",
-            unsubscribe=f"{base}{routes.UNSUBSCRIBE}?token={links.sign(UNSUBSCRIBE, recipient.id)}",
+            unsubscribe=f"{base}{routes.UNSUBSCRIBE}?token={notifications.unsubscribe_token('berichten', recipient.id)}",
         ),
     )
 
@@ -291,16 +320,6 @@ def mark_online(*, session: Session, user: User, now: datetime | None = None) ->
         session.commit()
 
 
-def unsubscribe(*, session: Session, token: str) -> bool:
-    """Turn message mails off through the link in such a mail; False for a forged link."""
-    user_id = links.verify(UNSUBSCRIBE, token)
-    user = session.get(User, user_id) if user_id is not None else None
-    if user is None or user.deleted_at is not None:
-        return False
-    user.message_mail = False
-    session.add(user)
-    session.commit()
-    return True
 
 
 def set_message_mail(*, session: Session, user: User, enabled: bool) -> None:
@@ -351,6 +370,9 @@ def open_conversation(*, session: Session, user: User, conversation_id: int, aft
         blocked=is_blocked_between(session, user.id, other_id),
         neighbour_name=_neighbour_labels(session, user, [post] if post else []).get(conversation.post_id, ""),
         post_removed=post is None or post.deleted_at is not None,
+        other_verified=bool(verification.verified_ids(session=session, user_ids=[other_id])),
+        ambassador_for=_ambassador_labels(session, {conversation.id: (post, other_id)} if post else {}).get(
+            conversation.id, ""),
     )
 
 
@@ -411,6 +433,9 @@ def list_inbox(*, session: Session, user: User) -> list[InboxItem]:
     posts_by_id = {p.id: p for p in session.exec(select(Post).where(col(Post.id).in_([c.post_id for c in conversations])))}
     others = {u.id: u for u in session.exec(select(User).where(col(User.id).in_([_other(c, user) for c in conversations])))}
     neighbour_names = _neighbour_labels(session, user, list(posts_by_id.values()))
+    verified = verification.verified_ids(session=session, user_ids=list(others))
+    ambassador_for = _ambassador_labels(session, {c.id: (posts_by_id[c.post_id], _other(c, user))
+                                                  for c in conversations if c.post_id in posts_by_id})
     return [
         InboxItem(
             conversation_id=c.id, post_id=c.post_id,
@@ -420,18 +445,28 @@ def list_inbox(*, session: Session, user: User) -> list[InboxItem]:
             last_message_at=c.last_message_at, unread=unread.get(c.id, 0),
             neighbour_name=neighbour_names.get(c.post_id, ""),
             post_removed=c.post_id not in posts_by_id or posts_by_id[c.post_id].deleted_at is not None,
+            other_verified=_other(c, user) in verified,
+            last_mine=c.id in last and last[c.id].sender_id == user.id,
+            ambassador_for=ambassador_for.get(c.id, ""),
         )
         for c in conversations
     ]
 
 
+def unread_counts(*, session: Session, user: User | None) -> dict[int, tuple[int, int]]:
+    """conversation id -> (unread messages, the newest one's id), for the member's conversations
+    that have any: a watcher that saw no newer id than before has nothing new to show."""
+    if not permissions.is_member(user):
+        return {}
+    mine = select(Conversation.id).where(sa.or_(Conversation.responder_id == user.id, Conversation.contact_id == user.id))
+    query = _unread_counts(session, user.id).add_columns(func.max(Message.id)).where(
+        col(Message.conversation_id).in_(mine))
+    return {conversation_id: (n, newest) for conversation_id, n, newest in session.exec(query).all()}
+
+
 def unread_total(*, session: Session, user: User | None) -> int:
     """Unread messages over all of a member's conversations (the badge)."""
-    if not permissions.is_member(user):
-        return 0
-    mine = select(Conversation.id).where(sa.or_(Conversation.responder_id == user.id, Conversation.contact_id == user.id))
-    counts = session.exec(_unread_counts(session, user.id).where(col(Message.conversation_id).in_(mine))).all()
-    return sum(n for _, n in counts)
+    return sum(n for n, _ in unread_counts(session=session, user=user).values())
 
 
 def conversations_about(*, session: Session, user: User, post_id: int) -> list[int]:
@@ -522,6 +557,11 @@ def note_visibility(*, session: Session, user: User, client_token: str, visible:
     view.visible, view.updated_at = bool(visible), now or utcnow()
     session.add(view)
     session.commit()
+
+
+def in_view(*, session: Session, client_token: str) -> bool:
+    """Whether this tab said last that it is in view (note_visibility)."""
+    return bool(session.exec(select(LiveView.visible).where(LiveView.client_token == client_token)).first())
 
 
 def _looking(session: Session, user_id: int, now: datetime) -> bool:

@@ -82,30 +82,31 @@ class Outcome:
 OUTCOME_TEXTS: dict[str, str] = {
     Outcome.NO_ACTION: N_("We hebben je melding over \u201c{title}\u201d bekeken. Er was geen reden om iets te doen; "
                           "dank je wel voor het melden."),
-    Outcome.HIDDEN: N_("Je melding over \u201c{title}\u201d is behandeld: het bericht is verborgen."),
+    Outcome.HIDDEN: N_("Je melding over \u201c{title}\u201d is behandeld: de oproep is verborgen."),
     Outcome.WARNED: N_("Je melding over \u201c{title}\u201d is behandeld: de schrijver heeft een waarschuwing gekregen."),
     Outcome.SUSPENDED: N_("Je melding over \u201c{title}\u201d is behandeld: het account is geschorst."),
-    Outcome.RESTORED: N_("We hebben je melding over \u201c{title}\u201d bekeken en het bericht teruggezet: het past "
+    Outcome.RESTORED: N_("We hebben je melding over \u201c{title}\u201d bekeken en de oproep teruggezet: het past "
                          "binnen de huisregels."),
     # What the author of a hidden post reads about their appeal.
-    "appeal_" + Outcome.RESTORED: N_("Je bezwaar over \u201c{title}\u201d is toegekend: het bericht is weer zichtbaar."),
-    "appeal_" + Outcome.HIDDEN: N_("Je bezwaar over \u201c{title}\u201d is bekeken: het bericht blijft verborgen."),
-    "appeal_" + Outcome.NO_ACTION: N_("Je bezwaar over \u201c{title}\u201d is bekeken: het bericht blijft verborgen."),
+    "appeal_" + Outcome.RESTORED: N_("Je bezwaar over \u201c{title}\u201d is toegekend: de oproep is weer zichtbaar."),
+    "appeal_" + Outcome.HIDDEN: N_("Je bezwaar over \u201c{title}\u201d is bekeken: de oproep blijft verborgen."),
+    "appeal_" + Outcome.NO_ACTION: N_("Je bezwaar over \u201c{title}\u201d is bekeken: de oproep blijft verborgen."),
 }
 # The audit log's words for each action.
 ACTION_LABELS: dict[str, str] = {
     "hold": N_("automatisch verborgen (meerdere meldingen)"),
     "take": N_("opgepakt"),
     Outcome.NO_ACTION: N_("geen actie"),
-    Outcome.HIDDEN: N_("bericht verborgen"),
+    Outcome.HIDDEN: N_("oproep verborgen"),
     Outcome.WARNED: N_("gewaarschuwd"),
     Outcome.SUSPENDED: N_("geschorst"),
     Outcome.RESTORED: N_("teruggezet"),
     "appeal": N_("bezwaar gemaakt"),
+    "unverify": N_("verificatie als buur ingetrokken"),  # services/verification.revoke
 }
 HOLD_TEXT = N_("Verborgen na meldingen van buren, in afwachting van beoordeling.")
 # APPEAL_WINDOW in words: the refusal of a late appeal and what the greyed post says instead of the button.
-APPEAL_CLOSED_TEXT = N_("De termijn voor bezwaar is voorbij: bezwaar kan tot 20 dagen nadat een bericht is verborgen.")
+APPEAL_CLOSED_TEXT = N_("De termijn voor bezwaar is voorbij: bezwaar kan tot 20 dagen nadat een oproep is verborgen.")
 SUSPENSION_TEXT = N_("Verborgen omdat het account van de schrijver is geschorst.")
 
 
@@ -233,7 +234,7 @@ def report_post(*, session: Session, user: User, post_id: int, reason: str, note
     if post is None or (post.hidden_at is not None and post.author_id != user.id):
         raise NotFound("post")
     if post.author_id == user.id:
-        raise ValidationError("form", N_("Dit is je eigen bericht; melden kan niet."))
+        raise ValidationError("form", N_("Dit is je eigen oproep; melden kan niet."))
     reason, note = _clean_reason(reason), _clean_note(note)
     _check_not_open(session, user, post_id=post.id)
     report = _store(session, Report(
@@ -299,7 +300,7 @@ def report_conversation(*, session: Session, user: User, conversation_id: int, r
         if message is None or message.conversation_id != conversation.id:
             raise NotFound("message")
         if message.sender_id == user.id:
-            raise ValidationError("form", N_("Dit is je eigen bericht; melden kan niet."))
+            raise ValidationError("form", N_("Dit is je eigen oproep; melden kan niet."))
     reason, note = _clean_reason(reason), _clean_note(note)
     _check_not_open(session, user, conversation_id=conversation.id, message_id=message_id)
     subject_id = conversation.contact_id if user.id == conversation.responder_id else conversation.responder_id
@@ -322,7 +323,7 @@ def appeal(*, session: Session, user: User, post_id: int, text: str, now: dateti
             permissions.refuse(user, "appeal", f"post={post.id}")
         raise NotFound("post")
     if post.hidden_at is None:
-        raise ValidationError("appeal", N_("Dit bericht is niet verborgen."))
+        raise ValidationError("appeal", N_("Deze oproep is niet verborgen."))
     if post.appealed_at is not None:
         raise ValidationError("appeal", N_("Je hebt al bezwaar gemaakt. We laten je weten wat we besluiten."))
     if not appeal_open(post.hidden_at, now):
@@ -383,6 +384,13 @@ def _moderated(session: Session, actor: User, report_id: object) -> Report:
 def _open(report: Report) -> None:
     if report.status not in OPEN:
         raise ValidationError("form", N_("Deze melding is al afgehandeld."))
+
+
+def _start_action(session: Session, actor: User, report_id: object, reason: object) -> tuple[Report, str]:
+    """The open report `actor` may act on, and the reason they gave for it (always asked)."""
+    report = _moderated(session, actor, report_id)
+    _open(report)
+    return report, _clean_note(reason, "reason", required=True)
 
 
 def take(*, session: Session, actor: User, report_id: int, now: datetime | None = None) -> Report:
@@ -470,9 +478,7 @@ def _mail_outcome(session: Session, reporter: User | None, wording: str, title: 
 
 def dismiss(*, session: Session, actor: User, report_id: int, reason: str, now: datetime | None = None) -> Report:
     """No action, with the reason why; a post held pending review comes back."""
-    report = _moderated(session, actor, report_id)
-    _open(report)
-    reason = _clean_note(reason, "reason", required=True)
+    report, reason = _start_action(session, actor, report_id, reason)
     now = now or utcnow()
     post = session.get(Post, report.post_id) if report.post_id else None
     # A held post comes back; an appeal turned down leaves the post as it is.
@@ -485,12 +491,10 @@ def dismiss(*, session: Session, actor: User, report_id: int, reason: str, now: 
 
 def hide_post(*, session: Session, actor: User, report_id: int, reason: str, now: datetime | None = None) -> Report:
     """Hide the reported post (or confirm the automatic hold), with the reason its author reads."""
-    report = _moderated(session, actor, report_id)
-    _open(report)
-    reason = _clean_note(reason, "reason", required=True)
+    report, reason = _start_action(session, actor, report_id, reason)
     post = session.get(Post, report.post_id) if report.post_id else None
     if post is None:
-        raise ValidationError("form", N_("Alleen een bericht op het prikbord kan worden verborgen."))
+        raise ValidationError("form", N_("Alleen een oproep op het prikbord kan worden verborgen."))
     now = now or utcnow()
     _hide(post, "moderator", reason, now)
     if report.is_appeal:
@@ -502,9 +506,7 @@ def hide_post(*, session: Session, actor: User, report_id: int, reason: str, now
 
 def warn(*, session: Session, actor: User, report_id: int, text: str, now: datetime | None = None) -> Report:
     """A message the member sees on their next visit."""
-    report = _moderated(session, actor, report_id)
-    _open(report)
-    text = _clean_note(text, "reason", required=True)
+    report, text = _start_action(session, actor, report_id, text)
     if report.subject_id is None or report.is_appeal:
         raise ValidationError("form", N_("Hier valt niemand te waarschuwen."))
     now = now or utcnow()
@@ -516,9 +518,7 @@ def warn(*, session: Session, actor: User, report_id: int, text: str, now: datet
 def suspend(*, session: Session, actor: User, report_id: int, days: int | None, reason: str,
             now: datetime | None = None) -> Report:
     """Suspend the member for `days` (None: for good): logged out everywhere, their open posts hidden."""
-    report = _moderated(session, actor, report_id)
-    _open(report)
-    reason = _clean_note(reason, "reason", required=True)
+    report, reason = _start_action(session, actor, report_id, reason)
     if days is not None and (not isinstance(days, int) or isinstance(days, bool) or not 1 <= days <= SUSPEND_DAYS_MAX):
         raise ValidationError("days", N_("Kies een aantal dagen tussen 1 en {max}, of voorgoed."), max=SUSPEND_DAYS_MAX)
     subject = session.get(User, report.subject_id) if report.subject_id else None

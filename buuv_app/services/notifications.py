@@ -12,8 +12,8 @@ from sqlmodel import Session, func, select
 from buuv_app import routes
 from buuv_app.errors import ValidationError
 from buuv_app.i18n import N_, gettext
-from buuv_app.models import Post, PushSubscription, User, utcnow
-from buuv_app.services import mail
+from buuv_app.models import Message, Post, PushSubscription, User, utcnow
+from buuv_app.services import links, mail
 
 # Settings on /account (user columns), in the order shown; push kinds are the ones starting with push_.
 NOTIFICATION_SETTINGS = ("push_message", "push_reaction", "push_reminder", "push_moderation", "push_show_text",
@@ -22,6 +22,9 @@ TTL = {"message": 24 * 3600, "reaction": 24 * 3600, "reminder": 3 * 24 * 3600, "
 TEXT_MAX = 120  # a notification shows a few lines; the rest waits in the app
 SETTING_OF_KIND = {"message": "push_message", "reaction": "push_reaction", "reminder": "push_reminder",
                    "moderation": "push_moderation"}
+# Mails a member stops with one signed link in the mail itself, without logging in:
+# the link's `soort` → (the signed link's purpose, the setting it turns off).
+MAIL_KINDS = {"digest": ("unsubscribe-digest", "digest_mail"), "berichten": ("unsubscribe-messages", "message_mail")}
 
 
 def set_notification(*, session: Session, user: User, setting: object, enabled: object) -> None:
@@ -57,7 +60,7 @@ def notify_message(*, session: Session, recipient: User, sender: User, conversat
     """A new message; the first one in a conversation about one's post is a reaction to it."""
     if first:
         return notify(session=session, user=recipient, kind="reaction", ref=message_id,
-                      title=N_("{name} heeft gereageerd op je bericht"), name=sender.display_name,
+                      title=N_("{name} heeft gereageerd op je oproep"), name=sender.display_name,
                       url=routes.conversation_url(conversation_id), text=text)
     return notify(session=session, user=recipient, kind="message", ref=message_id,
                   title=N_("Nieuw bericht van {name}"), name=sender.display_name,
@@ -86,7 +89,44 @@ def offer_push(*, session: Session, user_id: int, post_id: int) -> bool:
         return False
     if session.exec(select(func.count()).select_from(Post).where(Post.author_id == user.id)).one() != 1:
         return False
+    return _offered(session, user)
+
+
+def offer_push_after_message(*, session: Session, user_id: int) -> bool:
+    """Whether to offer "Meldingen aanzetten" in a conversation: right after the member's first message
+    ever, once. A first post or a first message, whichever comes first: both note the same
+    push_offered_at, so the offer is made once in all."""
+    user = session.get(User, user_id)
+    if user is None or user.push_offered_at is not None:
+        return False
+    if session.exec(select(func.count()).select_from(Message).where(Message.sender_id == user.id)).one() != 1:
+        return False
+    return _offered(session, user)
+
+
+def _offered(session: Session, user: User) -> bool:
     user.push_offered_at = utcnow()
+    session.add(user)
+    session.commit()
+    return True
+
+
+def unsubscribe_token(kind: str, user_id: int) -> str:
+    """The signed part of a mail's one-click link that stops `kind` (a key of MAIL_KINDS)."""
+    return links.sign(MAIL_KINDS[kind][0], user_id)
+
+
+def unsubscribe(*, session: Session, kind: object, token: object) -> bool:
+    """One click from a mail (no login): no more mail of that kind. False for an unknown kind, a
+    forged link, one made for the other kind, or a deleted account."""
+    if kind not in MAIL_KINDS or not isinstance(token, str):
+        return False
+    purpose, setting = MAIL_KINDS[kind]
+    user_id = links.verify(purpose, token)
+    user = session.get(User, user_id) if user_id is not None else None
+    if user is None or user.deleted_at is not None:
+        return False
+    setattr(user, setting, False)
     session.add(user)
     session.commit()
     return True

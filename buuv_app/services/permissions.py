@@ -49,6 +49,7 @@ class Action(StrEnum):
     VIEW_STATS = "view_stats"                      # professional (own municipality), admin (all): /beheer
     REPORT = "report"                              # report a post, conversation or message; appeal
     MODERATE = "moderate"                          # professional (own municipality), admin (all): the queue
+    VIEW_PROFILES = "view_profiles"                # members read each other's profiles (/buur/<id>)
 
 
 def is_member(user: User | None) -> bool:
@@ -84,6 +85,7 @@ RULES: dict[Action, Callable[[User | None], bool]] = {
     Action.VIEW_STATS: is_professional_or_admin,
     Action.REPORT: is_member,
     Action.MODERATE: is_professional_or_admin,
+    Action.VIEW_PROFILES: is_member,
 }
 
 

@@ -213,14 +213,16 @@ def _write_files(contents: dict[Path, bytes]) -> None:
 
 
 def sweep_orphans(*, session, older_than_seconds: float = 24 * 3600, now: float | None = None) -> int:
-    """Delete photos that no post uses and that are older than a day (uploaded, then never
+    """Delete photos that no post or profile uses and that are older than a day (uploaded, then never
     posted). Returns how many photos went."""
     from sqlmodel import col, select
 
-    from buuv_app.models import Post
+    from buuv_app.models import Post, User
 
     now = now if now is not None else time.time()
     used = set(session.exec(select(Post.photo_key).where(col(Post.photo_key).is_not(None))).all())
+    # Profile photos (services/profiles.py) are in use as long as their member keeps them.
+    used |= set(session.exec(select(User.photo_key).where(col(User.photo_key).is_not(None))).all())
     removed = 0
     for path in upload_dir().glob("*.jpg"):
         key = path.stem.removesuffix("_thumb")

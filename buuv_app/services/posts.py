@@ -36,9 +36,10 @@ from buuv_app.models import (
     Visibility,
     WhenKind,
     appeal_open,
+    in_force,
     utcnow,
 )
-from buuv_app.services import codes, permissions, photos, search, stats_facts, throttle
+from buuv_app.services import codes, permissions, photos, profiles, search, stats_facts, throttle
 
 EXCERPT_LENGTH = 160
 PAGE_SIZE = 20
@@ -73,6 +74,8 @@ class PostSummary:
     photo_key: str | None = None
     # "geplaatst via ambassadeur <naam>": the ambassador who placed it for a neighbour, or "".
     via_ambassador: str = ""
+    # Its author is a verified neighbour (services/verification.py): the ★ badge.
+    author_verified: bool = False
 
 
 @dataclass(frozen=True)
@@ -84,7 +87,12 @@ class PostDetail(PostSummary):
     when_start: date | None = None
     when_end: date | None = None
     helped_by: str | None = None
+    helped_by_id: int | None = None  # the member chosen under "Wie hielp?" (profiles.helper_choices)
     thank_you: str | None = None
+    # Whose profile (/buur/<id>) the author's name and "via ambassadeur" link to: None for a post a
+    # neighbour without an account has (placed by an ambassador) and for demo posts.
+    author_profile_id: int | None = None
+    ambassador_profile_id: int | None = None
     matched_at: datetime | None = None
     # Hidden by moderation (services/moderation.py): only its author still sees it, greyed.
     hidden_cause: str | None = None
@@ -134,7 +142,7 @@ def excerpt(text: str, length: int = EXCERPT_LENGTH) -> str:
 def clean_title(raw: str) -> str:
     title = " ".join((raw or "").split())
     if not title:
-        raise ValidationError("title", N_("Geef je bericht een titel."))
+        raise ValidationError("title", N_("Geef je oproep een titel."))
     if len(title) > TITLE_MAX:
         raise ValidationError("title", N_("De titel mag hoogstens {max} tekens lang zijn."), max=TITLE_MAX)
     return title
@@ -175,7 +183,7 @@ def _kind(kind: str) -> str:
 
 def _visibility(value: str) -> str:
     if value not in {v.value for v in Visibility}:
-        raise ValidationError("visibility", N_("Kies wie je bericht mag zien."))
+        raise ValidationError("visibility", N_("Kies wie je oproep mag zien."))
     return value
 
 
@@ -310,6 +318,12 @@ AUTHOR_NAME = sa.case(
     else_=User.display_name,
 ).label("display_name")
 
+# The ★ of a verified author; not on a post placed for a neighbour (it is the ambassador who is verified).
+AUTHOR_VERIFIED = sa.and_(
+    sa.not_(sa.and_(col(Post.neighbour_id).is_not(None), Post.author_id == Post.ambassador_id)),
+    in_force(User.id, User.home_neighbourhood_id),
+).label("author_verified")
+
 # Only the columns a card shows (no search text, no user row with its password hash).
 SUMMARY_COLUMNS = (
     Post.id, Post.kind, Post.status, Post.title, sa.func.substr(Post.body, 1, EXCERPT_LENGTH + 40).label("start"),
@@ -317,6 +331,7 @@ SUMMARY_COLUMNS = (
     Neighbourhood.slug.label("neighbourhood_slug"), Neighbourhood.name.label("neighbourhood_name"),
     Municipality.name.label("municipality_name"), AUTHOR_NAME, Post.is_demo, Post.created_at,
     Post.short_code, Post.visibility, Post.photo_key, Ambassador.display_name.label("via_ambassador"),
+    AUTHOR_VERIFIED,
 )
 
 
@@ -343,7 +358,7 @@ def _summary(row) -> PostSummary:
         neighbourhood_name=row.neighbourhood_name, municipality_name=row.municipality_name,
         author_name=row.display_name, is_demo=row.is_demo, created_at=_aware(row.created_at),
         short_code=row.short_code, visibility=row.visibility, photo_key=row.photo_key,
-        via_ambassador=row.via_ambassador or "",
+        via_ambassador=row.via_ambassador or "", author_verified=bool(row.author_verified),
     )
 
 
@@ -356,13 +371,21 @@ def _detail_query():
     return _joined(select(Post, *SUMMARY_COLUMNS).select_from(Post))
 
 
+def _for_neighbour(post: Post) -> bool:
+    """Placed by an ambassador for a neighbour without an account (not taken over since)."""
+    return post.neighbour_id is not None and post.author_id == post.ambassador_id
+
+
 def _detail(row) -> PostDetail:
     post = row[0]
     summary = _summary(row)
     return PostDetail(
         **summary.__dict__, body=post.body, expires_at=post.expires_at, author_id=post.author_id,
         when_kind=post.when_kind, when_start=post.when_start, when_end=post.when_end,
-        helped_by=post.helped_by, thank_you=post.thank_you, matched_at=post.matched_at,
+        helped_by=post.helped_by, helped_by_id=post.helped_by_id, thank_you=post.thank_you,
+        matched_at=post.matched_at,
+        author_profile_id=None if post.is_demo or _for_neighbour(post) else post.author_id,
+        ambassador_profile_id=None if post.is_demo else post.ambassador_id,
         hidden_cause=post.hidden_cause if post.hidden_at is not None else None,
         hidden_reason=post.hidden_reason if post.hidden_at is not None else None,
         appealed=post.appealed_at is not None,
@@ -398,6 +421,8 @@ def readable_by(viewer: User | None):
     as a query condition:
 
     - members-only posts only reach members; someone you blocked disappears for you;
+    - a post for verified neighbours only ("alleen geverifieerde buren") reaches only members with a
+      verification in force (models/verification.in_force), besides its insiders below;
     - a closed post, or one placed for a neighbour who withdrew consent, is read only by its author,
       the neighbour's ambassador and the professionals of the post's municipality; everyone else
       learns only that it is no longer open (gone_post_id);
@@ -412,7 +437,9 @@ def readable_by(viewer: User | None):
     if permissions.is_professional(viewer):
         insiders.append(sa.exists().where(_Town.id == Post.neighbourhood_id,
                                           _Town.municipality_id == viewer.municipality_id))
-    return sa.and_(col(Post.author_id).not_in(blocked), col(Post.deleted_at).is_(None),
+    audience = sa.or_(Post.visibility != Visibility.VERIFIED.value, *insiders,
+                      in_force(viewer.id, viewer.home_neighbourhood_id))
+    return sa.and_(col(Post.author_id).not_in(blocked), col(Post.deleted_at).is_(None), audience,
                    sa.or_(still_public(), *insiders), sa.or_(col(Post.hidden_at).is_(None), Post.author_id == viewer.id))
 
 
@@ -448,10 +475,14 @@ PHOTO_PUBLIC, PHOTO_MEMBERS, PHOTO_PRIVATE = "public", "members", "private"
 
 def photo_access(*, session: Session, key: str, viewer: User | None) -> str | None:
     """Whom the photo with this key reaches, if `viewer` may see it (else None, logged): the photo
-    follows its post's rule. A photo not (yet) attached to a post (the preview while writing one)
+    follows its post's rule, a profile photo its profile's (members only). A photo not (yet) attached to a post (the preview while writing one)
     only its writer knows the key of."""
     post_id = session.exec(select(Post.id).where(Post.photo_key == key)).first()
     if post_id is None:
+        # A member's profile photo reaches members only (services/profiles.py), never by its key alone.
+        profile = profiles.profile_photo_access(session=session, key=key, viewer=viewer)
+        if profile is not None:
+            return PHOTO_MEMBERS if profile else None
         return PHOTO_PRIVATE
     if can_read_post(session=session, viewer=None, post_id=post_id):
         return PHOTO_PUBLIC
@@ -462,9 +493,18 @@ def photo_access(*, session: Session, key: str, viewer: User | None) -> str | No
     return None
 
 
-def _filtered(query, session: Session, filters: PostFilter, viewer: User | None, now: datetime):
-    query = query.where(readable_by(viewer), still_public(), col(Post.hidden_at).is_(None),
-                        col(Post.status).in_(VISIBLE_STATUSES), Post.expires_at > now)
+def listed(viewer: User | None, now):
+    """The posts a feed shows `viewer` at `now`: open, unexpired, not hidden, readable by them.
+    `now` may be a bound parameter (a statement built once: boards.get_sheet_version)."""
+    return sa.and_(readable_by(viewer), still_public(), col(Post.hidden_at).is_(None),
+                   col(Post.status).in_(VISIBLE_STATUSES), Post.expires_at > now)
+
+
+def _filtered(query, session: Session, filters: PostFilter, viewer: User | None, now: datetime,
+              *, newest_first: bool = False):
+    """`query` narrowed to the open posts `viewer` may read that match `filters`. `newest_first`:
+    the query reads only the newest page, so search may walk the feed index (search.feed_match)."""
+    query = query.where(listed(viewer, now))
     # Slugs become ids first: plain id conditions let the database pick the feed indexes.
     if filters.neighbourhood_ids:
         query = query.where(col(Post.neighbourhood_id).in_(filters.neighbourhood_ids[:50]))
@@ -483,7 +523,10 @@ def _filtered(query, session: Session, filters: PostFilter, viewer: User | None,
     elif filters.category_slug:
         category_id = session.exec(select(Category.id).where(Category.slug == filters.category_slug)).first()
         query = query.where(Post.category_id == (category_id or -1))
-    match = search.matches(session.get_bind().dialect.name, filters.query, Post.id, Post.search_text)
+    if newest_first:
+        match = search.feed_match(session.connection(), filters.query, Post.id)
+    else:
+        match = search.post_matches(session.get_bind().dialect.name, filters.query, Post.id)
     if match is not None:
         query = query.where(match)
     return query
@@ -509,7 +552,10 @@ def browse(
     """Open posts matching `filters`, newest first, one page after `after` (keyset: stable and
     as fast on page 200 as on page 1)."""
     now = now or utcnow()
-    query = _filtered(_summary_query(), session, filters, viewer, now)
+    # Two steps: which posts (the post table alone), then what their cards show (the joins, for
+    # one page of ids). In one query the database joined every match of a search before sorting,
+    # and PostgreSQL spent longer choosing among join orders than running the query.
+    query = _filtered(select(Post.id).select_from(Post), session, filters, viewer, now, newest_first=True)
     position = decode_cursor(after)
     if position is not None:
         created_at, post_id = position
@@ -517,9 +563,11 @@ def browse(
         query = query.where(sa.tuple_(Post.created_at, Post.id) < sa.tuple_(
             sa.literal(created_at, UTCDateTime()), sa.literal(post_id)))
     query = query.order_by(col(Post.created_at).desc(), col(Post.id).desc()).limit(limit + 1)
-    rows = session.exec(query).all()
-    items = [_summary(row) for row in rows[:limit]]
-    next_cursor = encode_cursor(items[-1].created_at, items[-1].id) if len(rows) > limit else None
+    ids = session.exec(query).all()
+    rows = session.exec(_summary_query().where(col(Post.id).in_(ids[:limit]))).all() if ids else []
+    by_id = {row.id: row for row in rows}
+    items = [_summary(by_id[post_id]) for post_id in ids[:limit] if post_id in by_id]
+    next_cursor = encode_cursor(items[-1].created_at, items[-1].id) if len(ids) > limit and items else None
     return FeedPage(items=items, next_cursor=next_cursor)
 
 
@@ -534,6 +582,14 @@ def count_rows(*, session: Session, viewer: User | None, filters: PostFilter = P
         session, wide, viewer, now,
     ).group_by(Post.kind, Category.slug)
     return [(kind, slug, n) for kind, slug, n in session.exec(query).all()]
+
+
+def count_total(*, session: Session, viewer: User | None, filters: PostFilter = PostFilter(),
+                now: datetime | None = None) -> int:
+    """How many posts match `filters`: one number, without the per kind and category split."""
+    now = now or utcnow()
+    query = _filtered(select(func.count()).select_from(Post), session, filters, viewer, now)
+    return session.exec(query).one()
 
 
 def summarize_counts(rows: list[tuple[str, str, int]], *, kind: str = "", category_slug: str = "") -> FeedCounts:
@@ -606,9 +662,9 @@ def _own_post(session: Session, actor: User, post_id: int) -> Post:
 
 def _editable(post: Post, now: datetime) -> None:
     if post.status not in EDITABLE_STATUSES:
-        raise ValidationError("post", N_("Dit bericht is al afgerond en kan niet meer worden gewijzigd."))
+        raise ValidationError("post", N_("Deze oproep is al afgerond en kan niet meer worden gewijzigd."))
     if post.expires_at <= now:
-        raise ValidationError("post", N_("Dit bericht is verlopen. Verleng het eerst als je nog hulp zoekt of biedt."))
+        raise ValidationError("post", N_("Deze oproep is verlopen. Verleng hem eerst als je nog hulp zoekt of biedt."))
 
 
 def update_post(
@@ -646,12 +702,21 @@ def update_post(
     return post
 
 
+def renewal_due(expires_at: datetime | None, now: datetime | None = None) -> bool:
+    """Whether "Verlengen (nog nodig)" is offered: from the moment the "nog nodig?" mail goes out
+    (REMIND_BEFORE the end), and after the end. Right after posting there is nothing to renew."""
+    return expires_at is not None and _aware(expires_at) <= (now or utcnow()) + REMIND_BEFORE
+
+
 def renew_post(*, session: Session, actor: User, post_id: int) -> Post:
     """Six more weeks from now ("nog nodig"), also for a post that has just expired."""
     post = _own_post(session, actor, post_id)
     if post.status not in EDITABLE_STATUSES:
-        raise ValidationError("post", N_("Dit bericht is al afgerond en kan niet meer worden gewijzigd."))
+        raise ValidationError("post", N_("Deze oproep is al afgerond en kan niet meer worden gewijzigd."))
     now = utcnow()
+    # The button shows only when renewing is due; a client calling the handler earlier is told so.
+    if not renewal_due(post.expires_at, now):
+        raise ValidationError("post", N_("Verlengen kan vanaf drie dagen voor het einde van je oproep."))
     post.expires_at = now + POST_LIFETIME
     post.reminder_sent_at = None
     post.updated_at = now
@@ -671,12 +736,22 @@ def close_post(*, session: Session, actor: User, post_id: int) -> Post:
     return post
 
 
-def mark_matched(*, session: Session, actor: User, post_id: int, helped_by: str = "", thank_you: str = "") -> Post:
-    """Someone got helped: the post says "geholpen", with who helped and a thank-you if given."""
+def mark_matched(*, session: Session, actor: User, post_id: int, helped_by: str = "", thank_you: str = "",
+                 helped_by_id: int | None = None) -> Post:
+    """Someone got helped: the post says "geholpen", with who helped and a thank-you if given.
+
+    "Wie hielp?" is either `helped_by_id`, one of the people who wrote to the author about this post
+    (profiles.helper_choices; for an offer: the one who was helped), or a name typed in
+    (`helped_by`: "iemand anders / via het prikbord"), or nobody."""
     post = _own_post(session, actor, post_id)
     if post.status not in EDITABLE_STATUSES:
-        raise ValidationError("post", N_("Dit bericht is al afgerond en kan niet meer worden gewijzigd."))
-    helper = " ".join((helped_by or "").split())
+        raise ValidationError("post", N_("Deze oproep is al afgerond en kan niet meer worden gewijzigd."))
+    helper_user = None
+    if helped_by_id is not None:
+        helper_user = session.get(User, profiles.check_helper(session=session, actor=actor, post_id=post.id,
+                                                              helper_id=helped_by_id))
+    # A chosen member is named by their own display name; the typed-in name is for anyone else.
+    helper = helper_user.display_name if helper_user is not None else " ".join((helped_by or "").split())
     if len(helper) > HELPER_NAME_MAX:
         raise ValidationError("helped_by", N_("De naam mag hoogstens {max} tekens lang zijn."), max=HELPER_NAME_MAX)
     thanks = (thank_you or "").strip()
@@ -686,6 +761,7 @@ def mark_matched(*, session: Session, actor: User, post_id: int, helped_by: str 
     post.status = PostStatus.MATCHED.value
     post.matched_at = now
     post.helped_by = helper or None
+    post.helped_by_id = helper_user.id if helper_user is not None else None
     post.thank_you = thanks or None
     post.updated_at = now
     session.add(post)
@@ -695,7 +771,7 @@ def mark_matched(*, session: Session, actor: User, post_id: int, helped_by: str 
 
 # What a deleted post that others wrote about is called in their conversation (messaging shows
 # "removed" in the reader's language; this is only what stays in the row).
-REMOVED_POST_TITLE = "verwijderd bericht"
+REMOVED_POST_TITLE = "verwijderde oproep"
 
 
 def remove_post(*, session: Session, post: Post, now: datetime | None = None) -> str | None:
@@ -722,7 +798,7 @@ def remove_post(*, session: Session, post: Post, now: datetime | None = None) ->
         session.delete(post)
         return photo_key
     post.title, post.body, post.search_text = REMOVED_POST_TITLE, "", ""
-    post.photo_key, post.thank_you, post.helped_by = None, None, None
+    post.photo_key, post.thank_you, post.helped_by, post.helped_by_id = None, None, None, None
     post.status, post.closed_at = PostStatus.CLOSED.value, post.closed_at or now
     post.deleted_at = post.updated_at = now
     session.add(post)

@@ -39,11 +39,11 @@ def send_expiry_reminders(*, session, now: datetime | None = None, locale: str =
             link = f"{get_settings().public_url.rstrip('/')}{routes.post_url(post.id)}"
             mail.send_mail(
                 session=session, to=author.email,
-                subject=gettext(N_("Nog nodig? Je bericht op BUUV verloopt bijna"), locale),
+                subject=gettext(N_("Nog nodig? Je oproep op BUUV verloopt bijna"), locale),
                 body=gettext(
-                    N_("Hallo {name},\n\nJe bericht \"{title}\" staat nog tot {date} op BUUV. Nog nodig? "
-                       "Verleng het dan met één klik op:\n{link}\n\nIs het al geregeld? Zet het dan op "
-                       "geholpen of sluit het; dat helpt andere buren ook.\n\nGroet,\nBUUV"),
+                    N_("Hallo {name},\n\nJe oproep \"{title}\" staat nog tot {date} op BUUV. Nog nodig? "
+                       "Verleng hem dan met één klik op:\n{link}\n\nIs het al geregeld? Zet hem dan op "
+                       "geholpen of sluit hem; dat helpt andere buren ook.\n\nGroet,\nBUUV"),
                     locale, name=author.display_name, title=post.title,
                     date=format_date(post.expires_at, locale), link=link),
             )

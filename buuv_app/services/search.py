@@ -1,9 +1,15 @@
 """Full-text search that works for Dutch: accent- and case-insensitive, on SQLite and PostgreSQL.
 
 Posts carry `search_text`: title, text, category and place, lower-cased and without accents.
-SQLite indexes it with an FTS5 table kept in step by triggers; PostgreSQL with a GIN index on
-its Dutch tsvector (stemming: "boodschappen" finds "boodschap"). Queries are normalised the same
-way and every word must match, as a prefix.
+SQLite indexes it with an FTS5 table kept in step by triggers; PostgreSQL stores its Dutch
+tsvector in a generated column with a GIN index (stemming: "boodschappen" finds "boodschap"; the
+stemmer runs when a post is written, not for every row a search looks at). Queries are normalised
+the same way and every word must match, as a prefix.
+
+A feed shows the newest 20 matches, which needs two plans (`feed_match`): a word that few posts
+contain is looked up in the index and only those posts are read and sorted; a common one (tuin,
+boodschappen: thousands of posts) walks the newest posts first and stops after a page, testing
+each against the index, instead of reading and sorting every match to keep 20.
 """
 
 from __future__ import annotations
@@ -14,33 +20,28 @@ import unicodedata
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from buuv_app.frozen_migration_sql import SQLITE_SEARCH, SQLITE_SEARCH_DROP
+
 MAX_QUERY_WORDS = 8
 WORD = re.compile(r"[a-z0-9]+")
 
-SQLITE_DDL = [
-    "CREATE VIRTUAL TABLE IF NOT EXISTS post_fts USING fts5("
-    "search_text, content='post', content_rowid='id', tokenize='unicode61 remove_diacritics 2')",
-    "CREATE TRIGGER IF NOT EXISTS post_fts_insert AFTER INSERT ON post BEGIN "
-    "INSERT INTO post_fts(rowid, search_text) VALUES (new.id, new.search_text); END",
-    "CREATE TRIGGER IF NOT EXISTS post_fts_delete AFTER DELETE ON post BEGIN "
-    "INSERT INTO post_fts(post_fts, rowid, search_text) VALUES ('delete', old.id, old.search_text); END",
-    "CREATE TRIGGER IF NOT EXISTS post_fts_update AFTER UPDATE OF search_text ON post BEGIN "
-    "INSERT INTO post_fts(post_fts, rowid, search_text) VALUES ('delete', old.id, old.search_text); "
-    "INSERT INTO post_fts(rowid, search_text) VALUES (new.id, new.search_text); END",
-    "INSERT INTO post_fts(post_fts) VALUES ('rebuild')",
-]
-SQLITE_DROP = [
-    "DROP TRIGGER IF EXISTS post_fts_insert",
-    "DROP TRIGGER IF EXISTS post_fts_delete",
-    "DROP TRIGGER IF EXISTS post_fts_update",
-    "DROP TABLE IF EXISTS post_fts",
-]
+# SQLite's index is still the one revision 0004 made, whose statements the migrations keep frozen.
+# To change it, write the new statements here (and a revision): never edit the frozen ones.
+SQLITE_DDL = list(SQLITE_SEARCH)
+SQLITE_DROP = list(SQLITE_SEARCH_DROP)
 POSTGRES_DDL = [
-    "CREATE INDEX IF NOT EXISTS ix_post_search ON post USING gin (to_tsvector('dutch', search_text))",
+    "ALTER TABLE post ADD COLUMN IF NOT EXISTS search_vector tsvector "
+    "GENERATED ALWAYS AS (to_tsvector('dutch'::regconfig, search_text)) STORED",
+    "CREATE INDEX IF NOT EXISTS ix_post_search_vector ON post USING gin (search_vector)",
 ]
-POSTGRES_DROP = ["DROP INDEX IF EXISTS ix_post_search"]
-# Tables and indexes that live outside SQLModel.metadata (migration checks skip them).
-OUTSIDE_METADATA = ("post_fts", "ix_post_search")
+POSTGRES_DROP = ["DROP INDEX IF EXISTS ix_post_search_vector", "ALTER TABLE post DROP COLUMN IF EXISTS search_vector"]
+# Tables, columns and indexes that live outside SQLModel.metadata (migration checks skip them).
+OUTSIDE_METADATA = ("post_fts", "ix_post_search", "search_vector")
+# Up to this many matches a search reads just those posts; beyond it, it walks the newest posts
+# (at worst some 21 × 100,000 / 500 = 4,200 rows on 100,000 posts; reading 500 matches costs less).
+FEW_MATCHES = 500
+# PostgreSQL: a word in at least 5 of the 1,000 newest posts (0.5 %) is walked for.
+SAMPLE, COMMON_IN_SAMPLE = 1_000, 5
 
 
 def normalize(text: str) -> str:
@@ -66,24 +67,83 @@ def drop_search_index(connection: Connection) -> None:
         connection.exec_driver_sql(statement)
 
 
+def _fts_query(tokens: list[str]) -> str:
+    return " ".join(f'"{token}"*' for token in tokens)
+
+
+def _ts_query(tokens: list[str]):
+    return sa.func.to_tsquery(sa.literal_column("'dutch'"), " & ".join(f"{token}:*" for token in tokens))
+
+
+def _fts_rowids(tokens: list[str]):
+    return (sa.select(sa.literal_column("rowid")).select_from(sa.table("post_fts"))
+            .where(sa.text("post_fts MATCH :fts_query").bindparams(fts_query=_fts_query(tokens))))
+
+
+def _vector_match(tokens: list[str]):
+    return sa.literal_column("post.search_vector").op("@@")(_ts_query(tokens))
+
+
 def matches(dialect: str, query: str, post_id_column, search_column):
-    """A WHERE clause for posts matching every word of `query` (None when it has no words)."""
+    """A WHERE clause for posts matching every word of `query` (None when it has no words).
+    Works on every revision since 0004 (on PostgreSQL without the index: for the migration checks)."""
     tokens = words(query)
     if not tokens:
         return None
     if dialect == "sqlite":
-        fts_query = " ".join(f'"{token}"*' for token in tokens)
-        return post_id_column.in_(
-            sa.select(sa.literal_column("rowid")).select_from(sa.table("post_fts"))
-            .where(sa.text("post_fts MATCH :fts_query").bindparams(fts_query=fts_query))
-        )
-    ts_query = " & ".join(f"{token}:*" for token in tokens)
-    return sa.func.to_tsvector(sa.literal_column("'dutch'"), search_column).op("@@")(
-        sa.func.to_tsquery(sa.literal_column("'dutch'"), ts_query)
-    )
+        return post_id_column.in_(_fts_rowids(tokens))
+    return sa.func.to_tsvector(sa.literal_column("'dutch'"), search_column).op("@@")(_ts_query(tokens))
+
+
+def post_matches(dialect: str, query: str, post_id_column):
+    """A WHERE clause for the rows of `post` matching every word of `query`, through the index
+    (None when it has no words); for counts and other queries that need every match."""
+    tokens = words(query)
+    if not tokens:
+        return None
+    return post_id_column.in_(_fts_rowids(tokens)) if dialect == "sqlite" else _vector_match(tokens)
+
+
+def feed_match(connection: Connection, query: str, post_id_column):
+    """A WHERE clause for the posts of `post` matching every word of `query`, for a query that
+    shows the newest few (None when `query` has no words). Same posts as `post_matches`, but
+    written so that the database takes the cheaper of two plans:
+
+    - a common word (thousands of posts): walk the feed index newest first, test each post, stop
+      after a page. The clause is written so that the index cannot drive the query (`id + 0` on
+      SQLite; on PostgreSQL `ts_match_vq`, the function behind @@, which no index matches);
+    - a rare word: ask the index for its matches (at most FEW_MATCHES), then read just those posts.
+
+    Which one: SQLite counts up to FEW_MATCHES + 1 matches in its FTS index (cheap: a doclist). On
+    PostgreSQL that count is not cheap (a GIN prefix search unions every word that starts so), so it
+    tests the SAMPLE newest posts instead: a word found in at least COMMON_IN_SAMPLE of them fills a
+    page within a few thousand rows of the walk.
+    """
+    tokens = words(query)
+    if not tokens:
+        return None
+    if connection.dialect.name == "sqlite":
+        found = connection.execute(_fts_rowids(tokens).limit(FEW_MATCHES + 1)).scalars().all()
+        if len(found) > FEW_MATCHES:
+            return (post_id_column + 0).in_(_fts_rowids(tokens))
+        return post_id_column.in_(found)
+    recent = (sa.select(sa.literal_column("search_vector")).select_from(sa.table("post"))
+              .order_by(sa.literal_column("created_at").desc(), sa.literal_column("id").desc())
+              .limit(SAMPLE).subquery("recent"))
+    common = connection.execute(sa.select(sa.func.count()).select_from(recent).where(
+        sa.literal_column("recent.search_vector").op("@@")(_ts_query(tokens)))).scalar_one()
+    walk = sa.func.ts_match_vq(sa.literal_column("post.search_vector"), _ts_query(tokens))
+    if common >= COMMON_IN_SAMPLE:
+        return walk
+    # Rare: the ids from GIN first. Left to itself with ORDER BY ... LIMIT, the planner may walk
+    # every post for a word it guesses to be common (140 ms for one no post contains).
+    found = connection.execute(sa.select(sa.literal_column("id")).select_from(sa.table("post"))
+                               .where(_vector_match(tokens)).limit(FEW_MATCHES + 1)).scalars().all()
+    return walk if len(found) > FEW_MATCHES else post_id_column.in_(found)
 
 
 def include_in_migrations(obj, name, type_, reflected, compare_to) -> bool:
     """Alembic's include_object: the search index lives outside SQLModel.metadata, so schema
-    comparisons must not report it (nor FTS5's shadow tables) as something to drop."""
+    comparisons must not report it (nor FTS5's shadow tables, nor PostgreSQL's stored vector) as
+    something to drop."""
     return not (reflected and name and name.startswith(OUTSIDE_METADATA))

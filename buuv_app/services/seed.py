@@ -91,8 +91,11 @@ def load_reference_data(*, session: Session) -> SeedReport:
         category.sort_order = order
         session.add(category)
         report.categories += 1
-    if moved_wijk:  # the first contacts per municipality follow a wijk into its new municipality
+    if moved_wijk:  # the first contacts and day counts per municipality follow a wijk into its new one
         stats_facts.refresh_first_contacts(session=session, people=None)
+        session.flush()
+        stats_facts.refresh_post_days(connection=session.connection(), keys=None)
+        stats_facts.refresh_member_days(connection=session.connection(), keys=None)
     session.commit()
     report.sample_boards = load_sample_boards(session=session)
     return report

@@ -23,11 +23,14 @@ from time import monotonic
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
+from sqlalchemy.sql import operators
+from sqlalchemy.sql.elements import UnaryExpression
 from sqlmodel import Session, col, select
 
 from buuv_app.errors import ValidationError
 from buuv_app.i18n import N_
 from buuv_app.models import (
+    ActiveDay,
     BoardAmbassador,
     BoardLocation,
     BoardNeighbourhood,
@@ -35,21 +38,26 @@ from buuv_app.models import (
     Category,
     Conversation,
     FirstContact,
+    MemberDay,
     Message,
     Municipality,
     Neighbour,
     Neighbourhood,
     PaperReaction,
     Post,
+    PostDay,
     PostKind,
     PostStatus,
     Role,
     User,
+    Verification,
+    VerificationMethod,
     Visibility,
     utcnow,
 )
 from buuv_app.models.stats import EVERYWHERE, MUNICIPALITY, WIJK
-from buuv_app.services import permissions
+# stats_facts also holds the flush hook that keeps the day facts current.
+from buuv_app.services import permissions, stats_facts
 from buuv_app.services.permissions import Action
 
 # Periods and months are those of the people who use BUUV.
@@ -63,6 +71,7 @@ REPEAT_WINDOW = timedelta(days=90)
 PARALLEL = 2  # sections of the overview read at the same time (the machine has two cores)
 CACHE_SECONDS = 300  # an overview once read is shown again for this long (cached_overview)
 CACHE_ENTRIES = 64
+FEW_WAITS = 2_000  # up to this many first reactions in a period, sorting them beats walking the wait index
 SUPPRESS_BELOW = 5  # research export: a cell about fewer people than this is not given
 SUPPRESSED = "<5"
 OPEN_STATUSES = (PostStatus.OPEN.value, PostStatus.IN_CONTACT.value)
@@ -224,15 +233,21 @@ def _where(column, scope: Scope):
     """A condition on a neighbourhood id column: inside the scope."""
     if scope.everywhere:
         return sa.true()
-    return col(column).in_(scope.neighbourhood_ids or (-1,))
+    expression = column if isinstance(column, sa.ColumnElement) else col(column)  # a column or an expression
+    return expression.in_(scope.neighbourhood_ids or (-1,))
+
+
+def _member_conditions(scope: Scope) -> list:
+    """The real (not demo, not deleted) accounts living in the scope, as conditions on `user`."""
+    conditions = [col(User.is_demo).is_(False), col(User.deleted_at).is_(None)]
+    if not scope.everywhere:
+        conditions.append(col(User.home_neighbourhood_id).in_(scope.neighbourhood_ids or (-1,)))
+    return conditions
 
 
 def _members(scope: Scope):
     """Ids of the real (not demo, not deleted) accounts living in the scope."""
-    query = select(User.id).where(col(User.is_demo).is_(False), col(User.deleted_at).is_(None))
-    if not scope.everywhere:
-        query = query.where(col(User.home_neighbourhood_id).in_(scope.neighbourhood_ids or (-1,)))
-    return query
+    return select(User.id).where(*_member_conditions(scope))
 
 
 def _real_posts(scope: Scope):
@@ -251,6 +266,16 @@ def _seconds(session: Session, column):
 def _unindexed(session: Session, column):
     """The same order as `column`, as an expression no index offers (to steer SQLite's planner)."""
     return column if session.get_bind().dialect.name == "postgresql" else sa.func.julianday(column)
+
+
+def _not_indexed(session: Session, column):
+    """A column as a term no index offers, to steer SQLite's planner (it has no index hints): on
+    SQLite `+column`, the unary plus its documentation gives for this, which leaves the value
+    and its type as they are and costs nothing per row (unlike `column + 0` or `column || ''`)."""
+    if session.get_bind().dialect.name == "postgresql":
+        return column
+    return UnaryExpression(col(column) if not isinstance(column, sa.ColumnElement) else column,
+                           operator=operators.custom_op("+"), type_=column.type)
 
 
 def _count_if(condition):
@@ -305,19 +330,20 @@ def participation(*, session: Session, scope: Scope, period: Period, points: lis
     now = now or utcnow()
     previous = period.previous
     joined = User.email_verified_at
-    members = _members(scope).subquery()
-    row = session.exec(
-        select(sa.func.count(), _count_if(joined < previous.end), _count_if(_between(joined, period)),
-               _count_if(_between(joined, previous)), _count_if(joined < period.start))
-        .select_from(User).where(col(User.id).in_(select(members.c.id)), col(joined).is_not(None),
-                                 joined < period.end)
-    ).one()
-    total, total_before, new_now, new_before, at_start = (int(v or 0) for v in row)
-    per_bucket = dict(session.exec(
-        select(_bucket_of(joined, period, points).label("b"), sa.func.count())
-        .where(col(User.id).in_(select(members.c.id)), _between(joined, period))
+    # One pass over the members who joined before the period's end, grouped: -2 before the period
+    # before, -1 in it, the bucket's index within the period (len(points) in it, past the buckets).
+    bucket = sa.case((joined < previous.start, -2), (joined < period.start, -1),
+                     *[(joined < b.end, i) for i, b in enumerate(points)], else_=len(points))
+    per_bucket: dict[int, int] = dict(session.exec(
+        select(bucket.label("b"), sa.func.count())
+        .where(*_member_conditions(scope), col(joined).is_not(None), joined < period.end)
         .group_by(sa.literal_column("b"))
     ).all())
+    total = sum(per_bucket.values())
+    new_before = per_bucket.get(-1, 0)
+    at_start = per_bucket.get(-2, 0) + new_before
+    new_now = total - at_start
+    total_before = at_start  # the period before ends where this one starts
     series, running = [], at_start
     for i, bucket in enumerate(points):
         running += per_bucket.get(i, 0)
@@ -332,9 +358,9 @@ def participation(*, session: Session, scope: Scope, period: Period, points: lis
                                                        _between(Post.matched_at, period)), Post.neighbour_id)))),
             sa.func.count(sa.distinct(sa.case((sa.and_(Post.status == PostStatus.MATCHED.value,
                                                        _between(Post.matched_at, previous)), Post.neighbour_id)))),
-        ).where(Post.neighbour_id > 0, _real_posts(scope),  # "> 0": read through the neighbour index
-                sa.or_(_between(Post.created_at, Period(previous.start, period.end)),
-                       _between(Post.matched_at, Period(previous.start, period.end))))
+        # Read through the neighbour index ("> 0"): posts placed for neighbours are few, while the
+        # time indexes hold every post (a condition on them made SQLite walk those instead).
+        ).where(Post.neighbour_id > 0, _real_posts(scope))
     ).one()
     return Participation(
         members=Compared(total, total_before), new_members=Compared(new_now, new_before),
@@ -347,27 +373,39 @@ def participation(*, session: Session, scope: Scope, period: Period, points: lis
 
 def _active_members(session: Session, scope: Scope, period: Period) -> tuple[int, int, int, int]:
     """Members who posted, reacted (started a conversation) or wrote a message in the 30 and 90
-    days before the end of the period and of the period before."""
-    ends = (period.end, period.previous.end)
-    # Only the rows of the two 90-day windows, each read through an index on its time.
-    windows = [Period(end - timedelta(days=90), end) for end in ends]
-    deeds = sa.union_all(*[
-        part for window in windows for part in (
-            select(Post.author_id.label("user_id"), Post.created_at.label("at"))
-            .where(_between(Post.created_at, window), col(Post.is_demo).is_(False)),
-            select(Conversation.responder_id, Conversation.created_at).where(_between(Conversation.created_at, window)),
-            select(Message.sender_id, Message.created_at).where(_between(Message.created_at, window)),
-        )
-    ]).subquery()
+    days before the end of the period and of the period before.
+
+    Read from the days stored per member (active_day, services/stats_facts.py), one row per
+    member: their first day in the window. A window ends at a local midnight; where it starts off
+    one (30 or 90 days of 24 hours across a change of summer time), the part before the first
+    local midnight is read live from the deeds themselves, for the members not counted already."""
     members = _members(scope)
-    counts = []
+    out = {}
     for days in (30, 90):
-        for end in ends:
-            counts.append(sa.func.count(sa.distinct(sa.case(
-                (sa.and_(deeds.c.at >= end - timedelta(days=days), deeds.c.at < end), deeds.c.user_id)))))
-    row = session.exec(select(*counts).where(deeds.c.user_id.in_(members))).one()
+        for end in (period.end, period.previous.end):
+            start = end - timedelta(days=days)
+            first_day = start.astimezone(LOCAL).date()
+            if local_midnight(first_day) < start:
+                first_day += timedelta(days=1)
+            last_day = (end.astimezone(LOCAL) - timedelta(days=1)).date()
+            # Each member's first active day in the window (their day before it lies before the
+            # window): one row per member, no grouping of their days.
+            in_window = sa.and_(ActiveDay.day >= first_day, ActiveDay.day <= last_day)
+            firsts = select(_not_indexed(session, ActiveDay.user_id).label("user_id")).where(
+                in_window, sa.or_(col(ActiveDay.prev_day).is_(None), ActiveDay.prev_day < first_day)).subquery()
+            n = int(session.exec(select(sa.func.count()).select_from(firsts)
+                                 .where(firsts.c.user_id.in_(members))).one() or 0)
+            edge = Period(start, min(local_midnight(first_day), end))
+            if edge.start < edge.end:
+                # The few who did something in the edge and on none of the window's whole days.
+                edge_people = sa.union(*[select(deed.subquery().c.user_id) for deed in
+                                         stats_facts.deeds_query(spans=[(edge.start, edge.end)])]).subquery()
+                counted = select(ActiveDay.user_id).where(ActiveDay.user_id == edge_people.c.user_id, in_window)
+                n += int(session.exec(select(sa.func.count()).select_from(edge_people).where(
+                    edge_people.c.user_id.in_(members), ~counted.exists())).one() or 0)
+            out[days, end] = n
     # (30 now, 30 before, 90 now, 90 before)
-    return int(row[0]), int(row[1]), int(row[2]), int(row[3])
+    return (out[30, period.end], out[30, period.previous.end], out[90, period.end], out[90, period.previous.end])
 
 
 @dataclass(frozen=True)
@@ -416,25 +454,39 @@ class Asking:
     self_placed: Compared  # share of the posts placed by residents themselves
 
 
-def _placer():
-    """Who placed a post: a professional (or admin), an ambassador for a neighbour, or a resident."""
-    placer_id = sa.func.coalesce(Post.ambassador_id, Post.author_id)
-    professionals = select(User.id).where(col(User.role).in_(PROFESSIONAL_ROLES))
-    return sa.case((placer_id.in_(professionals), "professional"),
-                   (col(Post.ambassador_id).is_not(None), "ambassador"), else_="resident")
+def _post_days(scope: Scope):
+    """The rows of post_day (services/stats_facts.py) that make up the scope: a whole municipality
+    (or all of them) per municipality, chosen wijken per wijk."""
+    if scope.everywhere:
+        return PostDay.level == MUNICIPALITY
+    if scope.municipality_id is not None and not scope.chosen_wijken:
+        return sa.and_(PostDay.level == MUNICIPALITY, PostDay.area_id == scope.municipality_id)
+    return sa.and_(PostDay.level == WIJK, col(PostDay.area_id).in_(scope.neighbourhood_ids or (-1,)))
+
+
+def _day_bucket(period: Period, points: list[Bucket]):
+    """_bucket_of for post_day.day (local days): -1 the period before, i the bucket, else NULL."""
+    day = PostDay.day
+    whens = [(day < period.previous.first_day, None), (day < period.first_day, -1)]
+    whens += [(day < (points[i + 1].first_day if i + 1 < len(points) else period.last_day + timedelta(days=1)), i)
+              for i in range(len(points))]
+    return sa.case(*whens, else_=None)
 
 
 def asking(*, session: Session, scope: Scope, period: Period, points: list[Bucket],
            now: datetime | None = None) -> Asking:
     now = now or utcnow()
     previous = period.previous
-    bucket = _bucket_of(Post.created_at, period, points).label("b")
-    placer = _placer().label("placer")
-    matched = Post.status == PostStatus.MATCHED.value
+    # Posts placed and matched are sums of whole local days, stored per day (services/stats_facts.py):
+    # periods and buckets run from local midnight to local midnight, so the sums are the live counts.
+    in_days = sa.and_(_post_days(scope), PostDay.day >= previous.first_day, PostDay.day <= period.last_day)
+    bucket = _day_bucket(period, points).label("b")
+    # One pass over the days: posts placed (by day placed) and matched (by day matched) together.
     rows = session.exec(
-        select(bucket, Post.kind, Post.category_id, placer, sa.func.count(), _count_if(matched))
-        .where(_real_posts(scope), Post.created_at >= previous.start, Post.created_at < period.end)
-        .group_by(sa.literal_column("b"), Post.kind, Post.category_id, sa.literal_column("placer"))
+        select(bucket, PostDay.kind, PostDay.category_id, PostDay.placer, sa.func.sum(PostDay.placed),
+               sa.func.sum(PostDay.placed_matched), sa.func.sum(PostDay.matched))
+        .where(in_days, sa.or_(PostDay.placed > 0, PostDay.matched > 0))
+        .group_by(sa.literal_column("b"), PostDay.kind, PostDay.category_id, PostDay.placer)
     ).all()
     placed: dict[tuple[bool, str], int] = defaultdict(int)  # (now?, kind) -> posts
     placed_matched: dict[tuple[bool, str], int] = defaultdict(int)
@@ -442,29 +494,22 @@ def asking(*, session: Session, scope: Scope, period: Period, points: list[Bucke
     per_bucket: dict[tuple[int, str], int] = defaultdict(int)
     per_placer: dict[tuple[int, str], int] = defaultdict(int)
     by_placer: dict[tuple[bool, str], int] = defaultdict(int)
-    for b, kind, category_id, who, n, n_matched in rows:
+    matches: dict[tuple[bool, str], int] = defaultdict(int)
+    category_matches: dict[tuple[bool, int], int] = defaultdict(int)
+    for b, kind, category_id, who, n, n_matched, n_matched_that_day in rows:
+        if b is None:
+            continue
+        n = int(n or 0)
         current = b != -1
         placed[current, kind] += n
         placed_matched[current, kind] += int(n_matched or 0)
         per_category[current, category_id, kind] += n
         by_placer[current, who] += n
+        matches[current, kind] += int(n_matched_that_day or 0)
+        category_matches[current, category_id] += int(n_matched_that_day or 0)
         if current:
             per_bucket[b, kind] += n
             per_placer[b, who] += n
-
-    match_rows = session.exec(
-        select(Post.kind, Post.category_id, _count_if(Post.matched_at >= period.start), sa.func.count())
-        .where(_real_posts(scope), matched, Post.matched_at >= previous.start, Post.matched_at < period.end)
-        .group_by(Post.kind, Post.category_id)
-    ).all()
-    matches: dict[tuple[bool, str], int] = defaultdict(int)
-    category_matches: dict[tuple[bool, int], int] = defaultdict(int)
-    for kind, category_id, n_now, n_all in match_rows:
-        n_now = int(n_now or 0)
-        matches[True, kind] += n_now
-        matches[False, kind] += n_all - n_now
-        category_matches[True, category_id] += n_now
-        category_matches[False, category_id] += n_all - n_now
 
     waits = _first_reaction_percentiles(session, scope, period)
     kinds = {}
@@ -505,63 +550,86 @@ def asking(*, session: Session, scope: Scope, period: Period, points: list[Bucke
 def _first_reaction_percentiles(session: Session, scope: Scope, period: Period) -> dict[tuple[bool, str, int], float]:
     """(current?, kind, 50 or 90) -> hours from placing to the first reaction, for the posts placed
     in the period that got one: the nearest-rank percentile (the smallest wait that at least 50% or
-    90% of them got their first reaction within)."""
-    previous = period.previous
-    # Each post's first reaction is stored on it when it happens (services/stats_facts.py).
-    wait = (_seconds(session, Post.first_reaction_at) - _seconds(session, Post.created_at)).label("wait")
-    current = sa.case((Post.created_at >= period.start, 1), else_=0).label("cur")
-    waits = (
-        select(current, Post.kind.label("kind"), wait)
-        .where(_real_posts(scope), col(Post.first_reaction_at).is_not(None), Post.created_at >= previous.start,
-               Post.created_at < period.end)
-        .subquery()
-    )
-    # Nearest rank: the smallest wait that at least p of them got their first reaction within, i.e.
-    # whose cume_dist() (the share of waits up to and including it) is p or more. One sort.
-    ranked = select(
-        waits.c.cur, waits.c.kind, waits.c.wait,
-        sa.func.cume_dist().over(partition_by=(waits.c.cur, waits.c.kind), order_by=waits.c.wait).label("share"),
-    ).subquery()
-    rows = session.exec(
-        select(ranked.c.cur, ranked.c.kind,
-               sa.func.min(sa.case((ranked.c.share >= 0.5, ranked.c.wait))),
-               sa.func.min(sa.case((ranked.c.share >= 0.9, ranked.c.wait))))
-        .group_by(ranked.c.cur, ranked.c.kind)
-    ).all()
+    90% of them got their first reaction within), i.e. the k-th smallest wait, k = ceil(p × n).
+
+    Each post's wait is stored on it when its first reaction comes (services/stats_facts.py). The
+    k-th is read by walking the index on (kind, wait) in order and skipping posts outside the
+    period or scope: no sort, and only as far as the k-th wait. The walk starts at the end
+    nearer to it: the k-th smallest of n is the (n - k + 1)-th largest, so the 90th percentile
+    walks down from the longest wait past a tenth of the posts (OFFSET n - k) instead of up past
+    nine tenths (OFFSET k - 1). n is exact (the day counts of post_day count the same posts). A
+    period with few reacted-to posts is read through the time index and sorted (cheaper than a
+    long walk)."""
     out: dict[tuple[bool, str, int], float] = {}
-    for cur, kind, p50, p90 in rows:
-        if p50 is not None:
-            out[bool(cur), kind, 50] = max(0.0, float(p50)) / 3600
-        if p90 is not None:
-            out[bool(cur), kind, 90] = max(0.0, float(p90)) / 3600
+    sqlite = session.get_bind().dialect.name == "sqlite"
+    for current, span in ((True, period), (False, period.previous)):
+        # How many posts of the period got a reaction: summed from the day counts (post_day).
+        n_requests, n_offers = session.exec(select(
+            sa.func.sum(sa.case((PostDay.kind == PostKind.REQUEST.value, PostDay.reacted), else_=0)),
+            sa.func.sum(sa.case((PostDay.kind == PostKind.OFFER.value, PostDay.reacted), else_=0)))
+            .where(_post_days(scope), PostDay.day >= span.first_day, PostDay.day <= span.last_day)).one()
+        reacted = sa.and_(col(Post.is_demo).is_(False), col(Post.first_reaction_wait).is_not(None))
+        few = int(n_requests or 0) + int(n_offers or 0) <= FEW_WAITS
+        if sqlite and not few:
+            # Terms no other index offers, so that SQLite walks ix_post_wait in order (it would
+            # rather read the period through the time index and sort); SQLite has no index hints.
+            created = _not_indexed(session, Post.created_at)
+            wijk = _not_indexed(session, Post.neighbourhood_id)
+        else:
+            created, wijk = Post.created_at, Post.neighbourhood_id
+        # The span's whole local days, as the counts above: the period before may start an hour off
+        # a local midnight (an equally long span across a change of summer time).
+        days = Period(local_midnight(span.first_day), local_midnight(span.last_day + timedelta(days=1)))
+        reacted = sa.and_(reacted, created >= days.start, created < days.end,
+                          sa.true() if scope.everywhere else wijk.in_(scope.neighbourhood_ids or (-1,)))
+        for kind, n in ((PostKind.REQUEST.value, int(n_requests or 0)), (PostKind.OFFER.value, int(n_offers or 0))):
+            for p in (50, 90) if n else ():
+                k = -(-n * p // 100)  # ceil(n × p / 100) in whole numbers: no rounding at the edge
+                wait_order, skip = col(Post.first_reaction_wait).asc(), k - 1
+                if n - k < k - 1:
+                    wait_order, skip = col(Post.first_reaction_wait).desc(), n - k
+                query = (select(Post.first_reaction_wait).where(reacted, Post.kind == kind)
+                         .order_by(wait_order).offset(skip).limit(1))
+                wait = session.exec(query).first()
+                if wait is not None:
+                    out[current, kind, p] = max(0.0, float(wait)) / 3600
     return out
 
 
 def _expired_unanswered(session: Session, scope: Scope, period: Period, now: datetime) -> Compared:
     """Of the requests whose run ended in the period (expired, closed or matched), the share that
-    expired while still open: nobody reacted, not online and not on paper."""
-    parts = []
-    for tag, span in ((1, period), (0, period.previous)):
-        until = min(span.end, now)
-        request = sa.and_(_real_posts(scope), Post.kind == PostKind.REQUEST.value)
-        unanswered = sa.and_(Post.status == PostStatus.OPEN.value, col(Post.first_reaction_at).is_(None))
-        # Three ways to end, each found through an index: ran out (status, expires_at), matched
-        # (matched_at), closed (status).
-        parts += [
-            select(sa.literal(tag).label("cur"), sa.case((unanswered, 1), else_=0).label("unanswered"))
-            .where(request, col(Post.status).in_(OPEN_STATUSES), Post.expires_at >= span.start,
-                   Post.expires_at < until),
-            select(sa.literal(tag), sa.literal(0)).where(request, Post.status == PostStatus.MATCHED.value,
-                                                           _between(Post.matched_at, span)),
-            select(sa.literal(tag), sa.literal(0)).where(request, Post.status == PostStatus.CLOSED.value,
-                                                           _between(Post.closed_at, span)),
-        ]
-    ended = sa.union_all(*parts).subquery()
-    rows = dict((cur, (int(n or 0), int(u or 0))) for cur, n, u in session.exec(
-        select(ended.c.cur, sa.func.count(), sa.func.sum(ended.c.unanswered)).group_by(ended.c.cur)).all())
-    now_n, now_u = rows.get(1, (0, 0))
-    before_n, before_u = rows.get(0, (0, 0))
-    return Compared(_share(now_u, now_n), _share(before_u, before_n))
+    expired while still open: nobody reacted, not online and not on paper.
+
+    Summed from the day counts (post_day): matched and closed by the day they ended, and ran out by
+    the day they run out, for the span's whole days before today. What is no whole day is read
+    live, through (status, expires_at): today up to `now`, and the hour before the first local
+    midnight where the period before starts off one (an equally long span across a change of
+    summer time)."""
+    today = local_midnight(now.astimezone(LOCAL).date())
+    out = []
+    for span in (period, period.previous):
+        first_whole = span.first_day if local_midnight(span.first_day) >= span.start \
+            else span.first_day + timedelta(days=1)
+        last_whole = span.last_day if span.end <= today else (today.astimezone(LOCAL) - timedelta(days=1)).date()
+        whole = sa.and_(PostDay.day >= first_whole, PostDay.day <= last_whole)
+        ended, ran_out, unanswered = session.exec(
+            select(sa.func.sum(PostDay.matched + PostDay.closed),
+                   sa.func.sum(sa.case((whole, PostDay.expiring), else_=0)),
+                   sa.func.sum(sa.case((whole, PostDay.expiring_unanswered), else_=0)))
+            .where(_post_days(scope), PostDay.kind == PostKind.REQUEST.value, PostDay.day >= span.first_day,
+                   PostDay.day <= span.last_day)).one()
+        ran_out, unanswered = int(ran_out or 0), int(unanswered or 0)
+        live = [(a, b) for a, b in ((span.start, min(local_midnight(first_whole), span.end, now)),
+                                    (max(span.start, today), min(span.end, now))) if a < b]
+        if live:
+            n, n_unanswered = session.exec(
+                select(sa.func.count(), _count_if(sa.and_(Post.status == PostStatus.OPEN.value,
+                                                          col(Post.first_reaction_at).is_(None))))
+                .where(_real_posts(scope), Post.kind == PostKind.REQUEST.value, col(Post.status).in_(OPEN_STATUSES),
+                       sa.or_(*[sa.and_(Post.expires_at >= a, Post.expires_at < b) for a, b in live]))).one()
+            ran_out, unanswered = ran_out + int(n or 0), unanswered + int(n_unanswered or 0)
+        out.append(_share(unanswered, ran_out + int(ended or 0)))
+    return Compared(out[0], out[1])
 
 
 # --- act now --------------------------------------------------------------------------------
@@ -592,7 +660,7 @@ def act_now(*, session: Session, scope: Scope, now: datetime | None = None) -> A
     now = now or utcnow()
     # The wijken as an expression no index offers: SQLite then finds the few open requests that
     # have not run out through (status, expires_at) instead of every open post ever, per wijk.
-    wijk = Post.neighbourhood_id if session.get_bind().dialect.name == "postgresql" else Post.neighbourhood_id + 0
+    wijk = _not_indexed(session, Post.neighbourhood_id)
     in_scope = sa.true() if scope.everywhere else wijk.in_(scope.neighbourhood_ids or (-1,))
     waiting = sa.and_(col(Post.is_demo).is_(False), in_scope, Post.kind == PostKind.REQUEST.value,
                       Post.status == PostStatus.OPEN.value, Post.expires_at > now,
@@ -625,17 +693,19 @@ def _ambassadors_by_wijk(session: Session, wijk_ids: set[int]) -> dict[int, list
     if not wijk_ids:
         return {}
     ids = sorted(wijk_ids)
-    living = (select(User.home_neighbourhood_id.label("wijk"), User.id.label("user_id"))
-              .where(col(User.home_neighbourhood_id).in_(ids)))
-    keeping = (select(BoardNeighbourhood.neighbourhood_id, BoardAmbassador.user_id)
+    active = (User.role == Role.AMBASSADOR.value, col(User.deleted_at).is_(None),
+              col(User.email_verified_at).is_not(None))
+    # The ambassadors first, then where they live: a wijk has a few of them among thousands of
+    # members (reading its members through the wijk index would look up every one of them).
+    living = (select(User.home_neighbourhood_id.label("wijk"), User.id.label("user_id"), User.display_name)
+              .where(*active, _not_indexed(session, User.home_neighbourhood_id).in_(ids)))
+    keeping = (select(BoardNeighbourhood.neighbourhood_id, BoardAmbassador.user_id, User.display_name)
                .join(BoardAmbassador, BoardAmbassador.board_id == BoardNeighbourhood.board_id)
-               .where(col(BoardNeighbourhood.neighbourhood_id).in_(ids)))
+               .join(User, User.id == BoardAmbassador.user_id)
+               .where(*active, col(BoardNeighbourhood.neighbourhood_id).in_(ids)))
     links = sa.union(living, keeping).subquery()
     rows = session.exec(
-        select(links.c.wijk, User.display_name).join(User, User.id == links.c.user_id)
-        .where(User.role == Role.AMBASSADOR.value, col(User.deleted_at).is_(None),
-               col(User.email_verified_at).is_not(None))
-        .order_by(links.c.wijk, col(User.display_name))
+        select(links.c.wijk, links.c.display_name).order_by(links.c.wijk, links.c.display_name, links.c.user_id)
     ).all()
     out: dict[int, list[str]] = defaultdict(list)
     for wijk, name in rows:
@@ -664,13 +734,14 @@ def ambassadors(*, session: Session, scope: Scope, now: datetime | None = None) 
     """Every active ambassador living in the scope, quietest first."""
     now = now or utcnow()
     amb = User.id
-    last_message = (select(sa.func.max(Message.id)).where(Message.conversation_id == Conversation.id)
-                    .correlate(Conversation).scalar_subquery())
+    # Who wrote the conversation's last message, read from the index on (conversation, id) down
+    # to that one message (not its newest id first, then the message by that id).
+    last_sender = (select(Message.sender_id).where(Message.conversation_id == Conversation.id)
+                   .order_by(col(Message.id).desc()).limit(1).correlate(Conversation).scalar_subquery())
     waiting = (
         select(sa.func.count()).select_from(Conversation)
         .join(Post, Conversation.post_id == Post.id)
-        .join(Message, Message.id == last_message)
-        .where(Conversation.contact_id == amb, Post.ambassador_id == amb, Message.sender_id != amb)
+        .where(Conversation.contact_id == amb, Post.ambassador_id == amb, last_sender != amb)
         .correlate(User).scalar_subquery()
     )
     neighbours = select(sa.func.count()).select_from(Neighbour).where(Neighbour.ambassador_id == amb)
@@ -691,7 +762,10 @@ def ambassadors(*, session: Session, scope: Scope, now: datetime | None = None) 
                *[d.correlate(User).scalar_subquery() for d in deeds])
         .join(Neighbourhood, User.home_neighbourhood_id == Neighbourhood.id)
         .where(User.role == Role.AMBASSADOR.value, col(User.deleted_at).is_(None),
-               col(User.email_verified_at).is_not(None), _where(User.home_neighbourhood_id, scope))
+               col(User.email_verified_at).is_not(None),
+               # The ambassadors first, then where they live (as _ambassadors_by_wijk): not every
+               # member of the scope's wijken looked up through the wijk index.
+               _where(_not_indexed(session, User.home_neighbourhood_id), scope))
         .order_by(col(User.display_name), col(User.id))
     )
     rows = []
@@ -735,13 +809,21 @@ def board_stats(*, session: Session, board_ids: list[int], period: Period | None
         col(BoardLocation.id).in_(board_ids))).all())
     slugs = dict(session.exec(select(BoardLocation.id, BoardLocation.slug).where(
         col(BoardLocation.id).in_(board_ids))).all())
-    on_sheet = dict(session.exec(
-        select(BoardNeighbourhood.board_id, sa.func.count())
-        .join(Post, Post.neighbourhood_id == BoardNeighbourhood.neighbourhood_id)
-        .where(col(BoardNeighbourhood.board_id).in_(board_ids), col(Post.status).in_(OPEN_STATUSES),
-               Post.visibility == Visibility.EVERYONE.value, Post.expires_at > now)
-        .group_by(BoardNeighbourhood.board_id)
+    # The open posts per wijk first, then per board over the wijken it shows (a board shows a
+    # wijk once). The wijk as an expression no index offers: SQLite then finds the few posts that
+    # have not run out through (status, expires_at) instead of every open post ever, per wijk.
+    shows = session.exec(select(BoardNeighbourhood.board_id, BoardNeighbourhood.neighbourhood_id)
+                         .where(col(BoardNeighbourhood.board_id).in_(board_ids))).all()
+    wijk = _not_indexed(session, Post.neighbourhood_id)
+    open_per_wijk = dict(session.exec(
+        select(wijk, sa.func.count())
+        .where(col(Post.status).in_(OPEN_STATUSES), Post.expires_at > now, Post.visibility == Visibility.EVERYONE.value,
+               wijk.in_(sorted({w for _, w in shows}) or [-1]))
+        .group_by(wijk)
     ).all())
+    on_sheet: dict[int, int] = defaultdict(int)
+    for board_id, wijk_id in shows:
+        on_sheet[board_id] += open_per_wijk.get(wijk_id, 0)
 
     def split(column):
         if period is None:
@@ -836,14 +918,15 @@ def _new_ties(session: Session, scope: Scope, period: Period) -> Compared:
     first_at = FirstContact.first_at
     if scope.everywhere or (scope.municipality_id is not None and not scope.chosen_wijken):
         level, area = (EVERYWHERE, 0) if scope.everywhere else (MUNICIPALITY, scope.municipality_id)
-        pairs = (select(first_at.label("first_at"))
-                 .where(FirstContact.level == level, FirstContact.area_id == area,
-                        first_at >= period.previous.start, first_at < period.end).subquery())
-    else:
-        pairs = (select(sa.func.min(first_at).label("first_at"))
-                 .where(FirstContact.level == WIJK, col(FirstContact.area_id).in_(scope.neighbourhood_ids or (-1,)),
-                        first_at < period.end)
-                 .group_by(FirstContact.a, FirstContact.b).subquery())
+        # Each period a count of one range of the index (level, area, first_at): no row is read.
+        counts = [session.exec(select(sa.func.count()).where(
+            FirstContact.level == level, FirstContact.area_id == area, _between(first_at, span))).one()
+            for span in (period, period.previous)]
+        return Compared(int(counts[0] or 0), int(counts[1] or 0))
+    pairs = (select(sa.func.min(first_at).label("first_at"))
+             .where(FirstContact.level == WIJK, col(FirstContact.area_id).in_(scope.neighbourhood_ids or (-1,)),
+                    first_at < period.end)
+             .group_by(FirstContact.a, FirstContact.b).subquery())
     row = session.exec(select(_count_if(pairs.c.first_at >= period.start),
                               _count_if(sa.and_(pairs.c.first_at >= period.previous.start,
                                                 pairs.c.first_at < period.start)))).one()
@@ -877,19 +960,43 @@ def _roles_played(scope: Scope, period: Period):
 
 
 def _reciprocity(session: Session, scope: Scope, period: Period) -> dict[str, Compared]:
+    """Over the roles a member played in the period (_roles_played), read from the days stored
+    per member (member_day, services/stats_facts.py): a period is whole local days, so the largest
+    of each flag over its days is the flag over its deeds, and that is read from the member's
+    first day in the period alone, through its links to the next day with each flag."""
     members = _members(Scope(None, "", ()))  # real accounts; the scope is the posts'
-    roles = _roles_played(scope, period)
-    per_member = (select(roles.c.span, roles.c.user_id, sa.func.max(roles.c.asked).label("asked"),
-                         sa.func.max(roles.c.offered).label("offered"), sa.func.max(roles.c.helped).label("helped"),
-                         sa.func.max(roles.c.was_helped).label("was_helped"))
-                  .group_by(roles.c.span, roles.c.user_id).subquery())
-    both = sa.or_(sa.and_(per_member.c.asked == 1, per_member.c.offered == 1),
-                  sa.and_(per_member.c.helped == 1, per_member.c.was_helped == 1))
-    # Only real accounts count: looked up once per member, after grouping, not once per deed.
-    rows = {span: (int(total or 0), int(reciprocal or 0)) for span, total, reciprocal in session.exec(
-        select(per_member.c.span, sa.func.count(), _count_if(both)).where(per_member.c.user_id.in_(members))
-        .group_by(per_member.c.span)).all()}
-    (now_total, now_both), (before_total, before_both) = rows.get(1, (0, 0)), rows.get(0, (0, 0))
+    if scope.everywhere:
+        area = MemberDay.level == MUNICIPALITY
+    elif scope.municipality_id is not None and not scope.chosen_wijken:
+        area = sa.and_(MemberDay.level == MUNICIPALITY, MemberDay.area_id == scope.municipality_id)
+    else:
+        area = sa.and_(MemberDay.level == WIJK, col(MemberDay.area_id).in_(scope.neighbourhood_ids or (-1,)))
+    # One area (a municipality, a wijk): one first row per member. More: the earliest of each flag
+    # over the member's first rows in those areas.
+    one_area = not scope.everywhere and (not scope.chosen_wijken or len(scope.neighbourhood_ids) == 1)
+    out = []
+    for span in (period, period.previous):
+        first, last = span.first_day, span.last_day
+        # A member's first day in the span in an area (their day before it lies before the span)
+        # links to the first day from there with each flag: in the span if not after its last day.
+        in_span = sa.and_(area, MemberDay.day >= first, MemberDay.day <= last,
+                          sa.or_(col(MemberDay.prev_day).is_(None), MemberDay.prev_day < first))
+        flags = (MemberDay.next_asked, MemberDay.next_offered, MemberDay.next_helped, MemberDay.next_was_helped)
+        names = ("asked", "offered", "helped", "was_helped")
+        if one_area:
+            # Read as one range of ix_member_day_first, not a seek per member.
+            per_member = select(_not_indexed(session, MemberDay.user_id).label("user_id"),
+                                *[f.label(n) for f, n in zip(flags, names, strict=True)]).where(in_span).subquery()
+        else:
+            per_member = (select(MemberDay.user_id.label("user_id"),
+                                 *[sa.func.min(f).label(n) for f, n in zip(flags, names, strict=True)])
+                          .where(in_span).group_by(MemberDay.user_id).subquery())
+        c = per_member.c
+        both = sa.or_(sa.and_(c.asked <= last, c.offered <= last), sa.and_(c.helped <= last, c.was_helped <= last))
+        # Only real accounts count: looked up once per member, after grouping, not once per deed.
+        total, reciprocal = session.exec(select(sa.func.count(), _count_if(both)).where(c.user_id.in_(members))).one()
+        out += [int(total or 0), int(reciprocal or 0)]
+    now_total, now_both, before_total, before_both = out
     return {"reciprocity": Compared(_share(now_both, now_total), _share(before_both, before_total)),
             "taking_part": Compared(now_total, before_total)}
 
@@ -902,18 +1009,56 @@ def _repeat_helpers(session: Session, scope: Scope, period: Period) -> Compared:
     matched = Post.status == PostStatus.MATCHED.value
     for span_end in (period.end, period.previous.end):
         window = Period(span_end - REPEAT_WINDOW, span_end)
-        offers = (select(Post.author_id.label("user_id"), Post.id.label("post_id"))
-                  .where(_real_posts(scope), matched, Post.kind == PostKind.OFFER.value,
-                         sa.not_(sa.and_(col(Post.neighbour_id).is_not(None), Post.author_id == Post.ambassador_id)),
-                         _between(Post.matched_at, window)))
-        requests = (select(Conversation.responder_id, Post.id).join(Post, Conversation.post_id == Post.id)
-                    .where(_real_posts(scope), matched, Post.kind == PostKind.REQUEST.value,
-                           _between(Post.matched_at, window)))
-        helps = sa.union(offers, requests).subquery()
-        helpers = (select(helps.c.user_id).where(helps.c.user_id.in_(members))
-                   .group_by(helps.c.user_id).having(sa.func.count() >= 2).subquery())
-        out.append(int(session.exec(select(sa.func.count()).select_from(helpers)).one() or 0))
+        # One pass over the posts matched in the window: an offer is one help by its author (placed
+        # by them, not for a neighbour), a request one by each person who reacted to it. No
+        # (helper, post) pair comes twice (one conversation per responder and post), so helps
+        # are counted per helper without removing doubles.
+        is_offer = Post.kind == PostKind.OFFER.value
+        reacted = sa.and_(Conversation.post_id == Post.id, Post.kind == PostKind.REQUEST.value)
+        helps = (select(sa.func.coalesce(Conversation.responder_id, Post.author_id).label("user_id"))
+                 .select_from(Post).outerjoin(Conversation, reacted)
+                 .where(_real_posts(scope), matched, _between(Post.matched_at, window), sa.or_(
+                     sa.and_(is_offer, sa.not_(sa.and_(col(Post.neighbour_id).is_not(None),
+                                                       Post.author_id == Post.ambassador_id))),
+                     col(Conversation.id).is_not(None))).subquery())
+        helpers = (select(helps.c.user_id).group_by(helps.c.user_id).having(sa.func.count() >= 2).subquery())
+        # Real accounts only: checked for the few with two helps, not for every help.
+        out.append(int(session.exec(select(sa.func.count()).select_from(helpers)
+                                    .where(helpers.c.user_id.in_(members))).one() or 0))
     return Compared(out[0], out[1])
+
+
+# --- verified neighbours -------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class VerifiedRow:
+    """Verified neighbours of one wijk now (services/verification.py), by how they were verified."""
+
+    neighbourhood_name: str
+    board_code: int
+    in_person: int
+
+    @property
+    def total(self) -> int:
+        return self.board_code + self.in_person
+
+
+def verified(*, session: Session, scope: Scope) -> list[VerifiedRow]:
+    """One aggregate: verifications in force (not revoked, the member still lives in that wijk and
+    has an account) per wijk and method; wijken without any are left out."""
+    rows = session.exec(
+        select(Neighbourhood.name, Verification.method, sa.func.count())
+        .select_from(Verification)
+        .join(User, User.id == Verification.user_id)
+        .join(Neighbourhood, Neighbourhood.id == Verification.neighbourhood_id)
+        .where(col(Verification.revoked_at).is_(None), User.home_neighbourhood_id == Verification.neighbourhood_id,
+               col(User.deleted_at).is_(None), _where(Verification.neighbourhood_id, scope))
+        .group_by(Neighbourhood.name, Verification.method)).all()
+    counts: dict[str, dict[str, int]] = {}
+    for wijk, method, number in rows:
+        counts.setdefault(wijk, {})[method] = number
+    return [VerifiedRow(neighbourhood_name=wijk, board_code=c.get(VerificationMethod.BOARD_CODE.value, 0),
+                        in_person=c.get(VerificationMethod.IN_PERSON.value, 0)) for wijk, c in sorted(counts.items())]
 
 
 # --- everything at once ---------------------------------------------------------------------
@@ -930,6 +1075,7 @@ class Overview:
     boards: list[BoardRow]
     network: Network
     generated_at: datetime = field(default_factory=utcnow)
+    verified: list[VerifiedRow] = field(default_factory=list)
 
 
 def overview(*, session: Session, actor: User, period: Period, municipality_slug: str = "",
@@ -952,6 +1098,7 @@ def overview(*, session: Session, actor: User, period: Period, municipality_slug
         "repeat_helpers": lambda s: _repeat_helpers(s, scope, period),
         "act_now": lambda s: act_now(session=s, scope=scope, now=now),
         "ambassadors": lambda s: ambassadors(session=s, scope=scope, now=now),
+        "verified": lambda s: verified(session=s, scope=scope),
     }
     engine = session.get_bind()
 
@@ -971,16 +1118,16 @@ def cached_overview(*, session: Session, actor: User, period: Period, municipali
                     wijk_slugs: list[str] | tuple[str, ...] = ()) -> Overview:
     """overview(), read again only when the same scope and period were not read in the last
     CACHE_SECONDS (in this process) or something new was added since: a layer on top, the figures
-    themselves are always read live.
+    themselves are always computed anew (from the rows and the facts kept on write).
 
     Who asks is checked on every call, before the cache is looked at; the figures depend only on
     the scope and the period, so everyone allowed that scope shares them. A new member, post,
-    conversation, message, paper reaction or neighbour shows at once (the newest id of each is
+    conversation, message, paper reaction, neighbour or verification shows at once (the newest id of each is
     part of the key); a change to an existing row (a post matched, an account deleted) can wait
     up to CACHE_SECONDS. `generated_at` says how old the figures are (the page shows it)."""
     scope = resolve_scope(session=session, actor=actor, municipality_slug=municipality_slug, wijk_slugs=wijk_slugs)
     newest = tuple(session.exec(select(*[select(sa.func.max(table.id)).scalar_subquery() for table in (
-        User, Post, Conversation, Message, PaperReaction, Neighbour)])).one())
+        User, Post, Conversation, Message, PaperReaction, Neighbour, Verification)])).one())
     key = (scope, period, newest)
     with _cache_lock:
         hit = _cache.get(key)

@@ -278,6 +278,7 @@ class OwnPostView:
     body: str
     neighbourhood_slug: str = ""
     members_only: bool = False
+    verified_only: bool = False  # for verified neighbours only: still closed to members when edited
     hidden: bool = False  # hidden by moderation: others do not see it (its page says why)
 
 
@@ -331,7 +332,8 @@ class AccountState(FormState):
                 own = [
                     OwnPostView(card=card_view(post), status=post.status, body=post.body,
                                 neighbourhood_slug=post.neighbourhood_slug,
-                                members_only=post.visibility == "members", hidden=post.hidden_cause is not None)
+                                members_only=post.visibility == "members",
+                                verified_only=post.visibility == "verified", hidden=post.hidden_cause is not None)
                     for post in posts.list_posts_by_author(session=session, author_id=user.id)
                 ]
                 nearby = [NearbyView(c.slug, c.name, c.chosen)
@@ -478,6 +480,9 @@ class AccountState(FormState):
         user = self._user()
         raw_id = text(form, "post_id")
         post_id = int(raw_id) if raw_id.isdigit() and len(raw_id) < 12 else -1
+        # The box says "closed to visitors"; a post for verified neighbours only stays that when ticked.
+        verified = any(p.card.id == post_id and p.verified_only for p in self.my_posts)
+        visibility = ("verified" if verified else "members") if checked(form, "members_only") else "everyone"
 
         def run():
             with session_scope() as session:
@@ -485,7 +490,7 @@ class AccountState(FormState):
                     session=session, actor=user, post_id=post_id, title=text(form, "title"),
                     body=text(form, "body"), category_slug=text(form, "category") or None,
                     neighbourhood_slug=text(form, "neighbourhood") or None,
-                    visibility="members" if checked(form, "members_only") else "everyone")
+                    visibility=visibility)
 
         try:
             await asyncio.to_thread(run)
@@ -494,11 +499,11 @@ class AccountState(FormState):
                 return rx.toast.error(self._t(error.message, **error.params))
             return self._field_error("post", error)
         except NotFound:
-            return rx.toast.error(self._t(N_("Dit bericht bestaat niet (meer). Misschien is het al verwijderd.")))
+            return rx.toast.error(self._t(N_("Deze oproep bestaat niet (meer). Misschien is hij al verwijderd.")))
         self.editing_post = 0
         self.errors = {}
         await self._reload()
-        return rx.toast.success(self._t(N_("Je bericht is bijgewerkt.")))
+        return rx.toast.success(self._t(N_("Je oproep is bijgewerkt.")))
 
     @rx.event
     @guarded(Action.MANAGE_OWN_POSTS)
@@ -512,6 +517,6 @@ class AccountState(FormState):
         try:
             await asyncio.to_thread(run)
         except NotFound:
-            return rx.toast.error(self._t(N_("Dit bericht bestaat niet (meer). Misschien is het al verwijderd.")))
+            return rx.toast.error(self._t(N_("Deze oproep bestaat niet (meer). Misschien is hij al verwijderd.")))
         await self._reload()
-        return rx.toast.success(self._t(N_("Je bericht is verwijderd.")))
+        return rx.toast.success(self._t(N_("Je oproep is verwijderd.")))

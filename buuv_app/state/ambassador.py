@@ -258,7 +258,7 @@ class NeighbourFormState(FormState):
             return rx.toast.error(self._t(N_("Deze buur bestaat niet (meer).")))
         self.errors = {}
         name = " ".join(values["first_name"].split())
-        message = (self._t(N_("{name} is opgeslagen. De {count} open berichten van {name} zijn gesloten, want er is geen toestemming meer."),
+        message = (self._t(N_("{name} is opgeslagen. De {count} open oproepen van {name} zijn gesloten, want er is geen toestemming meer."),
                            name=name, count=saved.closed_posts)
                    if saved.closed_posts else self._t(N_("{name} is opgeslagen."), name=name))
         return [rx.toast.success(message), rx.redirect(routes.AMBASSADOR)]
@@ -337,5 +337,5 @@ class InvitationState(FormState):
             return self._throttled("invitation", "password", error)
         self.errors = {}
         await self._start_session(result.token, result.user)
-        return [rx.toast.success(self._t(N_("Welkom bij BUUV! Je berichten staan nu op je eigen account."))),
+        return [rx.toast.success(self._t(N_("Welkom bij BUUV! Je oproepen staan nu op je eigen account."))),
                 rx.redirect(routes.ACCOUNT)]

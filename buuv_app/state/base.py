@@ -14,17 +14,20 @@ from urllib.parse import urlsplit
 import reflex as rx
 
 from buuv_app import routes
-from buuv_app.db import session_scope
+from buuv_app.db import database_unavailable, session_scope
 from buuv_app.i18n import LOCALES, N_, format_date, gettext, ngettext, normalize_locale
 from buuv_app.models import User
 from buuv_app.services import accounts, messaging, moderation, sessions
 from buuv_app.services.permissions import Action
 from buuv_app.settings import get_settings
 from buuv_app.state.access import current_user, guarded_background, public
+from buuv_app.state import wakeups
 from buuv_app.state.db import run_service
 
 ONE_YEAR = 365 * 24 * 3600
-UNREAD_POLL_SECONDS = 20.0  # a safety net: new messages are pushed (state/messaging.py)
+# The badge watcher's own look, and how often it notes that the member is still online: within
+# messaging.LIVE_FOR (2 minutes), or the tab is no longer counted as open. New messages wake it at once.
+UNREAD_POLL_SECONDS = 60.0
 UNREAD_WATCH_IDLE = 10 * 60
 SESSION_COOKIE_AGE = int(sessions.ABSOLUTE_TIMEOUT.total_seconds())
 
@@ -133,6 +136,10 @@ class AppState(rx.State):
     # everything goes (_end_presence), also before a reconnect sends the state (EndedSessionMiddleware).
     _member_id: int = 0
     _last_page_at: float = 0.0
+    # The page this tab logged out on, until the tab shows another one. Its load events may still
+    # be on their way (a tap on "Uitloggen" can overtake them): they are dropped without sending the
+    # visitor, who was just sent home, to the login page.
+    _logged_out_on: str = ""
 
     @rx.event
     @public
@@ -182,6 +189,8 @@ class AppState(rx.State):
 
         user, unread, notices = await asyncio.to_thread(load)
         await self._apply_user(user, token)
+        if self._logged_out_on and self._logged_out_on != self.router.url.path:
+            self._logged_out_on = ""
         if self.unread_count != unread:
             self.unread_count = unread
         if self.notices != notices:
@@ -203,7 +212,9 @@ class AppState(rx.State):
     @guarded_background(Action.USE_MESSAGES)
     async def watch_unread(self, generation: int):
         """Keep the badge current without a reload, while the visitor is around (ten quiet
-        minutes end it; the next page starts it again)."""
+        minutes end it; the next page starts it again). Woken when a message arrives for this
+        member (state/wakeups.py; one open in this tab wakes ConversationState.watch instead);
+        every UNREAD_POLL_SECONDS it also notes that the member is online and looks by itself."""
         user = self._user()
         async with self:
             # One watcher per tab: only the current generation, and only once (a client can
@@ -213,32 +224,59 @@ class AppState(rx.State):
             self._unread_watching = generation
             token = self.auth_token  # read under the lock: a background task's vars live there
             client_token = self.router.session.client_token
-        while True:
-            # Spread over time: tabs opened together (say after a restart) must not all ask at once.
-            await asyncio.sleep(UNREAD_POLL_SECONDS * random.uniform(0.75, 1.25))
-            async with self:
-                # Stop when a newer page started its own watcher, or the visitor went quiet,
-                # logged out or became someone else.
-                if (generation != self._unread_watch or self.auth_token != token
-                        or time.monotonic() - self._last_page_at > UNREAD_WATCH_IDLE):
-                    return
+            # Fixed for this watcher's life: the next page load starts a newer one (and stops this).
+            last_page_at = self._last_page_at
 
-            def count() -> int | None:
-                with session_scope() as session:
-                    if sessions.resolve_session(session=session, raw_token=token) is None:
-                        return None  # the session ended elsewhere: nothing more of this member here
+        def count(heartbeat: bool) -> tuple[int, int] | None:
+            """The badge and the newest unread message's id."""
+            with session_scope() as session:
+                if sessions.resolve_session(session=session, raw_token=token) is None:
+                    return None  # the session ended elsewhere: nothing more of this member here
+                if heartbeat:
                     # This open page is also how the app knows someone is online (no mail then),
-                    # and where to push to.
+                    # and whether a tab of theirs is in view.
                     messaging.mark_online(session=session, user=user)
                     messaging.touch_live_view(session=session, client_token=client_token)
-                    return messaging.unread_total(session=session, user=user)
+                counts = messaging.unread_counts(session=session, user=user)
+                return sum(n for n, _ in counts.values()), max((newest for _, newest in counts.values()), default=0)
 
-            unread = await asyncio.to_thread(count)
-            if unread is None:
-                return
-            async with self:
-                if self.unread_count != unread:
-                    self.unread_count = unread
+        loop = asyncio.get_running_loop()
+        shown_newest = -1  # the newest unread message the badge was set for (-1: as the page loaded it)
+        with wakeups.bus().listen(user.id, client_token) as listener:
+            # Spread over time: tabs opened together (say after a restart) must not all ask at once.
+            next_beat = loop.time() + UNREAD_POLL_SECONDS * random.uniform(0.75, 1.25)
+            while True:
+                await listener.wait(max(0.0, next_beat - loop.time()))
+                if listener.superseded:
+                    return  # a newer page in this tab has its own watcher
+                heartbeat = loop.time() >= next_beat  # (news may wake it often; the beat keeps time)
+                if heartbeat:
+                    # The visitor went quiet: the next page starts a new watcher.
+                    if time.monotonic() - last_page_at > UNREAD_WATCH_IDLE:
+                        return
+                    next_beat = loop.time() + UNREAD_POLL_SECONDS * random.uniform(0.75, 1.25)
+                try:
+                    found = await asyncio.to_thread(count, heartbeat)
+                except Exception as error:
+                    if not database_unavailable(error):
+                        raise
+                    continue  # the database is away for a moment: try again at the next beat
+                if found is None:
+                    return
+                unread, newest = found
+                # Woken, but no message newer than the badge showed (a catch-up after a reconnect,
+                # or news its open conversation took): the tab's state is left alone. The beat
+                # always checks that this page is still the tab's, and corrects the badge.
+                if not heartbeat and newest <= max(shown_newest, 0):
+                    continue
+                shown_newest = newest
+                async with self:
+                    # Stop when a newer page started its own watcher, or the visitor logged out or
+                    # became someone else.
+                    if generation != self._unread_watch or self.auth_token != token:
+                        return
+                    if self.unread_count != unread:
+                        self.unread_count = unread
 
     @rx.event
     @public
@@ -247,6 +285,7 @@ class AppState(rx.State):
 
         await run_service(accounts.log_out, token=token)
         await self._end_presence()
+        self._logged_out_on = self.router.url.path
         # The device keeps nothing of this member for whoever uses it next (assets/pwa.js, which also
         # empties what assets/offline.js and assets/outbox.js kept).
         return [rx.call_script(clear_device_script(self._dropped_notice())),
@@ -335,6 +374,13 @@ class AppState(rx.State):
             raise RuntimeError("_user() outside a @guarded handler")
         return user
 
+    def _app_state(self) -> AppState:
+        """This tab's AppState (self, or the parent a feature's state hangs under)."""
+        state = self
+        while type(state) is not AppState:
+            state = state.parent_state
+        return state
+
     def _forget(self) -> None:
         """A caller refused by @guarded keeps nothing of this feature's state (it may hold what another
         account loaded in this tab). The root keeps who is logged in."""
@@ -343,6 +389,8 @@ class AppState(rx.State):
 
     def _on_refused(self, user: User | None, action: Action):
         if user is None:
+            if self._app_state()._logged_out_on == self.router.url.path:
+                return None  # a load of the page this tab just logged out on: it went home already
             return [
                 rx.toast.warning(self._t(N_("Log eerst in."))),
                 rx.redirect(routes.login_url(self.router.url.path)),

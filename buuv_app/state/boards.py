@@ -94,6 +94,11 @@ class BoardSheetState(AppState):
     board: BoardView | None = None
     cards: list[SheetCardView] = []
     more: int = 0
+
+    @rx.var
+    def more_text(self) -> str:
+        """"En nog 1 oproep: die staat online." / "En nog 3 oproepen: ...", in the visitor's language."""
+        return self._nt("En nog {n} oproep: die staat online.", "En nog {n} oproepen: die staan online.", self.more)
     updated_nl: str = ""
     updated_en: str = ""
     # "<board> · bijgewerkt op <date>" at the foot of every printed page, per language.

@@ -9,26 +9,30 @@ import random
 from dataclasses import dataclass, field
 
 import reflex as rx
-from reflex_base.registry import RegistrationContext
 
 from buuv_app import routes
-from buuv_app.db import session_scope
+from buuv_app.db import database_unavailable, session_scope
 from buuv_app.errors import NotFound, PermissionDenied, Throttled, ValidationError
 from buuv_app.i18n import N_, format_ago
 from buuv_app.models import User
-from buuv_app.services import messaging, moderation, sessions
+from buuv_app.services import messaging, moderation, notifications, profiles, sessions
 from buuv_app.services.permissions import Action
 from buuv_app.state.access import guarded, guarded_background, public
 from buuv_app.state.account import FormState, checked, text
 from buuv_app.state.base import AppState, written_by
+from buuv_app.state import wakeups
 from buuv_app.state.db import run_service
 
 log = logging.getLogger("buuv.messages")
-_pushes: set[asyncio.Task] = set()  # running pushes, kept referenced until they finish
+_announcing: set[asyncio.Task] = set()  # running announcements, kept referenced until they finish
 
-POLL_SECONDS = 30.0  # a safety net behind the push on send (push_new_messages)
+# The watcher is woken when a message arrives (state/wakeups.py); it also looks by itself this
+# often, in case a wake-up was lost (Redis restarting). It stops after half an hour without news
+# (a forgotten open tab); the next page load starts it again.
+POLL_SECONDS = 120.0
 WATCH_LIMIT_SECONDS = 30 * 60
-OUTBOX_BATCH = 20  # messages a device may hand over in one resend  # a forgotten open tab stops asking after half an hour
+DATABASE_RETRY_SECONDS = 5.0  # the database away: the watcher tries again rather than ending
+OUTBOX_BATCH = 20  # messages a device may hand over in one resend
 
 
 @dataclass
@@ -41,6 +45,9 @@ class InboxRow:
     ago_en: str
     unread: int
     neighbour_name: str = ""  # an ambassador's label: the neighbour the post was placed for
+    other_verified: bool = False  # ★ Buur geverifieerd
+    last_mine: bool = False  # "Jij:" before one's own last message
+    ambassador_for: str = ""  # the helper's label: the other is the ambassador of this neighbour
 
 
 @dataclass
@@ -76,7 +83,7 @@ class ReplyState(AppState):
         except ValidationError as error:
             return rx.toast.error(self._t(error.message, **error.params))
         except NotFound:
-            return rx.toast.error(self._t(N_("Dit bericht bestaat niet (meer). Misschien is het al verwijderd.")))
+            return rx.toast.error(self._t(N_("Deze oproep bestaat niet (meer). Misschien is hij al verwijderd.")))
         return rx.redirect(routes.conversation_url(conversation_id))
 
 
@@ -92,62 +99,43 @@ class InboxState(AppState):
         items = await run_service(messaging.list_inbox, user=user)
         self.conversations = [
             InboxRow(url=routes.conversation_url(i.conversation_id),
-                     post_title=self._t(N_("Dit bericht is verwijderd.")) if i.post_removed else i.post_title,
+                     post_title=self._t(N_("Deze oproep is verwijderd.")) if i.post_removed else i.post_title,
                      other_name=i.other_name,
                      last_message=i.last_message, ago_nl=format_ago(i.last_message_at, "nl"),
                      ago_en=format_ago(i.last_message_at, "en"), unread=i.unread,
-                     neighbour_name=i.neighbour_name)
+                     neighbour_name=i.neighbour_name, other_verified=i.other_verified, last_mine=i.last_mine,
+                     ambassador_for=i.ambassador_for)
             for i in items
         ]
         self.loaded = True
 
 
-def _news_for(recipient_id: int, conversation_id: int, exclude: str):
-    """Blocking, one trip to the database for a push: the recipient's open tabs, the messages of
-    this conversation they have not read yet, and their unread total."""
+def _conversation_news(token: str, user: User, conversation_id: int, after_id: int,
+                       client_token: str) -> tuple[list, int, int] | None:
+    """Blocking, one trip to the database for a woken (or polling) conversation watcher: the
+    messages after `after_id` and the badge. None when the member's session ended (logged out in
+    another tab, revoked): then nothing more of them is fetched into this tab. Reading marks
+    nothing read: the page itself says what was in view (SeenState.report_view). Also the newest
+    unread message's id anywhere (0: none)."""
     with session_scope() as session:
-        recipient = session.get(User, recipient_id)
-        if recipient is None:
-            return None, [], [], 0
-        views = [v for v in messaging.live_views(session=session, user_id=recipient_id) if v[0] != exclude]
-        if not views:
-            return recipient, [], [], 0
-        news = messaging.unread_messages(session=session, user=recipient, conversation_id=conversation_id)
-        return recipient, views, news, messaging.unread_total(session=session, user=recipient)
+        if sessions.resolve_session(session=session, raw_token=token) is None:
+            return None
+        news = messaging.new_messages(session=session, user=user, conversation_id=conversation_id, after_id=after_id)
+        counts = messaging.unread_counts(session=session, user=user)
+        unread = sum(n for n, _ in counts.values())
+        # A conversation in view is about to report these as seen: no badge flickering up. In a
+        # hidden tab (a locked phone) nobody saw them, and the badge says so.
+        if conversation_id in counts and messaging.in_view(session=session, client_token=client_token):
+            unread -= counts[conversation_id][0]
+        return news, unread, max((newest for _, newest in counts.values()), default=0)
 
 
-async def push_new_messages(recipient_id: int, conversation_id: int, exclude: str = "") -> None:
-    """Deliver at once to the recipient's open tabs: the conversation if it is open there, and the
-    badge everywhere. Reflex routes each update to whichever worker holds that tab's connection
-    (over Redis when there are several); the watchers' polling only catches what this misses.
-    The database is read before any tab's state is locked, so a push holds each lock only briefly
-    (apart from one look-up of that tab's session: a tab whose member's session ended gets nothing).
-    Pushing marks nothing read: a tab that is open but hidden (a locked phone) shows nobody
-    anything. The page itself says what was in view (SeenState.report_view)."""
-    recipient, views, news, unread = await asyncio.to_thread(_news_for, recipient_id, conversation_id, exclude)
-    if recipient is None or not views:
-        return
-    unread_elsewhere = unread - sum(1 for m in news if not m.mine)
-    app = RegistrationContext.get().app
-    for token, open_conversation, visible in views:
-        try:
-            async with app.modify_state(rx.BaseStateToken(ident=token, cls=ConversationState)) as root:
-                app_state = await root.get_state(AppState)
-                # Only into a tab where the recipient is still logged in: the member may have logged
-                # out there after the tab was looked up, or in another tab (the session is gone).
-                holder = await asyncio.to_thread(AppState._resolve_user, app_state.auth_token)
-                if holder is None or holder.id != recipient_id:
-                    continue
-                conversation = await root.get_state(ConversationState)
-                showing = open_conversation == conversation_id and conversation.conversation_id == conversation_id
-                if showing and news:
-                    conversation._append(news)
-                # A conversation in view is about to report these as seen: no badge flickering up.
-                count = unread_elsewhere if showing and visible else unread
-                if app_state.unread_count != count:
-                    app_state.unread_count = count
-        except Exception:  # noqa: BLE001 (a closed tab or a stale token: the next one still gets it)
-            log.warning("push to tab %s failed", token[:8], exc_info=True)
+def _announce(recipient_id: int, conversation_id: int) -> None:
+    """Wake the recipient's open tabs, in whichever process holds them (state/wakeups.py), from a
+    task of its own: the sender's handler does not wait for it."""
+    _announcing.add(task := asyncio.get_running_loop().create_task(
+        wakeups.bus().announce(recipient_id, conversation_id)))
+    task.add_done_callback(_announcing.discard)
 
 
 @dataclass
@@ -157,6 +145,7 @@ class _Outcome:
     error: Exception | None = None
     other_id: int | None = None
     shown: list = field(default_factory=list)
+    offer_push: bool = False  # the member's first message ever: "Meldingen aanzetten", once
 
 
 def _store_messages(user: User, items: list[dict], open_id: int, last_id: int) -> list[_Outcome]:
@@ -180,6 +169,9 @@ def _store_messages(user: User, items: list[dict], open_id: int, last_id: int) -
         if open_id and any(o.error is None and o.conversation_id == open_id for o in outcomes):
             outcomes[-1].shown = messaging.new_messages(session=session, user=user, conversation_id=open_id,
                                                         after_id=last_id)
+        # (Offered once: the caller, read at the start of this event, says whether it was already.)
+        if user.push_offered_at is None and outcomes and any(o.error is None for o in outcomes):
+            outcomes[-1].offer_push = notifications.offer_push_after_message(session=session, user_id=user.id)
     return outcomes
 
 
@@ -193,7 +185,10 @@ class ConversationState(FormState):
     post_title: str = ""
     post_url: str = ""
     other_name: str = ""
+    other_verified: bool = False  # ★ Buur geverifieerd
+    other_url: str = ""  # the other person's profile (/buur/<id>), "" when they have none
     neighbour_name: str = ""  # an ambassador's label: the neighbour the post was placed for
+    ambassador_for: str = ""  # the helper's label: the other is the ambassador of this neighbour
     post_open: bool = True
     blocked: bool = False
     messages: list[MessageRow] = []
@@ -202,6 +197,8 @@ class ConversationState(FormState):
     report_message_id: int = 0  # 0: the whole conversation is reported
     report_message_text: str = ""  # the start of that message, so the reporter sees which one
     report_sent: bool = False
+    # "Meldingen aanzetten" after one's first message (services/notifications), until dismissed.
+    offer_push: bool = False
     _last_id: int = 0
     _watch_generation: int = 0
     _watching: int = 0  # the generation whose watcher runs: a repeated call of it starts nothing
@@ -218,12 +215,14 @@ class ConversationState(FormState):
                 view = messaging.open_conversation(session=session, user=user, conversation_id=conversation_id or -1)
                 messaging.note_live_view(session=session, user=user, client_token=client_token,
                                          conversation_id=view.id)
-                return view, messaging.unread_total(session=session, user=user)
+                has_profile = profiles.has_profile(session.get(User, view.other_id))
+                return view, messaging.unread_total(session=session, user=user), has_profile
 
         self.loaded, self.errors = False, {}
         self.report_message_id, self.report_sent = 0, False
+        self.offer_push = False
         try:
-            view, unread = await asyncio.to_thread(run)
+            view, unread, other_has_profile = await asyncio.to_thread(run)
         except (NotFound, PermissionDenied):
             # Someone else's conversation looks exactly like one that does not exist (the
             # refusal itself is logged by the service).
@@ -232,11 +231,14 @@ class ConversationState(FormState):
         self.found = True
         self.conversation_id = view.id
         if view.post_removed:  # deleted by its author: nothing to link to
-            self.post_title, self.post_url = self._t(N_("Dit bericht is verwijderd.")), ""
+            self.post_title, self.post_url = self._t(N_("Deze oproep is verwijderd.")), ""
         else:
             self.post_title, self.post_url = view.post_title, routes.post_url(view.post_id)
         self.other_name, self.post_open, self.blocked = view.other_name, view.post_open, view.blocked
         self.neighbour_name = view.neighbour_name
+        self.other_verified = view.other_verified
+        self.other_url = routes.profile_url(view.other_id) if other_has_profile else ""
+        self.ambassador_for = view.ambassador_for
         self.messages = _rows(view.messages)
         self._last_id = view.messages[-1].id if view.messages else 0
         self.unread_count = unread
@@ -271,6 +273,8 @@ class ConversationState(FormState):
         shown = [m for o in outcomes for m in o.shown]
         if shown:
             self._append(shown)
+        if any(o.offer_push for o in outcomes):
+            self.offer_push = True
         events = []
         if confirmed:
             events.append(rx.call_script(f"window.buuvOutbox && buuvOutbox.confirm({json.dumps(confirmed)})"))
@@ -281,13 +285,18 @@ class ConversationState(FormState):
             self.errors = {"message": self._refusal(refused[-1].error)}
         elif confirmed:
             self.errors = {}
-        # Pushed from a task of its own, after this handler has let go of the sender's state: two
-        # people answering each other at the same moment must not wait on each other's state.
+        # The recipient's own tabs fetch what is new (their watchers, woken now): the sender's
+        # handler never takes another member's state, so two people answering each other at the
+        # same moment do not wait on each other.
         for recipient_id, conversation_id in {(o.other_id, o.conversation_id) for o in outcomes if o.other_id}:
-            _pushes.add(task := asyncio.get_running_loop().create_task(
-                push_new_messages(recipient_id, conversation_id, exclude=self.router.session.client_token)))
-            task.add_done_callback(_pushes.discard)
+            _announce(recipient_id, conversation_id)
         return events or None
+
+    @rx.event
+    @public
+    def dismiss_push_offer(self):
+        """"Niet nu": the card goes (it was offered once already; nothing to save)."""
+        self.offer_push = False
 
     def _refusal(self, error: Exception) -> str:
         if isinstance(error, Throttled):
@@ -307,9 +316,10 @@ class ConversationState(FormState):
     @rx.event(background=True)
     @guarded_background(Action.USE_MESSAGES)
     async def watch(self, generation: int):
-        """A slow safety net behind the push (push_new_messages): while this conversation is open,
-        look in the database for anything newer every POLL_SECONDS. After a dropped connection
-        Reflex reconnects and runs load_conversation again, which shows everything missed."""
+        """Keep the open conversation (and the badge) current: woken when a message for this member
+        arrives in it (state/wakeups.py), and looking by itself every POLL_SECONDS in case a
+        wake-up was lost. After a dropped connection Reflex reconnects and runs load_conversation
+        again, which shows everything missed and starts a new watcher."""
         user = self._user()
         async with self:
             # One watcher per tab: only the current generation, and only once (a client can
@@ -318,34 +328,50 @@ class ConversationState(FormState):
                 return
             self._watching = generation
             token = self.auth_token
-        for _ in range(int(WATCH_LIMIT_SECONDS / POLL_SECONDS)):
-            # Spread over time: tabs opened together (say after a restart) must not all ask at once.
-            await asyncio.sleep(POLL_SECONDS * random.uniform(0.75, 1.25))
-            async with self:
-                on_page = self.router.url.path.rstrip("/") == routes.conversation_url(self.conversation_id)
-                # Stop when a newer conversation started its own watcher, the page changed, or the
-                # session ended here (logout or expiry reset this state: _end_presence).
-                if generation != self._watch_generation or not on_page or self.auth_token != token:
+            conversation_id, last_id = self.conversation_id, self._last_id
+            client_token = self.router.session.client_token
+        loop = asyncio.get_running_loop()
+        quiet_until = loop.time() + WATCH_LIMIT_SECONDS
+        with wakeups.bus().listen(user.id, client_token, conversation_id) as listener:
+            # Look once at the start: a message may have come between the page's load and now.
+            woken, timed_look = True, False
+            while woken or loop.time() < quiet_until:
+                if listener.superseded:
+                    return  # a newer conversation page in this tab has its own watcher
+                try:
+                    news = await asyncio.to_thread(_conversation_news, token, user, conversation_id, last_id,
+                                                   client_token)
+                except Exception as error:
+                    if not database_unavailable(error):
+                        raise
+                    # The database is away for a moment: try again, do not leave the tab unwatched.
+                    await asyncio.sleep(DATABASE_RETRY_SECONDS)
+                    continue
+                if news is None:
                     return
-                conversation_id, last_id = self.conversation_id, self._last_id
-
-            def poll():
-                with session_scope() as session:
-                    # The session may have ended elsewhere (logged out in another tab, revoked):
-                    # then nothing more of this member is fetched into this tab.
-                    if sessions.resolve_session(session=session, raw_token=token) is None:
-                        return None
-                    return messaging.open_conversation(session=session, user=user, conversation_id=conversation_id,
-                                                       after_id=last_id)
-
-            view = await asyncio.to_thread(poll)
-            if view is None:
-                return
-            if view.messages:
+                messages, unread, _ = news
+                # Nothing from the other person newer than shown (a catch-up after a reconnect; the
+                # member's own messages are shown by their send): the tab's state is left alone, so
+                # it never queues behind its own member's events. Its own timed look always checks
+                # that the page is still open.
+                if not any(not m.mine for m in messages) and not timed_look:
+                    woken = await listener.wait(POLL_SECONDS * random.uniform(0.75, 1.25))
+                    timed_look = not woken
+                    continue
                 async with self:
-                    if generation == self._watch_generation and self.auth_token == token:
-                        self._append(view.messages)
-            yield
+                    on_page = self.router.url.path.rstrip("/") == routes.conversation_url(self.conversation_id)
+                    # Stop when a newer conversation started its own watcher, the page changed, or
+                    # the session ended here (logout or expiry reset this state: _end_presence).
+                    if generation != self._watch_generation or not on_page or self.auth_token != token:
+                        return
+                    self._append(messages)
+                    if self.unread_count != unread:
+                        self.unread_count = unread
+                    last_id = self._last_id
+                if messages:
+                    quiet_until = loop.time() + WATCH_LIMIT_SECONDS
+                woken = await listener.wait(POLL_SECONDS * random.uniform(0.75, 1.25))
+                timed_look = not woken
 
     @rx.event
     @guarded(Action.USE_MESSAGES)
@@ -448,7 +474,7 @@ class UnsubscribeState(AppState):
 
         def run() -> bool:
             with session_scope() as session:
-                return messaging.unsubscribe(session=session, token=token)
+                return notifications.unsubscribe(session=session, kind="berichten", token=token)
 
         self.done = await asyncio.to_thread(run)
         self.loaded = True

@@ -42,7 +42,8 @@ def _place_all(user: User, items: list[dict]) -> list[_Placed]:
                     kind=text(item, "kind") or PostKind.REQUEST.value, title=text(item, "title"),
                     body=text(item, "body"), category_slug=text(item, "category"),
                     neighbourhood_slug=text(item, "neighbourhood"),
-                    visibility=Visibility.MEMBERS.value if text(item, "visibility") == "members"
+                    visibility=text(item, "visibility")
+                    if text(item, "visibility") in (Visibility.MEMBERS.value, Visibility.VERIFIED.value)
                     else Visibility.EVERYONE.value,
                 ).id
             except (ValidationError, NotFound, PermissionDenied, Throttled) as error:

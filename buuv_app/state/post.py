@@ -13,7 +13,7 @@ from buuv_app.db import session_scope
 from buuv_app.errors import NotFound, Throttled, ValidationError
 from buuv_app.i18n import N_
 from buuv_app.models import PostKind, Visibility, WhenKind
-from buuv_app.services import ambassador, boards, moderation, notifications, photos, places, posts
+from buuv_app.services import ambassador, boards, moderation, notifications, photos, places, posts, profiles
 from buuv_app.services.permissions import Action, allowed
 from buuv_app.state.access import guarded, public
 from buuv_app.state.account import FormState, minutes, text
@@ -22,7 +22,19 @@ from buuv_app.state.views import PostPageView, page_view
 
 # Past services/throttle.POST_LIMIT (from the form, and from the device outbox in state/outbox.py).
 TOO_MANY_POSTS = N_(
-    "Je hebt het afgelopen uur al veel berichten geplaatst. Probeer het over {minutes} minuten opnieuw.")
+    "Je hebt het afgelopen uur al veel oproepen geplaatst. Probeer het over {minutes} minuten opnieuw.")
+
+
+@dataclass
+class HelperOption:
+    """"Wie hielp?": someone who wrote to the author about this post."""
+
+    id: str  # the member's id, as the radio button's value
+    name: str
+
+
+# The radio value for "iemand anders / via het prikbord": a name typed in instead.
+SOMEONE_ELSE = "anders"
 
 
 def _route_post_id(state: rx.State) -> int | None:
@@ -45,6 +57,8 @@ class PostState(FormState):
     appeal_sent: bool = False
     # "Meldingen aanzetten" after one's first post (services/notifications.offer_push), until dismissed.
     offer_push: bool = False
+    # For the author of an open post: the people who wrote about it, to choose under "Wie hielp?".
+    helper_options: list[HelperOption] = []
 
     async def _load(self, post_id: int | None) -> None:
         viewer = await self._load_user()
@@ -56,14 +70,17 @@ class PostState(FormState):
                 detail = posts.get_post_detail(session=session, post_id=post_id, viewer=viewer)
                 if detail is None:
                     return None, posts.gone_post_id(session=session, post_id=post_id) is not None
-            offer = viewer is not None and detail.author_id == viewer.id and notifications.offer_push(
-                session=session, user_id=viewer.id, post_id=post_id)
-            return (page_view(detail), detail.author_id, offer), False
+                own = viewer is not None and detail.author_id == viewer.id
+                offer = own and notifications.offer_push(session=session, user_id=viewer.id, post_id=post_id)
+                choices = (profiles.helper_choices(session=session, actor=viewer, post_id=post_id)
+                           if own and detail.status in posts.EDITABLE_STATUSES else [])
+            return (page_view(detail), detail.author_id, offer, choices), False
 
         result, gone = await asyncio.to_thread(load)
         self.post = result[0] if result else None
         self.is_author = bool(result and viewer and result[1] == viewer.id)
         self.offer_push = bool(result and result[2])
+        self.helper_options = [HelperOption(str(c.user_id), c.name) for c in result[3]] if result else []
         self.found = result is not None
         self.gone = gone
         self.loaded = True
@@ -93,7 +110,7 @@ class PostState(FormState):
         except ValidationError as error:
             return self._field_error("report-post", error)
         except NotFound:
-            return self._form_error(N_("Dit bericht bestaat niet (meer)."))
+            return self._form_error(N_("Deze oproep bestaat niet (meer)."))
         self.errors = {}
         self.report_sent = True
         return rx.toast.success(self._t(N_("Bedankt. We kijken ernaar; de ander ziet niet wie meldde.")))
@@ -108,7 +125,7 @@ class PostState(FormState):
         except ValidationError as error:
             return self._field_error("appeal", error)
         except NotFound:
-            return self._form_error(N_("Dit bericht bestaat niet (meer)."))
+            return self._form_error(N_("Deze oproep bestaat niet (meer)."))
         self.errors = {}
         self.appeal_sent = True
         await self._load(post_id)
@@ -154,7 +171,7 @@ class PostState(FormState):
         except ValidationError as error:
             return self._field_error("post", error)
         except NotFound:
-            return rx.toast.error(self._t(N_("Dit bericht bestaat niet (meer). Misschien is het al verwijderd.")))
+            return rx.toast.error(self._t(N_("Deze oproep bestaat niet (meer). Misschien is hij al verwijderd.")))
         self.errors = {}
         await self._load(post_id)
         return rx.toast.success(self._t(success))
@@ -163,22 +180,27 @@ class PostState(FormState):
     @guarded(Action.MANAGE_OWN_POSTS)
     async def renew(self):
         return await self._act(lambda s, u, pid: posts.renew_post(session=s, actor=u, post_id=pid),
-                               N_("Je bericht blijft zes weken langer staan."))
+                               N_("Je oproep blijft zes weken langer staan."))
 
     @rx.event
     @guarded(Action.MANAGE_OWN_POSTS)
     async def close(self):
         return await self._act(lambda s, u, pid: posts.close_post(session=s, actor=u, post_id=pid),
-                               N_("Je bericht is gesloten."))
+                               N_("Je oproep is gesloten."))
 
     @rx.event
     @guarded(Action.MANAGE_OWN_POSTS)
     async def mark_matched(self, form: dict):
-        helped_by, thank_you = text(form, "helped_by"), text(form, "thank_you")
+        """"Wie hielp?": one of the people who wrote about the post (checked again by the service),
+        or a name typed in under "iemand anders / via het prikbord", or nobody."""
+        choice, thank_you = text(form, "helper"), text(form, "thank_you")
+        helped_by_id = int(choice) if choice.isdigit() and len(choice) < 12 else None
+        # A name typed in counts unless a person from the conversations was chosen.
+        helped_by = text(form, "helped_by") if helped_by_id is None else ""
         return await self._act(
             lambda s, u, pid: posts.mark_matched(session=s, actor=u, post_id=pid, helped_by=helped_by,
-                                                 thank_you=thank_you),
-            N_("Fijn dat het gelukt is! Je bericht staat nu op geholpen."))
+                                                 thank_you=thank_you, helped_by_id=helped_by_id),
+            N_("Fijn dat het gelukt is! Je oproep staat nu op geholpen."))
 
 
 def _parse_date(value: str) -> date | None:
@@ -291,7 +313,8 @@ class NewPostState(FormState):
         photo_key = self._photo_key or None
         kind, category, when_kind, for_whom = self.kind, self.category, self.when_kind, self.for_whom
         for_name = self.for_whom_name
-        visibility = Visibility.MEMBERS.value if text(form, "visibility") == "members" else Visibility.EVERYONE.value
+        chosen = text(form, "visibility")
+        visibility = chosen if chosen in (Visibility.MEMBERS.value, Visibility.VERIFIED.value) else Visibility.EVERYONE.value
 
         def run():
             fields = dict(
@@ -317,7 +340,7 @@ class NewPostState(FormState):
             return self._field_error("newpost", ValidationError("form", TOO_MANY_POSTS,
                                                                 minutes=minutes(error.retry_after)))
         self._photo_key, self.photo_preview, self.errors = "", "", {}
-        done = (self._t(N_("Het bericht voor {name} staat erop. Reacties komen bij jou binnen."), name=for_name)
-                if for_whom else self._t(N_("Je bericht staat erop. Buren kunnen nu reageren.")))
+        done = (self._t(N_("De oproep voor {name} staat erop. Reacties komen bij jou binnen."), name=for_name)
+                if for_whom else self._t(N_("Je oproep staat erop. Buren kunnen nu reageren.")))
         return [rx.call_script("localStorage.removeItem('buuv:draft:post')"),  # kept by assets/outbox.js
                 rx.toast.success(done), rx.redirect(routes.post_url(post_id))]

@@ -9,7 +9,7 @@ from buuv_app import routes
 from buuv_app.i18n import format_ago, format_date, gettext
 from buuv_app.models import WhenKind
 from buuv_app.services import codes
-from buuv_app.services.posts import PostDetail, PostSummary
+from buuv_app.services.posts import PostDetail, PostSummary, renewal_due
 from buuv_app.settings import get_settings
 
 
@@ -34,6 +34,8 @@ class PostCardView:
     thumb_url: str = ""
     members_only: bool = False
     via_ambassador: str = ""  # placed for a neighbour by this ambassador
+    verified_only: bool = False  # "alleen geverifieerde buren"
+    author_verified: bool = False  # the ★ of a verified neighbour
 
 
 @dataclass
@@ -46,11 +48,16 @@ class PostPageView(PostCardView):
     when_en: str = ""
     expires_nl: str = ""
     expires_en: str = ""
+    renewable: bool = False  # near its end (or past it): "Verlengen (nog nodig)" is offered
     short_code: str = ""
     share_url: str = ""
     photo_url: str = ""
     helped_by: str = ""
     thank_you: str = ""
+    # Profiles (/buur/<id>, members only): "" where there is none to link to.
+    author_url: str = ""
+    ambassador_url: str = ""
+    helped_by_url: str = ""
     # Hidden by moderation (only its author sees the page then): why, and whether they appealed.
     hidden_cause: str = ""
     hidden_reason: str = ""
@@ -79,6 +86,8 @@ def card_view(post: PostSummary) -> PostCardView:
         thumb_url=routes.photo_url(post.photo_key, thumbnail=True) if post.photo_key else "",
         members_only=post.visibility == "members",
         via_ambassador=post.via_ambassador,
+        verified_only=post.visibility == "verified",
+        author_verified=post.author_verified,
     )
 
 
@@ -103,11 +112,15 @@ def page_view(post: PostDetail) -> PostPageView:
         when_en=when_text(post.when_kind, post.when_start, post.when_end, "en"),
         expires_nl=format_date(post.expires_at, "nl") if post.expires_at else "",
         expires_en=format_date(post.expires_at, "en") if post.expires_at else "",
+        renewable=renewal_due(post.expires_at),
         short_code=codes.display(post.short_code),
         share_url=f"{get_settings().public_url.rstrip('/')}{routes.post_url(post.id)}",
         photo_url=routes.photo_url(post.photo_key) if post.photo_key else "",
         helped_by=post.helped_by or "",
         thank_you=post.thank_you or "",
+        author_url=routes.profile_url(post.author_profile_id) if post.author_profile_id else "",
+        ambassador_url=routes.profile_url(post.ambassador_profile_id) if post.ambassador_profile_id else "",
+        helped_by_url=routes.profile_url(post.helped_by_id) if post.helped_by_id else "",
         hidden_cause=post.hidden_cause or "",
         hidden_reason=post.hidden_reason or "",
         appealed=post.appealed,

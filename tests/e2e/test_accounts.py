@@ -7,10 +7,12 @@ import re
 
 import pytest
 from playwright.sync_api import Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from sqlmodel import delete
 
 from buuv_app.models import AuthAttempt, Role
-from tests.e2e.auth import PASSWORD, create_member, log_in, mailed_link, unique_email
+from tests.e2e.auth import (LOGIN_TIMEOUT_MS, PASSWORD, create_member, log_in, mailed_link, sign_up, submit_login,
+                            unique_email)
 
 pytestmark = pytest.mark.e2e
 
@@ -20,14 +22,7 @@ def test_sign_up_log_out_log_in_reset_password_and_log_in_again(page: Page, a11y
     page.goto("/aanmelden")
     expect(page.get_by_role("heading", name="Aanmelden bij BUUV")).to_be_visible()
     a11y.check()
-    page.get_by_label("Je naam").fill("Anneke")
-    page.get_by_label("E-mailadres").fill(email)
-    page.get_by_label("Wachtwoord").fill(PASSWORD)
-    page.get_by_label("Je buurt").select_option("merenwijk")
-    page.get_by_label("Ik ga akkoord met de").check()
-    page.get_by_label("Ik ben 16 jaar of ouder.").check()
-    page.get_by_role("button", name="Aanmelden").click()
-    expect(page.get_by_role("heading", name="Kijk in je mail")).to_be_visible()
+    sign_up(page, name="Anneke", email=email)
     expect(page.get_by_text(email)).to_be_visible()
     a11y.check()
 
@@ -35,9 +30,7 @@ def test_sign_up_log_out_log_in_reset_password_and_log_in_again(page: Page, a11y
     page.goto(mailed_link(app_db, email, "/aanmelden/bevestigen"))
     expect(page.get_by_text("Je e-mailadres is bevestigd. Log in met je wachtwoord.")).to_be_visible()
     expect(page.get_by_role("heading", name="Inloggen")).to_be_visible()
-    page.get_by_label("E-mailadres").fill(email)
-    page.get_by_label("Wachtwoord", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Inloggen").click()
+    submit_login(page, email)
     expect(page.get_by_role("heading", name="Mijn account")).to_be_visible()
     expect(page).to_have_url(re.compile(r"/account$"))
     expect(page.get_by_role("link", name="Mijn account")).to_contain_text("Anneke")
@@ -72,9 +65,7 @@ def test_sign_up_log_out_log_in_reset_password_and_log_in_again(page: Page, a11y
     expect(page.get_by_text("Je wachtwoord is gewijzigd")).to_be_visible()
 
     page.goto("/inloggen")
-    page.get_by_label("E-mailadres").fill(email)
-    page.get_by_label("Wachtwoord", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Inloggen").click()
+    submit_login(page, email)
     expect(page.get_by_text("Het e-mailadres of het wachtwoord klopt niet.")).to_be_visible()
     log_in(page, email, "een fiets met een rode bel", a11y=a11y)
 
@@ -141,9 +132,7 @@ def test_download_my_data_and_delete_my_account(page: Page, a11y, app_db):
     a11y.check()
 
     page.goto("/inloggen")
-    page.get_by_label("E-mailadres").fill(member.email)
-    page.get_by_label("Wachtwoord", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Inloggen").click()
+    submit_login(page, member.email)
     expect(page.get_by_text("Het e-mailadres of het wachtwoord klopt niet.")).to_be_visible()
 
 
@@ -179,9 +168,7 @@ def test_after_logging_in_you_return_where_you_were_going(page: Page, a11y, app_
     page.goto("/inloggen?next=/buurt/merenwijk")
     expect(page.get_by_role("heading", name="Inloggen")).to_be_visible()
     a11y.check()
-    page.get_by_label("E-mailadres").fill(member.email)
-    page.get_by_label("Wachtwoord", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Inloggen").click()
+    submit_login(page, member.email)
     expect(page).to_have_url(re.compile(r"/buurt/merenwijk$"))
     expect(page.get_by_role("heading", level=1, name="Merenwijk")).to_be_visible()
     a11y.check()
@@ -226,3 +213,42 @@ def test_an_unknown_confirmation_link_explains_what_to_do(page: Page, a11y):
     page.goto("/aanmelden/bevestigen?token=bestaat-niet")
     expect(page.get_by_role("heading", name="Deze link werkt niet meer")).to_be_visible()
     a11y.check()
+
+
+def test_a_form_tapped_before_the_app_has_loaded_never_puts_the_password_in_the_address(page: Page):
+    # The prerendered page without its JavaScript bundles: what a slow phone shows for a moment.
+    page.route(re.compile(r"/assets/.*\.js(\?.*)?$"), lambda route: route.abort())
+    page.goto("/inloggen")
+    expect(page.get_by_label("Wachtwoord", exact=True)).to_be_visible()
+    page.get_by_label("E-mailadres").fill("riet@example.org")
+    page.get_by_label("Wachtwoord", exact=True).fill("geheim wachtwoord van riet")
+    with page.expect_request(re.compile(r"/inloggen"), timeout=2000) as request:
+        # Enter in a field: the browser's own way to send a form, which no style can stop.
+        page.get_by_label("Wachtwoord", exact=True).press("Enter")
+        page.evaluate("() => location.reload()")  # a navigation of our own, so there is always one
+    assert "geheim" not in request.value.url
+    assert "geheim" not in page.url
+
+
+def test_a_button_tapped_before_the_app_has_started_waits_for_it_and_then_works(page: Page, app_db):
+    """Pages are drawn from their HTML before the app's scripts arrive (buuv_app/first_paint.py): in
+    that moment a button has nothing behind it yet, so a tap must not reach it (and be lost); once
+    the app has started, the same tap goes through."""
+    member = create_member(app_db)
+    held: list = []
+    page.route(re.compile(r"/assets/.*\.js(\?.*)?$"),
+               lambda route: route.continue_() if held is None else held.append(route))
+    page.goto("/inloggen", wait_until="commit")
+    page.get_by_label("E-mailadres").fill(member.email)
+    page.get_by_label("Wachtwoord", exact=True).fill(PASSWORD)
+    button = page.get_by_role("button", name="Inloggen")
+    expect(button).to_have_css("pointer-events", "none")
+    with pytest.raises(PlaywrightTimeoutError, match="pointer events"):
+        button.click(timeout=1500)  # Playwright finds nothing there to tap
+    routes, held = held, None
+    for route in routes:
+        route.continue_()
+    expect(button).to_have_css("pointer-events", "auto")
+    button.click()  # the fields filled before the app started are sent as they are
+    expect(page.get_by_role("heading", name="Mijn account")).to_be_visible(timeout=LOGIN_TIMEOUT_MS)
+    assert PASSWORD not in page.url

@@ -58,7 +58,7 @@ def test_unknown_neighbourhood_gives_a_friendly_dutch_page(page: Page, a11y):
 def test_unknown_post_gives_a_friendly_dutch_page(page: Page, a11y, path):
     page.goto(path)
     expect(page.get_by_role("heading", name="Niet gevonden")).to_be_visible()
-    expect(page.get_by_text("Dit bericht bestaat niet (meer)")).to_be_visible()
+    expect(page.get_by_text("Deze oproep bestaat niet (meer)")).to_be_visible()
     a11y.check()
 
 

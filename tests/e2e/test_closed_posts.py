@@ -43,7 +43,7 @@ def test_a_closed_post_shows_a_visitor_only_that_it_is_no_longer_open(page: Page
 
     for address in (f"/hulp/{post.id}", f"/c/{codes.display(post.short_code)}"):
         page.goto(address)
-        expect(page.get_by_role("heading", name="Dit bericht is niet meer open")).to_be_visible()
+        expect(page.get_by_role("heading", name="Deze oproep is niet meer open")).to_be_visible()
         a11y.check()
         for secret in (TITLE, BODY, "Kruiwagen-Kees"):
             expect(page.get_by_text(secret)).to_have_count(0)

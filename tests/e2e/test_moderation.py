@@ -57,7 +57,7 @@ def test_three_reports_hide_a_post_a_professional_confirms_the_reporters_hear_it
             a11y.check()
         page.get_by_role("button", name="Melden").click()
         dialog = page.get_by_role("dialog")
-        expect(dialog.get_by_role("heading", name="Dit bericht melden")).to_be_visible()
+        expect(dialog.get_by_role("heading", name="Deze oproep melden")).to_be_visible()
         dialog.get_by_label("Spam of reclame").check()
         if n == 0:
             dialog.get_by_label("Toelichting (mag leeg blijven)").fill("Reclame voor een bedrijf.")
@@ -89,7 +89,7 @@ def test_three_reports_hide_a_post_a_professional_confirms_the_reporters_hear_it
     expect(page.locator(".queue-item").filter(has_text=title)).to_have_count(0)
     page.get_by_role("button", name="Afgehandeld").click()
     done = page.locator(".queue-item").filter(has_text=title)
-    expect(done.get_by_text("Besluit: bericht verborgen")).to_be_visible()
+    expect(done.get_by_text("Besluit: oproep verborgen")).to_be_visible()
     expect(done.get_by_text("Reclame hoort niet op BUUV.").first).to_be_visible()
 
     # Each reporter reads the outcome on their next visit.
@@ -97,7 +97,7 @@ def test_three_reports_hide_a_post_a_professional_confirms_the_reporters_hear_it
     page.goto("/account")
     expect(page.get_by_role("heading", name="Mijn account")).to_be_visible()
     notice = page.locator(".member-notice").filter(has_text=title)
-    expect(notice).to_contain_text("het bericht is verborgen")
+    expect(notice).to_contain_text("de oproep is verborgen")
     a11y.check()
     notice.get_by_role("button", name="Gelezen").click()
     expect(page.locator(".member-notice")).to_have_count(0)
@@ -109,7 +109,7 @@ def test_three_reports_hide_a_post_a_professional_confirms_the_reporters_hear_it
     expect(hidden).to_contain_text("Reclame hoort niet op BUUV.")
     a11y.check()
     page.get_by_text("Bezwaar maken").click()
-    page.get_by_label("Waarom mag je bericht weer zichtbaar worden?").fill("Het is een buurtactie, geen bedrijf.")
+    page.get_by_label("Waarom mag je oproep weer zichtbaar worden?").fill("Het is een buurtactie, geen bedrijf.")
     page.get_by_role("button", name="Bezwaar versturen").click()
     expect(page.locator("#appeal-sent")).to_be_visible()
     app_db.rollback()

@@ -8,9 +8,17 @@ import pytest
 from playwright.sync_api import Page, expect
 from sqlmodel import select
 
+from buuv_app import routes
 from buuv_app.models import Message
 from buuv_app.services import messaging
 from tests.e2e.auth import create_member, log_in, start_talk
+from tests.e2e.device import (
+    OUTBOX_EMPTY,
+    OUTBOX_MESSAGES,
+    OUTBOX_POSTS,
+    wait_for_offline_copy,
+    wait_for_offline_form_choices,
+)
 from tests.e2e.test_pwa import CONTROLLED
 
 pytestmark = pytest.mark.e2e
@@ -26,9 +34,12 @@ def test_what_was_seen_stays_readable_offline_and_a_message_written_offline_goes
 
     log_in(page, helper.email, a11y=a11y)
     page.goto("/buurt/merenwijk")
-    expect(page.get_by_role("link", name=re.compile("Wie loopt er mee naar de markt?"))).to_be_visible()
+    # This post's own card (the app's database is shared by the whole run: a title may recur).
+    card = page.get_by_role("link", name=re.compile("Wie loopt er mee naar de markt?"))
+    this_post = f'[href="{routes.post_url(post.id)}"]'
+    expect(card.and_(page.locator(this_post))).to_be_visible()
     a11y.check()
-    page.wait_for_timeout(1200)  # the copy is taken once the page has settled
+    wait_for_offline_copy(page, "/buurt/merenwijk", "Wie loopt er mee naar de markt?")
     page.goto(f"/hulp/{post.id}")
     expect(page.get_by_role("heading", name="Wie loopt er mee naar de markt?")).to_be_visible()
     a11y.check()
@@ -36,7 +47,7 @@ def test_what_was_seen_stays_readable_offline_and_a_message_written_offline_goes
     expect(page.locator("#chat-messages")).to_contain_text("Om tien uur bij de bakker?")
     a11y.check()
     page.wait_for_function(CONTROLLED, timeout=60_000)  # the service worker has the app
-    page.wait_for_timeout(1200)
+    wait_for_offline_copy(page, f"/berichten/{conversation.id}", "Om tien uur bij de bakker?")
 
     # The tunnel: the page keeps showing the conversation, now from the device, with a banner.
     page.context.set_offline(True)
@@ -48,7 +59,8 @@ def test_what_was_seen_stays_readable_offline_and_a_message_written_offline_goes
     # conversation come from the device.
     page.goto("/buurt/merenwijk")
     expect(view.get_by_role("status")).to_contain_text("Offline — bijgewerkt om")
-    expect(view.get_by_role("link", name=re.compile("Wie loopt er mee naar de markt?"))).to_be_visible()
+    expect(view.get_by_role("link", name=re.compile("Wie loopt er mee naar de markt?")).and_(view.locator(this_post))
+           ).to_be_visible()
     a11y.check()
     page.goto(f"/berichten/{conversation.id}")
     expect(view).to_contain_text("Om tien uur bij de bakker?")
@@ -83,7 +95,7 @@ def test_a_message_written_offline_goes_out_once_after_the_app_was_closed(page: 
     page.goto(f"/berichten/{conversation.id}")
     expect(page.get_by_role("heading", name="Truus")).to_be_visible()
     a11y.check()
-    page.wait_for_timeout(1200)
+    wait_for_offline_copy(page, f"/berichten/{conversation.id}", "Truus")
 
     context = page.context
     context.set_offline(True)
@@ -97,14 +109,13 @@ def test_a_message_written_offline_goes_out_once_after_the_app_was_closed(page: 
     again = context.new_page()
     again.goto("/")  # opened again, on another page: the outbox sends from there
     expect(again.get_by_role("heading", name="Hulp vragen is heel gewoon")).to_be_visible()
-    for _ in range(30):
-        app_db.rollback()
-        stored = app_db.exec(select(Message).where(Message.conversation_id == conversation.id)).all()
-        if stored:
-            break
-        again.wait_for_timeout(500)
+    # The server's answer takes it off the device: from then on no retry has anything to send.
+    again.wait_for_function(OUTBOX_EMPTY, arg=OUTBOX_MESSAGES, timeout=15_000)
     again.reload()
-    again.wait_for_timeout(4000)  # later retries find nothing left to send
+    # The reloaded page is the server's again (its member shown), so anything this tab handed the
+    # server before has been handled: and still the message is there once, with nothing queued.
+    # (Hydrating took over 5 s on a machine with a load of 39 on two cores: 15 s, as for the outbox.)
+    expect(again.get_by_role("link", name="Mijn account")).to_contain_text(helper.display_name, timeout=15_000)
     app_db.rollback()
     stored = app_db.exec(select(Message).where(Message.conversation_id == conversation.id)).all()
     assert [m.body for m in stored] == ["Graag, komende maandag?"]
@@ -116,17 +127,15 @@ def test_logging_out_wipes_what_the_device_kept(page: Page, a11y, app_db):
     log_in(page, member.email, a11y=a11y)
     page.goto("/account")
     expect(page.get_by_role("heading", name="Mijn account")).to_be_visible()
-    page.wait_for_timeout(1200)
-    assert page.evaluate("Object.keys(buuvOffline.pages())")  # the account page was kept
+    wait_for_offline_copy(page, "/account", "Mijn account")  # the account page was kept
     page.evaluate("localStorage.setItem('buuv:outbox:messages', '[]')")
     page.get_by_role("button", name="Uitloggen").click()
     expect(page.get_by_role("link", name="Inloggen")).to_be_visible()
     a11y.check()
-    page.wait_for_timeout(500)
     # (The public home page, where logging out lands, is kept again afterwards: that is all.)
-    kept = page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('buuv:')"
-                         " && k !== 'buuv:pages' && k !== 'buuv:page:/')")
-    assert kept == []
+    left = ("() => Object.keys(localStorage).filter(k => k.startsWith('buuv:')"
+            " && k !== 'buuv:pages' && k !== 'buuv:page:/')")
+    page.wait_for_function(f"({left})().length === 0", timeout=10_000)
     assert page.evaluate("Object.keys(buuvOffline.pages()).filter(k => k.startsWith('/account'))") == []
 
 
@@ -140,7 +149,7 @@ def test_a_request_written_offline_is_posted_once_when_back_even_after_closing_t
     expect(page.get_by_label("Titel")).to_be_visible()
     expect(page.locator("[data-category]").first).to_be_visible()
     a11y.check()
-    page.wait_for_timeout(1200)  # the form's choices are kept for offline use
+    wait_for_offline_form_choices(page)  # the form's choices are kept for offline use
 
     page.context.set_offline(True)
     view = page.locator("#offline-view")
@@ -170,9 +179,13 @@ def test_a_request_written_offline_is_posted_once_when_back_even_after_closing_t
     assert placed[0].client_id and placed[0].neighbourhood_id == member.home_neighbourhood_id
     again.get_by_role("link", name="Bekijken").click()
     expect(again.get_by_role("heading", name="Wie haalt dinsdag mijn boodschappen?")).to_be_visible()
-    # Nothing left to send: reloading places nothing twice.
+    # Nothing left to send: reloading places nothing twice. (The answer that placed it took it off
+    # the device; once the reloaded post page has come from the server, anything this tab handed
+    # over before has been handled.)
+    assert again.evaluate(OUTBOX_EMPTY, OUTBOX_POSTS)
     again.reload()
-    again.wait_for_timeout(3000)
+    expect(again.get_by_role("heading", name="Wie haalt dinsdag mijn boodschappen?")).to_be_visible(timeout=15_000)
+    assert again.evaluate(OUTBOX_EMPTY, OUTBOX_POSTS)
     app_db.rollback()
     assert len(app_db.exec(select(Post).where(Post.author_id == member.id)).all()) == 1
 

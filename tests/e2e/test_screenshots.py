@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from buuv_app.services import messaging
-from tests.e2e.auth import log_in, start_talk
+from buuv_app.models import utcnow
+from buuv_app.services import messaging, posts, profiles, verification
+from tests.e2e.auth import create_member, log_in, start_talk
 
 OUT = os.environ.get("BUUV_SCREENSHOTS", "")
 pytestmark = pytest.mark.skipif(not OUT, reason="set BUUV_SCREENSHOTS=<folder> to take README screenshots")
@@ -44,3 +45,14 @@ def test_phone_screenshots(page: Page, a11y, app_db):
     log_in(page, author.email, a11y=a11y)
     shot(f"/berichten/{conversation.id}", lambda: page.get_by_text("Ik leg de lijst klaar."), "conversation")
     shot("/hulp/nieuw", lambda: page.get_by_role("heading", level=1), "new-post")
+
+    # Henk helped: Truus says who and thanks him; an ambassador met Henk at the community centre.
+    posts.mark_matched(session=app_db, actor=author, post_id=post.id, helped_by_id=helper.id,
+                       thank_you="Henk kwam precies op tijd en nam ook nog brood mee. Dank je wel!")
+    profiles.update_intro(session=app_db, actor=helper,
+                          intro="Gepensioneerd, woon al dertig jaar in de Merenwijk. Ik fiets graag en heb een auto.")
+    ambassador = create_member(app_db, display_name="Ahmed", role="ambassador")
+    verification.confirm_in_person(session=app_db, actor=ambassador, email=helper.email, meeting="meeting",
+                                   met_on=utcnow().date())
+    shot(f"/buur/{helper.id}", lambda: page.get_by_text("Buur geverifieerd").first, "profile")
+    shot("/verifieer", lambda: page.get_by_role("heading", level=1, name="Buur geverifieerd"), "verify")

@@ -88,7 +88,7 @@ def test_a_professional_reads_the_overview_and_downloads_both_exports(page: Page
     with page.expect_download() as table:
         page.locator("#csv-nu-doen").click()
     rows = _csv_rows(table.value)
-    assert rows[0][0] == "Bericht" and any(r[0] == waiting.title and r[2] == "Merenwijk" for r in rows[1:])
+    assert rows[0][0] == "Oproep" and any(r[0] == waiting.title and r[2] == "Merenwijk" for r in rows[1:])
     with page.expect_download() as research:
         page.get_by_role("button", name="Onderzoeksexport (geanonimiseerd)").click()
     assert research.value.suggested_filename.startswith("buuv-onderzoek-")

@@ -221,3 +221,37 @@ def test_audit_log_revision_makes_the_database_refuse_changes_and_its_downgrade_
     with engine.begin() as connection:
         assert connection.execute(sa.text("DELETE FROM moderation_action")).rowcount == 1
     engine.dispose()
+
+
+def test_the_search_triggers_survive_the_rebuild_of_the_post_table_in_0100(tmp_path):
+    """On SQLite, adding post.helped_by_id's foreign key rebuilds the post table, which drops the
+    full-text search triggers with it: 0100 puts them back, up and down."""
+    url = f"sqlite:///{tmp_path / 'search.db'}"
+    config = _config(url)
+    engine = make_engine(url)
+    wanted = {"post_fts_insert", "post_fts_delete", "post_fts_update"}
+
+    def triggers() -> set[str]:
+        with engine.connect() as connection:
+            return {row[0] for row in connection.exec_driver_sql("SELECT name FROM sqlite_master WHERE type='trigger'")}
+
+    command.upgrade(config, "0100")
+    assert wanted <= triggers()
+    command.downgrade(config, "0083")
+    assert wanted <= triggers()
+    engine.dispose()
+
+
+def test_the_frozen_statements_that_old_revisions_share_never_change():
+    """0004, 0010, 0100 and 0101 import their SQLite search statements from one frozen module:
+    editing it would change what those revisions make. A revision that needs other statements
+    gets new constants instead."""
+    import hashlib
+
+    from buuv_app import frozen_migration_sql as frozen
+
+    def checksum(statements: tuple[str, ...]) -> str:
+        return hashlib.sha256("\n".join(statements).encode()).hexdigest()
+
+    assert checksum(frozen.SQLITE_SEARCH) == "2ebf97b32a46caacbf94c426227deb33bc12f3882f85f4dd687346028b06b9b5"
+    assert checksum(frozen.SQLITE_SEARCH_DROP) == "7bb27e89618e824294673f15fd27d0c164ed3ebf7faf5ef64c6ff22286b5f954"

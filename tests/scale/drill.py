@@ -19,14 +19,10 @@ from buuv_app.state.backend_errors import DATABASE_AWAY
 from buuv_app.state.base import AppState
 from buuv_app.state.messaging import ConversationState
 from tests.security.client import HostileClient, delta_value
+from tests.security.hostile import handler
 
 PASSWORD = "de Zijl is mooi in de herfst"
 AUTH_COOKIE_KEY = f"{AppState.get_full_name()}.auth_token_rx_state_"
-
-
-def handler(state, name: str) -> str:
-    assert name in state.event_handlers
-    return f"{state.get_full_name()}.{name}"
 
 
 @dataclass

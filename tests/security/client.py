@@ -103,12 +103,37 @@ class HostileClient:
             updates.append(update)
         raise TimeoutError(f"{handler} was not handled within {timeout}s")
 
+    def reassigned(self) -> bool:
+        """Did the server give this connection a token of its own (Reflex's "new_token": it still
+        counts the token as in use by an earlier connection it has not yet seen close)?"""
+        prefix = f'42{NAMESPACE},["new_token"'
+        return any(frame.startswith(prefix) for frame in self.received)
+
     def saw(self, text: str) -> bool:
         """Did `text` appear in anything the server sent this client?"""
         return any(text in frame for frame in self.received)
 
     def close(self) -> None:
         self.ws.close()
+
+
+def reconnect(base_url: str, token: str, *, timeout: float = 20, **options) -> HostileClient:
+    """A new connection under `token`, as a browser reconnects after its connection dropped. Right
+    after the old connection closed, the server may not yet have noticed, and would give this one
+    a new token (and so an empty state): that connection is closed and another tried, so that the
+    test really runs under `token`."""
+    from buuv_app.state.base import AppState
+
+    deadline = time.monotonic() + timeout
+    while True:
+        client = HostileClient(base_url, token=token, **options)
+        client.call(f"{AppState.get_full_name()}.ping", {"marker": "connected"})  # past the connect
+        if not client.reassigned():
+            return client
+        client.close()
+        if time.monotonic() > deadline:
+            raise AssertionError(f"the server kept giving token {token} to an earlier connection")
+        time.sleep(0.1)  # pacing between attempts: the server's clean-up is not observable from here
 
 
 def parse_update(frame: str) -> Update | None:

@@ -22,7 +22,8 @@ from buuv_app.state.account import AccountState, ConfirmState, LoginState, SignU
 from buuv_app.state.ambassador import InvitationState
 from tests.e2e.auth import PASSWORD, create_member, unique_email
 from tests.security.client import HostileClient, delta_value
-from tests.security.test_hostile_client import handler
+from tests.security import hostile
+from tests.security.hostile import handler
 
 pytestmark = pytest.mark.security
 
@@ -30,23 +31,17 @@ OTHER_PASSWORD = "een heel ander wachtwoord 42"
 _hosts = itertools.count(1)
 
 
+def _address() -> str:
+    """An address no other test uses (see the module docstring)."""
+    return f"198.18.{next(_hosts) // 250}.{next(_hosts) % 250 + 1}"
+
+
 def connect(app_url: str) -> HostileClient:
-    """A new client from an address no other test uses (see test_hostile_ambassador.connect on retrying)."""
-    address = f"198.18.{next(_hosts) // 250}.{next(_hosts) % 250 + 1}"
-    for _ in range(2):
-        try:
-            return HostileClient(app_url, forwarded_for=address)
-        except TimeoutError:
-            continue
-    return HostileClient(app_url, forwarded_for=address)
+    return hostile.connect(app_url, forwarded_for=_address())
 
 
 def logged_in(app_url: str, user: User) -> HostileClient:
-    client = connect(app_url)
-    updates = client.call(handler(LoginState, "log_in"), {"form": {"email": user.email, "password": PASSWORD}},
-                          path="/inloggen")
-    assert delta_value(updates, "auth_token"), "could not log in: the test would prove nothing"
-    return client
+    return hostile.logged_in(app_url, user.email, forwarded_for=_address())
 
 
 def sign_up_form(email: str, password: str, name: str) -> dict:

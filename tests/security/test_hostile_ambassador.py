@@ -17,15 +17,16 @@ from sqlmodel import Session, select
 
 from buuv_app.models import Neighbour, OutboxMail, Post, User, UserToken
 from buuv_app.services import ambassador, codes, messaging
-from buuv_app.state.account import AccountState, LoginState
+from buuv_app.state.account import AccountState
 from buuv_app.state.ambassador import AmbassadorState, InvitationState, NeighbourFormState
 from buuv_app.state.browse import HomeState
 from buuv_app.state.feed import FeedState
 from buuv_app.state.messaging import ConversationState, InboxState, ReplyState
 from buuv_app.state.post import NewPostState, PostState
-from tests.e2e.auth import PASSWORD, create_member, unique_email
+from tests.e2e.auth import create_member, unique_email
 from tests.security.client import HostileClient, delta_value
-from tests.security.test_hostile_client import handler
+from tests.security import hostile
+from tests.security.hostile import connect, handler
 
 pytestmark = pytest.mark.security
 
@@ -78,24 +79,8 @@ def ward(app_db):
             "conversation": conversation}
 
 
-def connect(app_url: str) -> HostileClient:
-    """A new hostile client. On a loaded machine the server's opening frame now and then only
-    arrives with its first ping, 25 s later (the existing suite sees it too): try a fresh
-    connection instead of failing on the transport rather than on what this file tests."""
-    for _ in range(2):
-        try:
-            return HostileClient(app_url)
-        except TimeoutError:
-            continue
-    return HostileClient(app_url)
-
-
 def logged_in(app_url: str, user: User) -> HostileClient:
-    client = connect(app_url)
-    updates = client.call(handler(LoginState, "log_in"), {"form": {"email": user.email, "password": PASSWORD}},
-                          path="/inloggen")
-    assert delta_value(updates, "auth_token"), f"{user.display_name} could not log in: the test would prove nothing"
-    return client
+    return hostile.logged_in(app_url, user.email)
 
 
 def neighbour_page(neighbour_id: int) -> dict:

@@ -11,11 +11,10 @@ from buuv_app.models import BoardAmbassador, BoardLocation, BoardNeighbourhood, 
 from buuv_app.services import codes
 from buuv_app.state.boards import PaperReactionState
 from buuv_app.state.manage.boards import ManageBoardsState
-from buuv_app.state.account import LoginState
-from tests.e2e.auth import PASSWORD, create_member, unique_email
+from tests.e2e.auth import create_member, unique_email
 from tests.factories import make_post
-from tests.security.client import HostileClient, delta_value
-from tests.security.test_hostile_client import handler  # noqa
+from tests.security.client import HostileClient
+from tests.security.hostile import handler, logged_in
 
 pytestmark = pytest.mark.security
 
@@ -36,14 +35,6 @@ def board_snapshot(db: Session) -> dict:
         "reactions": [(r.id, r.post_id, r.board_id) for r in db.exec(select(PaperReaction)).all()],
         "posts": [(p.id, p.status) for p in db.exec(select(Post).order_by(Post.id)).all()],
     }
-
-
-def logged_in(app_url: str, email: str) -> HostileClient:
-    client = HostileClient(app_url)
-    updates = client.call(handler(LoginState, "log_in"), {"form": {"email": email, "password": PASSWORD}},
-                          path="/inloggen")
-    assert delta_value(updates, "auth_token"), "could not log in: the test would prove nothing"
-    return client
 
 
 @pytest.fixture

@@ -6,10 +6,9 @@ Each attempt must be refused and leave the database exactly as it was.
 from __future__ import annotations
 
 import pytest
-from reflex.state import UpdateVarsInternalState
 from sqlmodel import Session, select
 
-from buuv_app.models import AuthSession, Municipality, Post, User
+from buuv_app.models import AuthSession, Post, User
 from buuv_app.state.account import AccountState, LoginState
 from buuv_app.state.base import AppState
 from buuv_app.state.feed import FeedState
@@ -17,21 +16,11 @@ from buuv_app.state.manage.roles import AmbassadorsState, ProfessionalsState
 from buuv_app.state.messaging import ConversationState, InboxState, ReplyState, SeenState
 from buuv_app.state.outbox import PostOutboxState
 from buuv_app.state.post import NewPostState, PostState
-from tests.e2e.auth import PASSWORD, create_member, unique_email
-from tests.factories import make_post
+from tests.e2e.auth import PASSWORD, create_member
 from tests.security.client import HostileClient, delta_value
+from tests.security.hostile import UPDATE_VARS, handler, logged_in, offline_post, with_token
 
 pytestmark = pytest.mark.security
-
-# How the browser hands cookie and localStorage values to the server; any client can send it.
-UPDATE_VARS = f"{UpdateVarsInternalState.get_full_name()}.update_vars_internal"
-
-
-def handler(state, name: str) -> str:
-    # A misspelt handler would be ignored by the server and make a test pass for nothing.
-    assert name in state.event_handlers, f"{state.__name__} has no handler {name}"
-    return f"{state.get_full_name()}.{name}"
-
 
 def snapshot(db: Session) -> dict:
     """Everything an attack could change, as plain values."""
@@ -43,30 +32,6 @@ def snapshot(db: Session) -> dict:
                   for u in users],
         "posts": [(p.id, p.title, p.body, p.status, p.author_id) for p in posts],
     }
-
-
-@pytest.fixture
-def people(app_db):
-    leiden = app_db.exec(select(Municipality).where(Municipality.slug == "leiden")).one()
-    mallory = create_member(app_db, email=unique_email("mallory"), display_name="Mallory")
-    victim = create_member(app_db, email=unique_email("slachtoffer"), display_name="Vera")
-    post = make_post(app_db, author=victim, neighbourhood=None, title="Vera zoekt een ladder")
-    professional = create_member(app_db, email=unique_email("prof"), role="professional",
-                                 municipality_id=leiden.id)
-    return {"mallory": mallory, "victim": victim, "victim_post": post, "professional": professional}
-
-
-@pytest.fixture
-def mallory(app_url, people):
-    client = HostileClient(app_url)
-    updates = client.call(handler(LoginState, "log_in"),
-                          {"form": {"email": people["mallory"].email, "password": PASSWORD}},
-                          path="/inloggen")
-    token = delta_value(updates, "auth_token")
-    assert token, "Mallory could not log in: the suite would prove nothing"
-    client.session_token = token
-    yield client
-    client.close()
 
 
 def test_cannot_edit_another_members_post(mallory, people, app_db):
@@ -135,16 +100,10 @@ def test_cannot_call_professional_or_admin_handlers(mallory, people, app_db):
     assert snapshot(app_db) == before
 
 
-def _client_with_token(app_url: str, token: str) -> HostileClient:
-    client = HostileClient(app_url)
-    client.call(UPDATE_VARS, {"vars": {f"{AppState.get_full_name()}.auth_token_rx_state_": token}})
-    return client
-
-
 def test_a_logged_out_token_cannot_be_replayed(app_url, mallory, people, app_db):
     stolen = mallory.session_token
     # While it is valid, the token works from any connection: that is what a bearer token is.
-    second = _client_with_token(app_url, stolen)
+    second = with_token(app_url, stolen)
     try:
         second.call(handler(AccountState, "load_account"), path="/account")
         assert second.saw(people["mallory"].email)
@@ -156,7 +115,7 @@ def test_a_logged_out_token_cannot_be_replayed(app_url, mallory, people, app_db)
     assert app_db.exec(select(AuthSession).where(AuthSession.user_id == people["mallory"].id)).all() == []
     before = snapshot(app_db)
 
-    replay = _client_with_token(app_url, stolen)
+    replay = with_token(app_url, stolen)
     try:
         updates = replay.call(handler(AccountState, "load_account"), path="/account")
         assert "/inloggen" in "".join(u.text for u in updates)
@@ -321,18 +280,6 @@ def test_the_app_sends_its_security_headers_and_allows_no_other_origin(app_url):
     assert own.headers.get("access-control-allow-origin") == app_url
 
 
-@pytest.fixture
-def private_talk(app_db, people):
-    from buuv_app.services import messaging, posts
-
-    post = posts.create_post(session=app_db, author=people["victim"], kind="request", title="Vera zoekt hulp",
-                             body="Met de computer.", category_slug="computer", neighbourhood_slug="merenwijk")
-    conversation = messaging.start_conversation(session=app_db, user=people["professional"], post_id=post.id)
-    messaging.send_message(session=app_db, user=people["professional"], conversation_id=conversation.id,
-                           client_id="prof-device-0001", body="Geheim adres: Zonnebloemstraat 1")
-    return conversation
-
-
 def message_snapshot(db):
     from buuv_app.models import Block, Message, Report
 
@@ -443,38 +390,24 @@ def test_a_participants_seen_reaches_only_messages_that_exist(app_url, people, p
     assert messaging.unread_total(session=app_db, user=people["victim"]) == 1
 
 
-def _offline_post(client_id: str, **extra) -> dict:
-    return {"client_id": client_id, "kind": "request", "title": "Wie helpt met de gordijnen?",
-            "body": "Ze moeten op de rails.", "category": "klussen", "neighbourhood": "merenwijk", **extra}
-
-
 def test_the_post_outbox_places_only_for_the_caller_and_only_once(app_url, mallory, people, app_db):
     before = snapshot(app_db)
     visitor = HostileClient(app_url)
     try:
-        visitor.call(handler(PostOutboxState, "place"), {"items": [_offline_post("visitor-post-0001")]})
+        visitor.call(handler(PostOutboxState, "place"), {"items": [offline_post("visitor-post-0001")]})
     finally:
         visitor.close()
     assert snapshot(app_db) == before
 
     victim = people["victim"]
-    items = [_offline_post("mallory-post-0001", author_id=victim.id, author=victim.id),
-             "junk", None, {"client_id": "no good; id"}, _offline_post("short")]
+    items = [offline_post("mallory-post-0001", author_id=victim.id, author=victim.id),
+             "junk", None, {"client_id": "no good; id"}, offline_post("short")]
     mallory.call(handler(PostOutboxState, "place"), {"items": items})
     mallory.call(handler(PostOutboxState, "place"), {"items": items})  # the device sends it again
     mallory.call(handler(PostOutboxState, "place"), {"items": "not a list"})
     app_db.rollback()
     new = [p for p in app_db.exec(select(Post)).all() if p.id not in {row[0] for row in before["posts"]}]
     assert [(p.title, p.author_id) for p in new] == [("Wie helpt met de gordijnen?", people["mallory"].id)]
-
-
-def _logged_in_client(app_url: str, member, forwarded_for: str) -> HostileClient:
-    client = HostileClient(app_url, forwarded_for=forwarded_for)
-    updates = client.call(handler(LoginState, "log_in"), {"form": {"email": member.email, "password": PASSWORD}},
-                          path="/inloggen")
-    client.session_token = delta_value(updates, "auth_token")
-    assert client.session_token
-    return client
 
 
 def test_a_script_cannot_flood_the_board_with_posts(app_url, app_db):
@@ -484,14 +417,14 @@ def test_a_script_cannot_flood_the_board_with_posts(app_url, app_db):
     from buuv_app.services import throttle
 
     member = create_member(app_db, created_at=utcnow() - timedelta(days=30))
-    client = _logged_in_client(app_url, member, "203.0.113.71")
+    client = logged_in(app_url, member.email, forwarded_for="203.0.113.71")
     try:
         batches = (throttle.POST_LIMIT + 5) // 5
         for b in range(batches):
             items = [{"client_id": f"flood-device-{b:02d}-{i:02d}", "kind": "request", "title": f"Koop nu {b}-{i}",
                      "body": "Goedkoop!", "category": "tuin", "neighbourhood": "merenwijk"} for i in range(5)]
             client.call(handler(PostOutboxState, "place"), {"items": items}, path="/hulp/nieuw")
-        assert client.saw("Je hebt het afgelopen uur al veel berichten geplaatst")
+        assert client.saw("Je hebt het afgelopen uur al veel oproepen geplaatst")
     finally:
         client.close()
     app_db.rollback()

@@ -20,8 +20,7 @@ from buuv_app.state.post import PostState
 from tests.e2e.auth import create_member, unique_email
 from tests.factories import make_message
 from tests.security.client import HostileClient, delta_value
-from tests.security.test_hostile_boards import logged_in
-from tests.security.test_hostile_client import handler
+from tests.security.hostile import handler, logged_in
 
 pytestmark = pytest.mark.security
 

@@ -13,13 +13,13 @@ from sqlmodel import Session, select
 
 from buuv_app.models import Conversation, Post
 from buuv_app.services import codes, photos, posts
-from buuv_app.state.account import AccountState, LoginState
+from buuv_app.state.account import AccountState
 from buuv_app.state.messaging import ConversationState, InboxState
 from buuv_app.state.post import PostState
-from tests.e2e.auth import PASSWORD, create_member, unique_email
+from tests.e2e.auth import create_member, unique_email
 from tests.factories import make_conversation, make_post
-from tests.security.client import HostileClient, delta_value
-from tests.security.test_hostile_client import handler
+from tests.security.client import HostileClient
+from tests.security.hostile import handler, logged_in
 
 pytestmark = pytest.mark.security
 
@@ -44,16 +44,6 @@ def closed(app_db: Session, running, monkeypatch):
     conversation = make_conversation(app_db, post, mallory)
     posts.close_post(session=app_db, actor=victim, post_id=post.id)
     return {"victim": victim, "mallory": mallory, "post": post, "conversation": conversation}
-
-
-def _logged_in(app_url: str, email: str) -> HostileClient:
-    client = HostileClient(app_url)
-    updates = client.call(handler(LoginState, "log_in"), {"form": {"email": email, "password": PASSWORD}},
-                          path="/inloggen")
-    token = delta_value(updates, "auth_token")
-    assert token, "could not log in: the test would prove nothing"
-    client.session_token = token
-    return client
 
 
 def _leaked(client: HostileClient, *, name: bool = True) -> bool:
@@ -82,7 +72,7 @@ def test_a_visitor_learns_nothing_of_a_closed_post_but_that_it_is_closed(app_url
 
 
 def test_a_member_who_replied_learns_nothing_more_of_a_closed_post(app_url, closed):
-    client = _logged_in(app_url, closed["mallory"].email)
+    client = logged_in(app_url, closed["mallory"].email)
     try:
         _ask_every_way(client, closed["post"])
         assert not _leaked(client)
@@ -96,8 +86,8 @@ def test_the_photo_of_a_closed_post_is_not_served_to_others_nor_as_public(app_ur
         answer = httpx.get(url + suffix, timeout=10)
         assert answer.status_code == 404 and answer.content == b""
         assert "public" not in answer.headers.get("cache-control", "")
-    mallory = _logged_in(app_url, closed["mallory"].email)
-    victim = _logged_in(app_url, closed["victim"].email)
+    mallory = logged_in(app_url, closed["mallory"].email)
+    victim = logged_in(app_url, closed["victim"].email)
     try:
         forged = httpx.get(url, cookies={"buuv_session": mallory.session_token}, timeout=10)
         assert forged.status_code == 404
@@ -119,7 +109,7 @@ def test_an_open_posts_photo_is_public_but_revalidated(app_url, app_db, running,
 
 
 def test_a_member_cannot_delete_a_post_they_replied_to(app_url, closed, app_db):
-    client = _logged_in(app_url, closed["mallory"].email)
+    client = logged_in(app_url, closed["mallory"].email)
     try:
         client.call(handler(AccountState, "delete_post"), {"post_id": closed["post"].id})
         client.call(handler(AccountState, "delete_post"), {"post_id": str(closed["post"].id)})
@@ -132,22 +122,22 @@ def test_a_member_cannot_delete_a_post_they_replied_to(app_url, closed, app_db):
 
 
 def test_after_deletion_the_conversation_stays_but_names_nothing_of_the_post(app_url, closed, app_db):
-    author = _logged_in(app_url, closed["victim"].email)
+    author = logged_in(app_url, closed["victim"].email)
     try:
         author.call(handler(AccountState, "delete_post"), {"post_id": closed["post"].id})
     finally:
         author.close()
     app_db.expire_all()
     assert app_db.get(Post, closed["post"].id).deleted_at is not None
-    client = _logged_in(app_url, closed["mallory"].email)
+    client = logged_in(app_url, closed["mallory"].email)
     try:
         conversation_id = str(closed["conversation"].id)
         client.call(handler(ConversationState, "load_conversation"), path=f"/berichten/{conversation_id}",
                     query={"conversation_id": conversation_id})
-        assert client.saw("Dit bericht is verwijderd.")
+        assert client.saw("Deze oproep is verwijderd.")
         client.received.clear()
         client.call(handler(InboxState, "load_inbox"), path="/berichten")
-        assert client.saw("Dit bericht is verwijderd.")
+        assert client.saw("Deze oproep is verwijderd.")
         _ask_every_way(client, closed["post"])
         assert not _leaked(client, name=False)  # the conversation names Vera: they talked
     finally:

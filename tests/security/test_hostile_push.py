@@ -11,12 +11,11 @@ import pytest
 from sqlmodel import select
 
 from buuv_app.models import PushSubscription, User
-from buuv_app.services import digest, links, messaging, sessions
+from buuv_app.services import notifications, sessions
 from buuv_app.state.account import AccountState
 from tests.e2e.auth import create_member, unique_email
 from tests.security.client import HostileClient
-from tests.security.test_hostile_boards import logged_in
-from tests.security.test_hostile_client import handler
+from tests.security.hostile import handler, logged_in
 
 pytestmark = pytest.mark.security
 
@@ -128,15 +127,15 @@ def test_the_unsubscribe_link_refuses_forged_tokens(app_url, token):
 
 def test_a_token_for_one_kind_or_member_does_not_work_for_another(app_url, app_db, cast):
     victim = cast["victim"]
-    message_token = links.sign(messaging.UNSUBSCRIBE, victim.id)
+    message_token = notifications.unsubscribe_token("berichten", victim.id)
     assert httpx.post(f"{app_url}/api/uitschrijven", params={"soort": "digest", "token": message_token},
                       timeout=10).status_code == 400
-    mallory_token = links.sign(digest.UNSUBSCRIBE, cast["mallory"].id)
+    mallory_token = notifications.unsubscribe_token("digest", cast["mallory"].id)
     forged = f"{victim.id}.{mallory_token.split('.')[1]}"
     assert httpx.post(f"{app_url}/api/uitschrijven", params={"soort": "digest", "token": forged},
                       timeout=10).status_code == 400
     # A GET (a link scanner) changes nothing, even with a good token.
-    good = links.sign(digest.UNSUBSCRIBE, victim.id)
+    good = notifications.unsubscribe_token("digest", victim.id)
     assert httpx.get(f"{app_url}/api/uitschrijven", params={"soort": "digest", "token": good},
                      timeout=10).status_code == 200
     assert fresh(app_db, victim).digest_mail is True
@@ -165,3 +164,20 @@ def test_nearby_wijken_are_saved_only_for_the_caller_and_only_real_wijken(app_ur
     rows = app_db.exec(select(DigestNeighbourhood.user_id)).all()
     assert cast["victim"].id not in rows
     assert rows.count(cast["mallory"].id) == 1  # slaaghwijk; merenwijk is her own wijk
+
+
+def test_the_push_offer_in_a_conversation_is_only_dismissed_and_never_made_by_a_caller(app_url, app_db, cast):
+    from buuv_app.state.messaging import ConversationState
+    from tests.security.client import delta_value
+
+    for member in (None, cast["mallory"]):
+        client = logged_in(app_url, member.email) if member else HostileClient(app_url)
+        try:
+            updates = client.call(handler(ConversationState, "dismiss_push_offer"), {"user_id": cast["victim"].id},
+                                  path="/berichten/1")
+            assert delta_value(updates, "offer_push") in (None, False)
+        finally:
+            client.close()
+    # Nothing was noted for anyone: the offer is made by the server after a stored first message only.
+    assert fresh(app_db, cast["victim"]).push_offered_at is None
+    assert fresh(app_db, cast["mallory"]).push_offered_at is None

@@ -19,15 +19,8 @@ from buuv_app.state.base import AppState
 from buuv_app.state.messaging import ConversationState, InboxState
 from buuv_app.state.outbox import PostOutboxState
 from tests.e2e.auth import PASSWORD
-from tests.security.client import HostileClient, delta_value
-from tests.security.test_hostile_client import (  # noqa: F401  (fixtures)
-    _client_with_token,
-    _offline_post,
-    handler,
-    mallory,
-    people,
-    private_talk,
-)
+from tests.security.client import HostileClient, delta_value, reconnect
+from tests.security.hostile import handler, logged_in, offline_post, with_token
 
 pytestmark = pytest.mark.security
 
@@ -36,12 +29,8 @@ SECRET = "Zonnebloemstraat"
 
 def _as_vera(app_url, people, private_talk) -> tuple[HostileClient, str, dict]:
     """Vera logs in on the shared browser and reads her conversation and account page."""
-    client = HostileClient(app_url)
-    updates = client.call(handler(LoginState, "log_in"),
-                          {"form": {"email": people["victim"].email, "password": PASSWORD}}, path="/inloggen")
-    token = delta_value(updates, "auth_token")
-    assert token
-    client.session_token = token
+    client = logged_in(app_url, people["victim"].email)
+    token = client.session_token
     conversation = {"path": f"/berichten/{private_talk.id}", "query": {"conversation_id": str(private_talk.id)}}
     client.call(handler(AppState, "load_viewer"), **conversation)
     client.call(handler(ConversationState, "load_conversation"), **conversation)
@@ -78,6 +67,29 @@ def test_after_logout_the_tab_keeps_nothing_of_the_member_on_the_server(app_url,
         assert delta_value(updates, "messages") == [] and delta_value(updates, "email") == ""
         assert not _live_views(app_db, client.token)
         _next_visitor_sees_nothing(client, people, conversation, since)
+    finally:
+        client.close()
+
+
+def _login_redirects(updates) -> list[str]:
+    return [event["payload"]["path"] for update in updates for event in update.events
+            if event.get("name") == "_redirect" and "/inloggen" in str(event["payload"].get("path"))]
+
+
+def test_loads_a_logout_overtook_go_home_quietly_and_later_ones_ask_to_log_in(app_url, people, private_talk,
+                                                                            app_db):
+    """A tap on "Uitloggen" can reach the server before the page's own load events (the page was
+    drawn from the state of an earlier visit). Those stale loads find nobody logged in: they must
+    not send the visitor, just sent home, on to the login page (CI saw /inloggen?next=/account).
+    A later visit to a members' page still asks to log in."""
+    client, _, _ = _as_vera(app_url, people, private_talk)
+    try:
+        client.call(handler(AppState, "log_out"), path="/account")
+        stale = client.call(handler(AccountState, "load_account"), path="/account")
+        assert _login_redirects(stale) == [] and not client.saw("Log eerst in") and delta_value(stale, "email") in (None, "")
+        client.call(handler(AppState, "load_viewer"), path="/")  # the home page the logout went to
+        later = client.call(handler(AccountState, "load_account"), path="/account")
+        assert _login_redirects(later) == ["/inloggen?next=%2Faccount"]
     finally:
         client.close()
 
@@ -153,9 +165,9 @@ def test_outbox_items_another_member_queued_are_never_sent_under_the_caller(mall
     messages_before = len(app_db.exec(select(Message)).all())
     # Items Vera queued on the shared device, handed over while Mallory is logged in there.
     mallory.call(handler(PostOutboxState, "place"),
-                 {"items": [_offline_post("vera-post-0001", member=vera_marker),
-                            _offline_post("junk-marker-01", member={"id": victim.id}),
-                            _offline_post("junk-marker-02", member=""),]})
+                 {"items": [offline_post("vera-post-0001", member=vera_marker),
+                            offline_post("junk-marker-01", member={"id": victim.id}),
+                            offline_post("junk-marker-02", member=""),]})
     mallory.call(handler(ConversationState, "resend"),
                  {"items": [{"client_id": "vera-device-0009", "message": "Van Vera", "conversation_id": private_talk.id,
                              "member": vera_marker}]})
@@ -167,7 +179,7 @@ def test_outbox_items_another_member_queued_are_never_sent_under_the_caller(mall
     assert not mallory.saw("confirmPosts") and not mallory.saw("failPost")
 
     # The positive control: her own item, with her own marker, is placed.
-    mallory.call(handler(PostOutboxState, "place"), {"items": [_offline_post("mallory-post-0009",
+    mallory.call(handler(PostOutboxState, "place"), {"items": [offline_post("mallory-post-0009",
                                                                               member=mallory_marker)]})
     app_db.rollback()
     new = app_db.exec(select(Post).where(Post.client_id == "mallory-post-0009",
@@ -221,7 +233,7 @@ def test_a_tab_that_reconnects_after_the_session_ended_is_sent_an_empty_state(ap
     vera, token, conversation = _as_vera(app_url, people, private_talk)
     vera.close()
     # The positive control: reconnecting with a live session brings her conversation back.
-    again = HostileClient(app_url, token=vera.token)
+    again = reconnect(app_url, vera.token)
     try:
         _hydrate(again, token)
         assert again.saw(SECRET)
@@ -232,7 +244,7 @@ def test_a_tab_that_reconnects_after_the_session_ended_is_sent_an_empty_state(ap
         app_db.rollback()
         app_db.exec(delete(AuthSession).where(AuthSession.token_hash == sessions.hash_token(token)))
         app_db.commit()
-    next_visitor = HostileClient(app_url, token=vera.token)
+    next_visitor = reconnect(app_url, vera.token)
     try:
         _hydrate(next_visitor, token if ending == "revoked" else None)
         assert not next_visitor.saw(SECRET) and not next_visitor.saw(people["victim"].email)
@@ -244,7 +256,7 @@ def test_a_tab_that_reconnects_after_the_session_ended_is_sent_an_empty_state(ap
 def test_a_second_tab_gets_nothing_more_once_the_member_logged_out_in_the_first(app_url, people, private_talk,
                                                                                 app_db):
     tab_one, token, conversation = _as_vera(app_url, people, private_talk)
-    tab_two = _client_with_token(app_url, token)  # the same browser (the same cookie), another tab
+    tab_two = with_token(app_url, token)  # the same browser (the same cookie), another tab
     phone = HostileClient(app_url)  # Vera's own phone, still logged in: the positive control
     professional = HostileClient(app_url)
     try:

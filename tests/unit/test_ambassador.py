@@ -114,7 +114,7 @@ def test_only_the_detail_the_chosen_way_of_contact_needs_is_kept(session, people
     ({"phone": "071 512 34 56 71 512 34"}, "phone"),
     ({"contact_method": "board", "board_location": ""}, "board_location"),
     ({"consent_method": "handdruk"}, "consent_method"),
-    ({"consent_given_on": date.today() + timedelta(days=1)}, "consent_given_on"),
+    ({"consent_given_on": date.today() + timedelta(days=2)}, "consent_given_on"),  # two: the list is made at collection, maybe before midnight
 ])
 def test_bad_neighbour_input_names_the_field_and_saves_nothing(session, people, overrides, field):
     with pytest.raises(ValidationError) as error:
@@ -205,6 +205,16 @@ def test_posting_for_a_neighbour_records_neighbour_and_ambassador_and_shows_the_
     [card] = posts.list_open_posts(session=session)
     assert (card.author_name, card.via_ambassador) == ("Truus", "Anna")
     assert PHONE not in repr(detail) and PHONE not in repr(card)
+
+
+def test_a_neighbour_without_an_account_has_no_profile_link_but_the_ambassador_has(session, people):
+    post = post_for(session, people["anna"], register(session, people["anna"]))
+    detail = posts.get_post_detail(session=session, post_id=post.id)
+    assert (detail.author_profile_id, detail.ambassador_profile_id) == (None, people["anna"].id)
+    ordinary = posts.create_post(session=session, author=people["resident"], kind="offer", title="Ladder te leen",
+                                 body="Drie meter.", category_slug="boodschappen", neighbourhood_slug="merenwijk")
+    detail = posts.get_post_detail(session=session, post_id=ordinary.id)
+    assert (detail.author_profile_id, detail.ambassador_profile_id) == (people["resident"].id, None)
 
 
 def test_an_ordinary_post_has_no_ambassador(session, people):
@@ -453,3 +463,21 @@ def test_every_ambassador_handler_is_guarded_by_act_as_ambassador():
     assert {name: access_of(fn) for name, fn in handlers.items()} == dict.fromkeys(handlers, Action.ACT_AS_AMBASSADOR)
     # The invitation is opened by someone without an account yet: public, and the mailed token decides.
     assert {access_of(fn) for fn in _own_handlers(InvitationState).values()} == {"public"}
+
+
+def test_a_neighbour_taking_their_posts_over_keeps_the_figures_day_facts_live(session, people):
+    """Their posts become their own deeds on their days (and no longer the ambassador's): the day
+    facts of the back office's figures equal a rebuild (services/stats_facts.py)."""
+    from buuv_app.services import stats_facts
+    from tests.unit.test_stats_facts import stored_days
+
+    anna = people["anna"]
+    neighbour_id = register(session, anna)
+    post_for(session, anna, neighbour_id)
+    ambassador.invite_neighbour(session=session, actor=anna, neighbour_id=neighbour_id, email="Truus@Example.org")
+    ambassador.accept_invitation(session=session, token=_invitation_token(session, "truus@example.org"),
+                                 password=PASSWORD, accepted_terms=True, confirmed_16_plus=True)
+    kept = stored_days(session)
+    stats_facts.rebuild(session=session)
+    session.commit()
+    assert stored_days(session) == kept

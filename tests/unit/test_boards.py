@@ -123,6 +123,11 @@ def test_a_full_sheet_says_how_many_more_are_online(world, session):
         _post(session, world, title=f"Vraag {n}")
     sheet = boards.get_sheet(session=session, slug=MERENWIJK_BOARD, limit=3)
     assert len(sheet.posts) == 3 and sheet.more == 2
+    # The printed sheet says it too, in the plural of its language.
+    for locale, words in (("nl", "En nog 2 oproepen: die staan online"), ("en", "And 2 more posts: they are online")):
+        text = " ".join(" ".join(page.extract_text().split())
+                        for page in PdfReader(io.BytesIO(render_sheet_pdf(sheet, locale=locale))).pages)
+        assert words in text
 
 
 def test_unknown_or_malformed_board_has_no_sheet(world, session):

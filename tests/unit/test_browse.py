@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 
 from buuv_app.models import utcnow
-from buuv_app.services import posts
+from buuv_app.services import posts, search
 from buuv_app.services.posts import PostFilter
 from tests.factories import (
     make_category,
@@ -76,6 +76,30 @@ def test_search_follows_edits(session, world):
                       body="Wie wil hem lenen?")
     assert ids(posts.browse(session=session, viewer=None, filters=PostFilter(query="ladder"))) == []
     assert ids(posts.browse(session=session, viewer=None, filters=PostFilter(query="boormachine"))) == [item.id]
+
+
+@pytest.mark.parametrize("plan", ["rare word: read the matches", "common word: walk the newest posts"])
+def test_search_shows_the_same_newest_matches_in_order_whichever_plan_it_takes(session, world, monkeypatch, plan):
+    """A search reads the few matches of a rare word, and walks the newest posts for a common one
+    (services/search.py feed_match): the same posts, newest first, page after page, either way."""
+    common = plan.startswith("common")
+    monkeypatch.setattr(search, "FEW_MATCHES", 0 if common else 10_000)  # SQLite's choice
+    monkeypatch.setattr(search, "COMMON_IN_SAMPLE", 0 if common else 10_000)  # PostgreSQL's
+    made = [post(session, world, minutes_ago=n // 2, title="Heg snoeien" if n % 3 else "Ramen zemen")
+            for n in range(9)]  # pairs share a minute: the id breaks the tie
+    hidden = post(session, world, title="Heg snoeien", visibility="members")  # not for a visitor
+    hedges = [item.id for item in made if "Heg" in item.title]
+    seen, cursor = [], None
+    while True:
+        page = posts.browse(session=session, viewer=None, filters=PostFilter(query="heg"), after=cursor, limit=2)
+        seen += ids(page)
+        if page.next_cursor is None:
+            break
+        cursor = page.next_cursor
+    newest_first = sorted(hedges, key=lambda post_id: (next(m.created_at for m in made if m.id == post_id), post_id),
+                          reverse=True)
+    assert seen == newest_first and hidden.id not in seen
+    assert ids(posts.browse(session=session, viewer=None, filters=PostFilter(query="heg ramen"))) == []
 
 
 def test_search_text_with_quotes_or_symbols_is_harmless(session, world):

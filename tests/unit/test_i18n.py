@@ -32,8 +32,8 @@ def test_unknown_locales_fall_back_to_dutch():
 
 def test_dates_are_written_in_dutch_by_default():
     moment = datetime(2026, 3, 5, 12, tzinfo=UTC)
-    assert format_date(moment, "nl") == "5 maart 2026"
-    assert format_date(moment, "en") == "March 5, 2026"
+    assert format_date(moment, "nl") == "donderdag 5 maart 2026"  # with the weekday
+    assert format_date(moment, "en") == "Thursday, March 5, 2026"
     assert format_ago(moment - timedelta(days=3), "nl", now=moment) == "3 dagen geleden"
     assert format_ago(moment - timedelta(seconds=5), "nl", now=moment) == "zojuist"
 

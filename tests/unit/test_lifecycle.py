@@ -106,6 +106,9 @@ def test_the_author_gets_one_nog_nodig_mail_before_expiry(session, setting):
     assert reminders.send_expiry_reminders(session=session, now=soon) == 0
     [sent] = mail.list_outbox(session=session, to=setting["author"].email)
     assert "Nog nodig?" in sent.subject and f"/hulp/{item.id}" in sent.body
+    item.expires_at = utcnow() + timedelta(days=2)  # the mail went out: renewing is due
+    session.add(item)
+    session.commit()
     posts.renew_post(session=session, actor=setting["author"], post_id=item.id)
     session.refresh(item)
     assert item.reminder_sent_at is None  # renewing starts the count again
@@ -131,3 +134,20 @@ def test_a_reminder_already_claimed_by_another_worker_is_not_sent_again(session,
     with patch.object(posts, "posts_needing_reminder", return_value=stale):
         assert reminders.send_expiry_reminders(session=session, now=soon) == 0
     assert len(mail.list_outbox(session=session, to=setting["author"].email)) == 1
+
+
+def test_renewing_is_refused_until_the_last_three_days(session, setting):
+    """The button shows only near the end; a client calling the handler earlier changes nothing."""
+    item = session.get(Post, setting["post"].id)
+    weeks_left = item.expires_at
+    with pytest.raises(ValidationError) as caught:
+        posts.renew_post(session=session, actor=setting["author"], post_id=item.id)
+    assert caught.value.field == "post"
+    session.refresh(item)
+    assert item.expires_at == weeks_left
+    item.expires_at = utcnow() + timedelta(days=2, hours=23)
+    session.add(item)
+    session.commit()
+    posts.renew_post(session=session, actor=setting["author"], post_id=item.id)
+    session.refresh(item)
+    assert item.expires_at > utcnow() + timedelta(weeks=5)

@@ -8,7 +8,7 @@ import pytest
 
 from buuv_app.errors import NotFound, PermissionDenied, Throttled, ValidationError
 from buuv_app.models import Message, Post, utcnow
-from buuv_app.services import accounts, messaging
+from buuv_app.services import accounts, messaging, notifications, posts
 from tests.factories import count_rows, make_member, make_neighbourhood, make_post
 
 PASSWORD = "een lange zin om te onthouden"
@@ -171,17 +171,17 @@ def test_members_past_their_first_day_have_no_burst_limit(session, talk):
 def test_a_new_member_starts_at_most_five_conversations_on_the_first_day(session, talk):
     place = make_neighbourhood(session, slug="stevenshof")
     newcomer = make_member(session, place, display_name="Nieuw", created_at=utcnow() - timedelta(hours=1))
-    posts = [make_post(session, author=talk["author"], neighbourhood=place, title=f"Vraag {n}") for n in range(6)]
-    started = [messaging.start_conversation(session=session, user=newcomer, post_id=p.id) for p in posts[:5]]
+    asks = [make_post(session, author=talk["author"], neighbourhood=place, title=f"Vraag {n}") for n in range(6)]
+    started = [messaging.start_conversation(session=session, user=newcomer, post_id=p.id) for p in asks[:5]]
     with pytest.raises(ValidationError) as refused:
-        messaging.start_conversation(session=session, user=newcomer, post_id=posts[5].id)
+        messaging.start_conversation(session=session, user=newcomer, post_id=asks[5].id)
     assert refused.value.params == {"max": 5}
     # Reopening a conversation already started is not a new one.
-    assert messaging.start_conversation(session=session, user=newcomer, post_id=posts[0].id).id == started[0].id
+    assert messaging.start_conversation(session=session, user=newcomer, post_id=asks[0].id).id == started[0].id
     # A day later the newcomer is a member like any other.
-    later = messaging.start_conversation(session=session, user=newcomer, post_id=posts[5].id,
+    later = messaging.start_conversation(session=session, user=newcomer, post_id=asks[5].id,
                                          now=utcnow() + timedelta(days=1, minutes=1))
-    assert later.post_id == posts[5].id
+    assert later.post_id == asks[5].id
 
 
 def test_everyone_sends_at_most_thirty_messages_an_hour(session, talk):
@@ -206,7 +206,7 @@ def test_an_author_who_leaves_keeps_the_conversation_readable_for_the_other(sess
     send(session, talk)
     accounts.delete_account(session=session, user=talk["author"], password=PASSWORD)
     post = session.get(Post, talk["post"].id)
-    assert (post.title, post.body, post.status) == ("verwijderd bericht", "", "closed")
+    assert (post.title, post.body, post.status) == (posts.REMOVED_POST_TITLE, "", "closed")
     view = messaging.open_conversation(session=session, user=talk["helper"], conversation_id=talk["conversation"].id)
     assert view.other_name == "verwijderde gebruiker" and [m.body for m in view.messages] == ["Ik kan vrijdag!"]
 
@@ -272,9 +272,10 @@ def test_the_unsubscribe_link_works_without_logging_in_and_cannot_be_forged(sess
     send(session, talk)
     token = re.search(r"uitschrijven\?token=([\w.]+)", mail.list_outbox(session=session, to=talk["author"].email)[0].body).group(1)
     forged = f"{talk['helper'].id}.{token.split('.')[1]}"
-    assert messaging.unsubscribe(session=session, token=forged) is False
-    assert messaging.unsubscribe(session=session, token="rommel") is False
-    assert messaging.unsubscribe(session=session, token=token) is True
+    assert notifications.unsubscribe(session=session, kind="berichten", token=forged) is False
+    assert notifications.unsubscribe(session=session, kind="berichten", token="rommel") is False
+    assert notifications.unsubscribe(session=session, kind="digest", token=token) is False  # the other kind
+    assert notifications.unsubscribe(session=session, kind="berichten", token=token) is True
     session.refresh(talk["author"])
     assert talk["author"].message_mail is False
     send(session, talk, client_id="device-00000002", now=utcnow() + timedelta(hours=2))

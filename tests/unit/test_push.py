@@ -369,3 +369,25 @@ def test_notifications_are_offered_once_to_the_author_of_a_first_post(session):
     second = make_post(session, author=neighbour, neighbourhood=place)
     make_post(session, author=neighbour, neighbourhood=place)
     assert not notifications.offer_push(session=session, user_id=neighbour.id, post_id=second.id)  # not a first post
+
+
+def test_notifications_are_offered_once_after_a_first_message_or_a_first_post_whichever_comes_first(session):
+    place = make_neighbourhood(session)
+    author = make_member(session, place)
+    helper = make_member(session, place)
+    post = make_post(session, author=author, neighbourhood=place)
+    conversation = messaging.start_conversation(session=session, user=helper, post_id=post.id)
+    assert not notifications.offer_push_after_message(session=session, user_id=helper.id)  # nothing sent yet
+    messaging.send_message(session=session, user=helper, conversation_id=conversation.id, client_id="helper-device-0001",
+                           body="Ik kan vrijdag.")
+    assert notifications.offer_push_after_message(session=session, user_id=helper.id)
+    assert helper.push_offered_at is not None
+    assert not notifications.offer_push_after_message(session=session, user_id=helper.id)  # once
+    # The author was offered after their post already: their first message offers nothing more.
+    assert notifications.offer_push(session=session, user_id=author.id, post_id=post.id)
+    messaging.send_message(session=session, user=author, conversation_id=conversation.id, client_id="author-device-0001",
+                           body="Fijn, tot vrijdag!")
+    assert not notifications.offer_push_after_message(session=session, user_id=author.id)
+    # And a helper offered after a message is not offered again after a first post.
+    own = make_post(session, author=helper, neighbourhood=place)
+    assert not notifications.offer_push(session=session, user_id=helper.id, post_id=own.id)

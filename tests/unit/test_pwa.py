@@ -1,5 +1,6 @@
 """The installable app: the manifest and icons in assets/ are complete and up to date, and the
-service worker's precache list covers every chunk of a build."""
+service worker's precache list covers every chunk a resident's page needs (the back office is
+fetched when first opened)."""
 
 from __future__ import annotations
 
@@ -74,6 +75,7 @@ def build(tmp_path) -> Path:
         "assets/styles-123.css": "css",
         "assets/KaTeX_Main-Regular-xyz.woff2": "font",
         "icons/icon-192.png": "png",
+        "icons/icon-512.png": "large png",
         "manifest.webmanifest": "{}",
         "pwa.js": "js",
         "sitemap.xml": "<xml/>",
@@ -95,6 +97,47 @@ def test_the_precache_holds_every_chunk_and_one_copy_of_each_page(build):
     assert listed["pages"] == {"/": "/index.html", "/hulp": "/hulp/index.html",
                                "/hulp/nieuw": "/hulp/nieuw/index.html"}
     assert listed["fallback"] == "/__spa-fallback.html"
+    assert listed["onDemand"] == []  # no router manifest in this build: nothing left out
+
+
+def _router_manifest(build: Path) -> None:
+    """React Router's manifest as the build writes it: the home page, a resident's page and two
+    back-office ones, with a chunk the back office shares with a resident's page and one it alone uses."""
+    def route(path, module, *imports):
+        return {"id": module, "path": path, "module": f"/assets/{module}", "imports": list(imports)}
+    manifest = {"entry": {"module": "/assets/entry.client-a.js", "imports": []}, "routes": {
+        "root": route("", "root-abc.js"),
+        "home": route(None, "_index-h.js", "/assets/card-c.js"),
+        "hulp": route("hulp", "_hulp_._index-def.js", "/assets/card-c.js"),
+        "beheer": route("beheer", "_beheer_._index-b.js", "/assets/card-c.js", "/assets/roles-r.js"),
+        "ambassadeur": route("ambassadeur/buur/:neighbour_id", "_ambassadeur_._buur_.__neighbour_id_._index-n.js",
+                             "/assets/roles-r.js"),
+    }}
+    (build / "assets/manifest-m.js").write_text(f"window.__reactRouterManifest={json.dumps(manifest)};")
+    for name in ("_index-h.js", "card-c.js", "_beheer_._index-b.js", "roles-r.js",
+                 "_ambassadeur_._buur_.__neighbour_id_._index-n.js"):
+        (build / "assets" / name).write_text(name)
+    (build / "beheer").mkdir()
+    (build / "beheer/index.html").write_text("<html>beheer</html>")
+
+
+def test_the_back_office_is_left_to_be_fetched_when_first_opened(build):
+    _router_manifest(build)
+    listed = precache_list(build)
+    files = set(listed["files"])
+    # What the back office alone needs waits; what a resident's page needs too is precached.
+    assert {"/assets/_beheer_._index-b.js", "/assets/roles-r.js", "/beheer/index.html",
+            "/assets/_ambassadeur_._buur_.__neighbour_id_._index-n.js"}.isdisjoint(files)
+    assert {"/assets/card-c.js", "/assets/_index-h.js", "/assets/_hulp_._index-def.js",
+            "/assets/manifest-m.js", "/index.html"} <= files
+    assert "/beheer" not in listed["pages"] and listed["pages"]["/hulp"] == "/hulp/index.html"
+    # The worker answers these route modules offline with a stub (never a reload loop).
+    assert listed["onDemand"] == ["/assets/_ambassadeur_._buur_.__neighbour_id_._index-n.js",
+                                  "/assets/_beheer_._index-b.js"]
+    # A change in the back office is a new build all the same.
+    before = listed["version"]
+    (build / "assets/roles-r.js").write_text("roles, rebuilt")
+    assert precache_list(build)["version"] != before
 
 
 def test_the_version_changes_with_the_contents_of_any_file(build):

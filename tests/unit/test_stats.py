@@ -253,7 +253,10 @@ def test_time_to_the_first_reaction_median_and_90th_percentile(session, town):
     assert asking.kinds["offer"].first_reaction_median_hours.current == pytest.approx(24.0)
 
 
-def test_first_reaction_percentiles_are_nearest_ranks_with_ties(session, town):
+@pytest.mark.parametrize("few_waits", [stats.FEW_WAITS, 0], ids=["sorted", "walked"])
+def test_first_reaction_percentiles_are_nearest_ranks_with_ties(session, town, monkeypatch, few_waits):
+    # "walked": along the wait index, up for the median and down from the longest for the 90th.
+    monkeypatch.setattr(stats, "FEW_WAITS", few_waits)
     centrum = session.exec(select(Neighbourhood).where(Neighbourhood.slug == "centrum")).one()
     leiderdorp = stats.resolve_scope(session=session, actor=town["admin"], municipality_slug="leiderdorp")
     author = make_member(session, centrum, email_verified_at=at(1, 1))
@@ -267,6 +270,31 @@ def test_first_reaction_percentiles_are_nearest_ranks_with_ties(session, town):
     asking = stats.asking(session=session, scope=leiderdorp, period=MAY, points=[], now=NOW)
     assert asking.kinds["request"].first_reaction_median_hours.current == pytest.approx(5.0)
     assert asking.kinds["request"].first_reaction_p90_hours.current == pytest.approx(13.0)
+
+
+def test_the_period_before_counts_the_same_posts_in_its_percentiles_as_in_its_post_counts(session, town):
+    # November after the change to winter time: the 30 days before start on 2 October at 01:00 in
+    # summer time, an hour past a local midnight. The period before is its local days (2 October
+    # included) for every figure: a request placed at 00:30 that day counts in both.
+    centrum = session.exec(select(Neighbourhood).where(Neighbourhood.slug == "centrum")).one()
+    leiderdorp = stats.resolve_scope(session=session, actor=town["admin"], municipality_slug="leiderdorp")
+    november = stats.period_for("zelf", today=date(2026, 12, 15), first=date(2026, 11, 1), last=date(2026, 11, 30))
+    assert november.previous.first_day == date(2026, 10, 2)
+    author = make_member(session, centrum, email_verified_at=at(1, 1))
+    responder = make_member(session, centrum, email_verified_at=at(1, 1))
+    for created, hours in ((datetime(2026, 10, 1, 22, 30, tzinfo=UTC), 5), (at(10, 10), 1)):
+        request = make_post(session, author=author, neighbourhood=centrum, kind="request", created_at=created)
+        make_conversation(session, request, responder, created_at=created + timedelta(hours=hours))
+    for few_waits in (stats.FEW_WAITS, 0):  # sorted, and walked along the wait index
+        stats_module_few, stats.FEW_WAITS = stats.FEW_WAITS, few_waits
+        try:
+            requests = stats.asking(session=session, scope=leiderdorp, period=november, points=[],
+                                    now=datetime(2026, 12, 15, tzinfo=UTC)).kinds["request"]
+        finally:
+            stats.FEW_WAITS = stats_module_few
+        assert requests.posts.previous == 2
+        assert requests.first_reaction_median_hours.previous == pytest.approx(1.0)
+        assert requests.first_reaction_p90_hours.previous == pytest.approx(5.0)
 
 
 def test_share_of_requests_that_ran_out_without_any_reaction(session, town):

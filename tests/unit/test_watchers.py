@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import inspect
 from types import SimpleNamespace
 
@@ -10,6 +9,7 @@ import pytest
 
 from buuv_app.state import base as base_state
 from buuv_app.state import messaging as messaging_state
+from buuv_app.state import wakeups
 from tests.aio import run_async
 
 
@@ -27,7 +27,7 @@ class FakeTab(SimpleNamespace):
         return False
 
     def _user(self):
-        return None
+        return SimpleNamespace(id=7)
 
 
 def _raw(handler):
@@ -57,10 +57,10 @@ def _runs(fn, tab, generation) -> bool:
 
 @pytest.fixture(autouse=True)
 def no_waiting(monkeypatch):
-    async def sleep(_seconds):
-        raise _Stop  # the loop was reached: this watcher runs
+    def listen(*_args, **_kwargs):
+        raise _Stop  # it starts listening for news: this watcher runs
 
-    monkeypatch.setattr(asyncio, "sleep", sleep)
+    monkeypatch.setattr(wakeups.Bus, "listen", listen)
 
 
 @pytest.mark.parametrize("handler, generation_var, running_var", [
@@ -69,8 +69,8 @@ def no_waiting(monkeypatch):
 ])
 def test_a_repeated_watcher_call_starts_nothing(handler, generation_var, running_var):
     fn = _raw(handler)
-    tab = FakeTab(**{generation_var: 3, running_var: 0}, auth_token="t",
-                  router=SimpleNamespace(session=SimpleNamespace(client_token="c")))
+    tab = FakeTab(**{generation_var: 3, running_var: 0}, auth_token="t", conversation_id=1, _last_id=0,
+                  _last_page_at=0.0, router=SimpleNamespace(session=SimpleNamespace(client_token="c")))
     assert _runs(fn, tab, 3)
     assert not _runs(fn, tab, 3)  # the same generation again: already running
     assert not _runs(fn, tab, 2)  # an old one

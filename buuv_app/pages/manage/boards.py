@@ -52,7 +52,7 @@ def _managed_card(item: Var[ManagedBoardView]) -> rx.Component:
                     align="center", wrap="wrap", width="100%", spacing="2",
                 ),
                 rx.text(board.address, size="2"),
-                board_detail(N_("Berichten uit:"), board.neighbourhoods),
+                board_detail(N_("Oproepen uit:"), board.neighbourhoods),
                 rx.text(rx.text(t("Ambassadeurs:"), as_="span", weight="bold"), " ",
                         rx.cond(item.ambassadors != "", item.ambassadors, t("nog niemand")), size="3"),
                 rx.hstack(
@@ -122,7 +122,7 @@ def _board_form() -> rx.Component:
                 text_field("board", "phone", N_("Telefoonnummer van de ambassadeurs (mag leeg blijven)"),
                            errors.get("phone", ""), default_value=f.phone, type="tel",
                            max_length=BOARD_PHONE_MAX),
-                _checkbox_group(N_("Berichten uit deze wijken"), WIJK_PREFIX, s.wijk_options, "neighbourhoods",
+                _checkbox_group(N_("Oproepen uit deze wijken"), WIJK_PREFIX, s.wijk_options, "neighbourhoods",
                                 N_("Er zijn geen wijken.")),
                 _checkbox_group(N_("Ambassadeurs die dit prikbord bijhouden"), AMBASSADOR_PREFIX,
                                 s.ambassador_options, "ambassadors",

@@ -87,13 +87,13 @@ def _actions(item: Var[QueueRow]) -> rx.Component:
                 rx.cond(open_item, rx.fragment(
                     _choice(item, "no_action", t("Geen actie (met reden)")),
                     rx.cond(item.is_post, _choice(item, "hide", rx.cond(item.held, t("Verbergen bevestigen"),
-                                                                        t("Bericht verbergen")))),
+                                                                        t("Oproep verbergen")))),
                     rx.cond(~item.is_appeal, rx.fragment(
                         _choice(item, "warn", t("Waarschuwen (de buur ziet het bij het volgende bezoek)")),
                         _choice(item, "suspend", t("Schorsen")),
                     )),
                 )),
-                _choice(item, "restore", t("Terugzetten (bericht weer zichtbaar, schorsing opheffen)")),
+                _choice(item, "restore", t("Terugzetten (oproep weer zichtbaar, schorsing opheffen)")),
                 rx.cond(mine & (Q.errors.get("action", "") != ""),
                         rx.text(Q.errors.get("action", ""), color=rx.color("red", 11), size="2")),
                 id=prefix + "-action", tab_index=-1, border="none", padding="0", margin="0",

@@ -21,6 +21,7 @@ from buuv_app.state.manage.stats import (
     FigureView,
     SHOWN_WAITING,
     StatsState,
+    VerifiedView,
     WaitingView,
 )
 
@@ -191,7 +192,7 @@ def _kind_row(label: str, pick) -> rx.Component:
 
 def _asking() -> rx.Component:
     return _section(
-        "sectie-vragen", N_("Vragen en helpen"), N_("Tussen haakjes: de vorige periode. Matchrate: van de berichten uit de periode, het deel dat nu geholpen is."),
+        "sectie-vragen", N_("Vragen en helpen"), N_("Tussen haakjes: de vorige periode. Matchrate: van de oproepen uit de periode, het deel dat nu geholpen is."),
         rx.box(
             rx.el.table(
                 rx.el.caption(t("Vraag en aanbod naast elkaar"), class_name="visually-hidden"),
@@ -230,7 +231,7 @@ def _asking() -> rx.Component:
         rx.el.details(
             rx.el.summary(t("Toon als tabel"), cursor="pointer", font_size="0.9rem"),
             _table([N_("Categorie"), N_("Vraag"), N_("Aanbod"), N_("Matches")],
-                   rx.foreach(S.categories, _category_row), N_("Berichten per categorie")),
+                   rx.foreach(S.categories, _category_row), N_("Oproepen per categorie")),
         ),
         csv_button("categorieen"),
     )
@@ -284,10 +285,10 @@ def _ambassador_row(a: Var[AmbassadorView]) -> rx.Component:
 
 def _ambassadors() -> rx.Component:
     return _section(
-        "sectie-ambassadeurs", N_("Ambassadeurs"), N_("Per ambassadeur: de buren die ze helpen, hun open berichten, gesprekken die op hun antwoord wachten en wanneer ze voor het laatst iets deden. Wie 30 dagen niets deed, staat bovenaan."),
+        "sectie-ambassadeurs", N_("Ambassadeurs"), N_("Per ambassadeur: de buren die ze helpen, hun open oproepen, gesprekken die op hun antwoord wachten en wanneer ze voor het laatst iets deden. Wie 30 dagen niets deed, staat bovenaan."),
         rx.cond(
             S.ambassadors.length() > 0,
-            _table([N_("Ambassadeur"), N_("Wijk"), N_("Buren"), N_("Open berichten"), N_("Wachten op antwoord"),
+            _table([N_("Ambassadeur"), N_("Wijk"), N_("Buren"), N_("Open oproepen"), N_("Wachten op antwoord"),
                     N_("Laatste actie"), N_("Dagen stil")],
                    rx.foreach(S.ambassadors, _ambassador_row), N_("Ambassadeurs")),
             _muted(t("Er zijn hier nog geen ambassadeurs."), size="3"),
@@ -303,7 +304,7 @@ def _board_row(b: Var[BoardFiguresView]) -> rx.Component:
 
 def _boards() -> rx.Component:
     return _section(
-        "sectie-prikborden", N_("Prikborden"), N_("Bezoeken: hoe vaak de QR-code of de code van een prikbord naar een bericht leidde (alleen hoe vaak, nooit wie). Tussen haakjes: de vorige periode."),
+        "sectie-prikborden", N_("Prikborden"), N_("Bezoeken: hoe vaak de QR-code of de code van een prikbord naar een oproep leidde (alleen hoe vaak, nooit wie). Tussen haakjes: de vorige periode."),
         rx.cond(
             S.boards.length() > 0,
             _table([N_("Prikbord"), N_("Nu op het prikbord"), N_("Reacties via papier"), N_("Bezoeken via de code"),
@@ -312,6 +313,23 @@ def _boards() -> rx.Component:
             _muted(t("Er zijn hier geen prikborden."), size="3"),
         ),
         csv_button("prikborden"),
+    )
+
+
+def _verified_row(v: Var[VerifiedView]) -> rx.Component:
+    return rx.el.tr(rx.el.th(v.wijk, scope="row"), rx.el.td(v.board_code), rx.el.td(v.in_person), rx.el.td(v.total))
+
+
+def _verified() -> rx.Component:
+    return _section(
+        "sectie-geverifieerd", N_("Geverifieerde buren"), N_("Leden die nu geverifieerde buur zijn van de wijk waar ze wonen, per wijk en hoe: met de wijkcode van een prikbord of na een ontmoeting met een ambassadeur of professional."),
+        rx.cond(
+            S.verified.length() > 0,
+            _table([N_("Wijk"), N_("Met de wijkcode van het prikbord"), N_("Na een ontmoeting"), N_("Samen")],
+                   rx.foreach(S.verified, _verified_row), N_("Geverifieerde buren")),
+            _muted(t("Nog geen geverifieerde buren."), size="3"),
+        ),
+        csv_button("geverifieerd"),
     )
 
 
@@ -325,19 +343,19 @@ def _network() -> rx.Component:
             figure_card(N_("Herhaalhelpers"), S.repeat_helpers, N_("hielpen 2 keer of vaker in 90 dagen")),
             figure_card(N_("Zelf geplaatst"), S.self_placed, N_("door bewoners, niet door ambassadeurs of professionals")),
         ),
-        line_chart(S.placement_chart, N_("Van organiseren naar faciliteren: wie plaatste de berichten")),
+        line_chart(S.placement_chart, N_("Van organiseren naar faciliteren: wie plaatste de oproepen")),
         csv_button("wie-plaatst"),
     )
 
 
 def _definitions() -> rx.Component:
     items = (
-        N_("Een match is een bericht dat op ‘geholpen’ is gezet; matches tellen in de periode waarin dat gebeurde."),
-        N_("Eerste reactie: het eerste gesprek over een bericht, of de eerste reactie op papier. Mediaan en 90%: de helft, en negen op de tien berichten kregen binnen die tijd hun eerste reactie."),
+        N_("Een match is een oproep die op ‘geholpen’ is gezet; matches tellen in de periode waarin dat gebeurde."),
+        N_("Eerste reactie: het eerste gesprek over een oproep, of de eerste reactie op papier. Mediaan en 90%: de helft, en negen op de tien oproepen kregen binnen die tijd hun eerste reactie."),
         N_("Nieuwe contacten: twee mensen die in de periode voor het eerst een gesprek hadden. Een buur zonder account telt zelf mee, niet de ambassadeur."),
         N_("Wederkerigheid: van wie in de periode plaatste of reageerde, het deel dat zowel vroeg als aanbood, of zowel hielp als geholpen werd."),
         N_("Herhaalhelpers: wie in de 90 dagen tot het einde van de periode bij 2 of meer matches hielp."),
-        N_("Voorbeeldberichten en -mensen tellen nooit mee. Verwijderde accounts tellen niet meer mee, ook niet in het verleden."),
+        N_("Voorbeeldoproepen en -mensen tellen nooit mee. Verwijderde accounts tellen niet meer mee, ook niet in het verleden."),
     )
     return rx.el.details(
         rx.el.summary(t("Zo tellen we"), cursor="pointer", font_weight="600"),
@@ -376,6 +394,7 @@ def overview() -> rx.Component:
         _act_now(),
         _ambassadors(),
         _boards(),
+        _verified(),
         _network(),
         _exports(),
         spacing="5", width="100%",

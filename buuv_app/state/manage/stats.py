@@ -91,6 +91,14 @@ class AmbassadorView:
 
 
 @dataclass
+class VerifiedView:
+    wijk: str
+    board_code: int
+    in_person: int
+    total: int
+
+
+@dataclass
 class BoardFiguresView:
     name: str
     posts_on_sheet: int
@@ -280,7 +288,7 @@ def present(overview: Overview, groups, fmt: Formats) -> tuple[dict, dict[str, s
                                 category_nl=w.category_nl, category_en=w.category_en, days=w.days_waiting,
                                 ambassadors=", ".join(w.ambassadors)) for w in act.requests[:SHOWN_WAITING]]
     tables["nu-doen"] = _csv(
-        [t(N_("Bericht")), t(N_("Adres")), t(N_("Wijk")), t(N_("Categorie")), t(N_("Dagen zonder reactie")),
+        [t(N_("Oproep")), t(N_("Adres")), t(N_("Wijk")), t(N_("Categorie")), t(N_("Dagen zonder reactie")),
          t(N_("Ambassadeurs van de wijk"))],
         [[w.title, routes.post_url(w.id), w.neighbourhood_name,
           w.category_en if fmt.locale == "en" else w.category_nl, w.days_waiting, ", ".join(w.ambassadors)]
@@ -295,7 +303,7 @@ def present(overview: Overview, groups, fmt: Formats) -> tuple[dict, dict[str, s
         for r in overview.ambassadors
     ]
     tables["ambassadeurs"] = _csv(
-        [t(N_("Ambassadeur")), t(N_("Wijk")), t(N_("Buren")), t(N_("Open berichten")), t(N_("Wachten op antwoord")),
+        [t(N_("Ambassadeur")), t(N_("Wijk")), t(N_("Buren")), t(N_("Open oproepen")), t(N_("Wachten op antwoord")),
          t(N_("Laatste actie")), t(N_("Dagen stil"))],
         [[r.name, r.neighbourhood_name, r.neighbours, r.open_posts, r.waiting,
           r.last_action_at.astimezone(stats.LOCAL).date().isoformat() if r.last_action_at else "",
@@ -311,6 +319,12 @@ def present(overview: Overview, groups, fmt: Formats) -> tuple[dict, dict[str, s
         [[b.name, b.posts_on_sheet, b.paper_reactions.current, b.paper_reactions.previous, b.visits.current,
           b.visits.previous, b.matches.current, b.matches.previous] for b in overview.boards])
 
+    values["verified"] = [VerifiedView(wijk=v.neighbourhood_name, board_code=v.board_code, in_person=v.in_person,
+                                       total=v.total) for v in overview.verified]
+    tables["geverifieerd"] = _csv(
+        [t(N_("Wijk")), t(N_("Met de wijkcode van het prikbord")), t(N_("Na een ontmoeting")), t(N_("Samen"))],
+        [[v.neighbourhood_name, v.board_code, v.in_person, v.total] for v in overview.verified])
+
     n = overview.network
     values["new_ties"], values["repeat_helpers"] = fmt.figure(n.new_ties), fmt.figure(n.repeat_helpers)
     values["reciprocity"], values["taking_part"] = fmt.figure(n.reciprocity, "share"), fmt.figure(n.taking_part)
@@ -319,7 +333,7 @@ def present(overview: Overview, groups, fmt: Formats) -> tuple[dict, dict[str, s
         labels, [(t(N_("Bewoners zelf")), [x.residents for x in a.placement]),
                  (t(N_("Ambassadeurs")), [x.ambassadors for x in a.placement]),
                  (t(N_("Professionals")), [x.professionals for x in a.placement])],
-        fmt, t(N_("Van de berichten in deze periode plaatsten bewoners er zelf {share}."),
+        fmt, t(N_("Van de oproepen in deze periode plaatsten bewoners er zelf {share}."),
                share=fmt.share(a.self_placed.current)))
     tables["wie-plaatst"] = _csv(
         [t(N_("Periode")), t(N_("Bewoners zelf")), t(N_("Ambassadeurs")), t(N_("Professionals"))],
@@ -376,6 +390,7 @@ class StatsState(FormState):
     waiting: list[WaitingView] = []
     ambassadors: list[AmbassadorView] = []
     boards: list[BoardFiguresView] = []
+    verified: list[VerifiedView] = []
     new_ties: FigureView = FigureView()
     reciprocity: FigureView = FigureView()
     taking_part: FigureView = FigureView()

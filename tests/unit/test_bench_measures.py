@@ -1,0 +1,55 @@
+"""The benchmark's own rules: which core runs what, and what counts as lost or late."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from bench import pinning
+from bench.messages import CAPACITY_P95_MS, LATE_S, _passes, step_figures
+
+
+def test_a_message_never_stored_or_never_delivered_is_lost_and_a_slow_one_is_late():
+    result = {
+        "sent": ["on-time", "slow", "not-stored", "not-delivered"],
+        "arrived": {"on-time": 0.05, "slow": LATE_S + 0.5, "not-stored": 0.05},
+        "duplicated": 0,
+        "load_cpu": 0.1,
+    }
+    figures = step_figures(result, stored={"on-time", "slow", "not-delivered"})
+    assert figures["lost"] == 2
+    assert figures["never_stored"] == 1
+    assert figures["late"] == 1
+    assert figures["sent"] == 4
+
+
+def test_a_step_passes_only_within_the_p95_limit_and_with_nothing_lost():
+    fast = step_figures({"sent": ["a"], "arrived": {"a": 0.01}, "duplicated": 0, "load_cpu": 0}, stored={"a"})
+    slow = step_figures({"sent": ["a"], "arrived": {"a": CAPACITY_P95_MS / 1000 + 0.1}, "duplicated": 0,
+                         "load_cpu": 0}, stored={"a"})
+    lost = step_figures({"sent": ["a", "b"], "arrived": {"a": 0.01}, "duplicated": 0, "load_cpu": 0},
+                        stored={"a", "b"})
+    assert _passes(fast)
+    assert not _passes(slow)
+    assert not _passes(lost)
+
+
+@pytest.mark.skipif(not pinning.PINNED, reason="one usable core: the bench runs unpinned and says so")
+def test_servers_go_to_one_core_and_registered_load_generators_stay_on_the_other():
+    server = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    load = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    before = os.sched_getaffinity(0)
+    try:
+        pinning.pin_load(load.pid)
+        pinning.pin_servers()
+        assert pinning.cores_of(server.pid) == {pinning.SERVER_CORE}
+        assert pinning.cores_of(load.pid) == {pinning.LOAD_CORE}
+        assert pinning.SERVER_CORE != pinning.LOAD_CORE
+    finally:
+        server.kill()
+        load.kill()
+        pinning._load_pids.discard(load.pid)
+        os.sched_setaffinity(0, before)

@@ -1,0 +1,37 @@
+"""The first paint waits for the page's HTML and CSS, not for the app's JavaScript, which a
+prerendered page fetches once it has been drawn."""
+
+from __future__ import annotations
+
+import pytest
+
+from buuv_app.first_paint import start_scripts_after_paint, start_scripts_after_paint_in_build
+
+
+PAGE = ('<html><head><link rel="stylesheet" href="/assets/s.css"/><link rel="modulepreload" href="/assets/a.js"/>'
+        '<link rel="modulepreload" href="/assets/b.js"/></head><body><main>Vragen en aanbod</main>'
+        '<script type="module" async="">import "/assets/a.js";\nimport("/assets/b.js");</script>'
+        '<script>$RC("B:0","S:0")</script></body></html>')
+
+
+def test_a_prerendered_page_is_drawn_before_the_apps_scripts_are_fetched(tmp_path):
+    (tmp_path / "hulp").mkdir()
+    (tmp_path / "hulp" / "index.html").write_text(PAGE, encoding="utf-8")
+    for drawn_by_script in ("__spa-fallback.html", "404.html"):
+        (tmp_path / drawn_by_script).write_text(PAGE, encoding="utf-8")
+    assert start_scripts_after_paint_in_build(tmp_path) == 1
+    built = (tmp_path / "hulp" / "index.html").read_text(encoding="utf-8")
+    assert 'rel="modulepreload"' not in built.replace("p.rel='modulepreload'", "")
+    assert built.count('<link rel="buuv-after-paint-modulepreload" href=') == 2
+    # The same bootstrap, held, and the script that releases it right behind it.
+    assert '<script type="buuv/after-paint-module">import "/assets/a.js";\nimport("/assets/b.js");</script>' \
+           '<script>(function(){' in built
+    assert '<link rel="stylesheet" href="/assets/s.css"/>' in built
+    assert start_scripts_after_paint(built) == built  # a second build step changes nothing
+    # /buurt/<slug> and /hulp/<id>: the JavaScript draws the page, so it is not held back.
+    assert (tmp_path / "__spa-fallback.html").read_text(encoding="utf-8") == PAGE
+
+
+def test_a_page_started_differently_stops_the_build():
+    with pytest.raises(RuntimeError, match="React Router"):
+        start_scripts_after_paint(PAGE.replace('<script type="module" async="">', ""))
