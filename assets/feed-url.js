@@ -6,13 +6,16 @@ window.buuvSyncFeedUrl = function (formId, overrides) {
   if (!form) return;
   var words = { request: "vraag", offer: "aanbod" };
   var data = new FormData(form);
-  var kind = overrides && "kind" in overrides ? overrides.kind : data.get("kind") || "";
+  // The kind is not in the form: its buttons pass it, otherwise it stays as the address has it.
+  var current = new URLSearchParams(window.location.search).get("soort") || "";
+  var kind = overrides && "kind" in overrides ? overrides.kind : "";
   var wijken = [];
   data.forEach(function (value, key) {
     if (key.indexOf("wijk:") === 0) wijken.push(key.slice(5));
   });
   var params = new URLSearchParams();
   if (words[kind]) params.set("soort", words[kind]);
+  else if (!(overrides && "kind" in overrides) && current) params.set("soort", current);
   if (data.get("category")) params.set("categorie", data.get("category"));
   if (data.get("q")) params.set("q", String(data.get("q")).trim());
   if (data.get("municipality")) params.set("gemeente", data.get("municipality"));

@@ -92,7 +92,6 @@ def filter_bar(with_places: bool) -> rx.Component:
         kinds,
         rx.form(
             rx.vstack(
-                rx.el.input(type="hidden", name="kind", value=F.kind),
                 rx.vstack(
                     rx.el.label(t("Zoeken"), html_for="feed-q", font_weight="600"),
                     rx.input(id="feed-q", name="q", type="search", default_value=F.query, key=F.query, size="3",

@@ -253,10 +253,10 @@ class FeedState(AppState):
     @rx.event
     @public
     async def apply_filters(self, form: dict):
-        """The filter form: search words, kind, category (and on /hulp: town, wijken)."""
+        """The filter form: search words, category (and on /hulp: town, wijken). Not the kind: its
+        buttons apply it at once (choose_kind), and a form that carried it could send the kind it
+        showed before a tap the server had not yet answered, undoing that tap."""
         form = form if isinstance(form, dict) else {}
-        kind = _text(form.get("kind"), 10)
-        self.kind = kind if kind in {k.value for k in PostKind} else ""
         self.category = _text(form.get("category"), 40)
         self.query = _text(form.get("q"))
         if not self.place_slug:

@@ -81,3 +81,25 @@ def test_visitor_switches_to_english_and_the_choice_is_remembered(page: Page, a1
     page.get_by_role("button", name="Nederlands").click()
     expect(page.get_by_role("heading", name="Kies je buurt")).to_be_visible()
     expect(page.locator("html")).to_have_attribute("lang", "nl")
+
+
+def test_a_kind_tapped_just_before_show_results_is_kept(page: Page):
+    """"Vragen" and at once "Toon resultaten", before the server has answered the first tap: the
+    list stays narrowed to requests, with the search words too (the form used to send the kind it
+    showed before the tap, and the search then undid "Vragen")."""
+    page.goto("/hulp")
+    expect(page.locator("html[data-app-started]")).to_have_count(1)
+    page.get_by_label("Zoeken").fill("tuin")
+    # Two taps in one go, as a quick thumb can: no answer from the server comes between them.
+    page.evaluate("""() => {
+        const buttons = [...document.querySelectorAll("button")];
+        buttons.find((b) => b.textContent.startsWith("Vragen")).click();
+        buttons.find((b) => b.textContent === "Toon resultaten").click();
+    }""")
+
+    # Both filters at once: only after the search has been answered (the tap alone has no words).
+    active = page.get_by_role("group", name="Actieve filters")
+    expect(active.get_by_role("button", name="Filter weghalen: “tuin”")).to_be_visible()
+    expect(active.get_by_role("button", name="Filter weghalen: Vragen")).to_be_visible()
+    expect(page).to_have_url(re.compile(r"soort=vraag.*q=tuin"))
+    expect(page.get_by_role("button", name=re.compile("^Vragen"))).to_have_attribute("aria-pressed", "true")
