@@ -37,7 +37,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from bench.browse import percentile
-from bench.posts_data import seeding_cache
+from bench.posts_data import indexes_built_after, seeding_cache
 from buuv_app.db import make_engine
 from buuv_app.models import (
     BoardAmbassador,
@@ -102,61 +102,65 @@ def populate(database_url: str, *, members: int = MEMBERS, n_posts: int = POSTS,
         session.execute(sa.insert(Neighbour), neighbours)
         neighbour_rows = session.exec(select(Neighbour.id, Neighbour.ambassador_id)).all()
 
-        used = set(session.exec(select(Post.short_code)).all())
-        batch: list[dict] = []
-        for i in range(n_posts):
-            created = moment(year)
-            kind = "request" if rng.random() < 0.4 else "offer"
-            fate = rng.random()
-            status = "matched" if fate < 0.35 else "in_contact" if fate < 0.75 else "open" if fate < 0.92 else "closed"
-            code = codes.new_code()
-            while code in used:
+        # Posts, conversations and messages go in with their plain indexes made after them.
+        with indexes_built_after(session, ("post", "conversation", "message")):
+            used = set(session.exec(select(Post.short_code)).all())
+            batch: list[dict] = []
+            for i in range(n_posts):
+                created = moment(year)
+                kind = "request" if rng.random() < 0.4 else "offer"
+                fate = rng.random()
+                status = ("matched" if fate < 0.35 else "in_contact" if fate < 0.75
+                          else "open" if fate < 0.92 else "closed")
                 code = codes.new_code()
-            used.add(code)
-            author = rng.choice(user_ids)
-            neighbour_id = ambassador_id = None
-            if rng.random() < 0.03:
-                neighbour_id, author = rng.choice(neighbour_rows)
-                ambassador_id = author
-            matched = created + timedelta(hours=rng.randrange(1, 240)) if status == "matched" else None
-            batch.append({
-                "kind": kind, "title": f"Bericht {i}", "body": "Wie helpt?", "category_id": rng.choice(categories),
-                "neighbourhood_id": rng.choice(wijken), "author_id": author, "status": status, "is_demo": False,
-                "created_at": created, "updated_at": created, "expires_at": created + POST_LIFETIME,
-                "short_code": code, "visibility": "everyone", "when_kind": "flexible", "search_text": "",
-                "reminder_sent_at": created, "matched_at": matched,
-                "closed_at": created + timedelta(days=3) if status == "closed" else None,
-                "neighbour_id": neighbour_id, "ambassador_id": ambassador_id,
-            })
-            if len(batch) == 5_000:
+                while code in used:
+                    code = codes.new_code()
+                used.add(code)
+                author = rng.choice(user_ids)
+                neighbour_id = ambassador_id = None
+                if rng.random() < 0.03:
+                    neighbour_id, author = rng.choice(neighbour_rows)
+                    ambassador_id = author
+                matched = created + timedelta(hours=rng.randrange(1, 240)) if status == "matched" else None
+                batch.append({
+                    "kind": kind, "title": f"Bericht {i}", "body": "Wie helpt?", "category_id": rng.choice(categories),
+                    "neighbourhood_id": rng.choice(wijken), "author_id": author, "status": status, "is_demo": False,
+                    "created_at": created, "updated_at": created, "expires_at": created + POST_LIFETIME,
+                    "short_code": code, "visibility": "everyone", "when_kind": "flexible", "search_text": "",
+                    "reminder_sent_at": created, "matched_at": matched,
+                    "closed_at": created + timedelta(days=3) if status == "closed" else None,
+                    "neighbour_id": neighbour_id, "ambassador_id": ambassador_id,
+                })
+                if len(batch) == 5_000:
+                    session.execute(sa.insert(Post), batch)
+                    batch.clear()
+            if batch:
                 session.execute(sa.insert(Post), batch)
-                batch.clear()
-        if batch:
-            session.execute(sa.insert(Post), batch)
-        posts = session.exec(select(Post.id, Post.author_id, Post.created_at, Post.status)
-                             .where(Post.title.like("Bericht %"))).all()
+            posts = session.exec(select(Post.id, Post.author_id, Post.created_at, Post.status)
+                                 .where(Post.title.like("Bericht %"))).all()
 
-        conversations: list[dict] = []
-        for post_id, author_id, created, status in posts:
-            if status in ("in_contact", "matched") or (status == "closed" and rng.random() < 0.3):
-                for responder in rng.sample(user_ids, rng.choice((1, 1, 1, 2))):
-                    if responder != author_id:
-                        at = created + timedelta(minutes=rng.randrange(5, 3 * 24 * 60))
-                        conversations.append({"post_id": post_id, "responder_id": responder, "contact_id": author_id,
-                                              "created_at": at, "last_message_at": at})
-        for start in range(0, len(conversations), 5_000):
-            session.execute(sa.insert(Conversation), conversations[start:start + 5_000])
-        talks = session.exec(select(Conversation.id, Conversation.responder_id, Conversation.contact_id,
-                                    Conversation.created_at)).all()
-        messages: list[dict] = []
-        for n, (conversation_id, responder, contact, at) in enumerate(talks):
-            messages.append({"conversation_id": conversation_id, "sender_id": responder, "client_id": f"b{n}a",
-                             "body": "Ik kan helpen.", "created_at": at})
-            if rng.random() < 0.8:
-                messages.append({"conversation_id": conversation_id, "sender_id": contact, "client_id": f"b{n}b",
-                                 "body": "Fijn!", "created_at": at + timedelta(hours=rng.randrange(1, 48))})
-        for start in range(0, len(messages), 10_000):
-            session.execute(sa.insert(Message), messages[start:start + 10_000])
+            conversations: list[dict] = []
+            for post_id, author_id, created, status in posts:
+                if status in ("in_contact", "matched") or (status == "closed" and rng.random() < 0.3):
+                    for responder in rng.sample(user_ids, rng.choice((1, 1, 1, 2))):
+                        if responder != author_id:
+                            at = created + timedelta(minutes=rng.randrange(5, 3 * 24 * 60))
+                            conversations.append({"post_id": post_id, "responder_id": responder,
+                                                  "contact_id": author_id,
+                                                  "created_at": at, "last_message_at": at})
+            for start in range(0, len(conversations), 5_000):
+                session.execute(sa.insert(Conversation), conversations[start:start + 5_000])
+            talks = session.exec(select(Conversation.id, Conversation.responder_id, Conversation.contact_id,
+                                        Conversation.created_at)).all()
+            messages: list[dict] = []
+            for n, (conversation_id, responder, contact, at) in enumerate(talks):
+                messages.append({"conversation_id": conversation_id, "sender_id": responder, "client_id": f"b{n}a",
+                                 "body": "Ik kan helpen.", "created_at": at})
+                if rng.random() < 0.8:
+                    messages.append({"conversation_id": conversation_id, "sender_id": contact, "client_id": f"b{n}b",
+                                     "body": "Fijn!", "created_at": at + timedelta(hours=rng.randrange(1, 48))})
+            for start in range(0, len(messages), 10_000):
+                session.execute(sa.insert(Message), messages[start:start + 10_000])
 
         boards = session.exec(select(BoardLocation.id).where(BoardLocation.municipality_id == leiden.id)).all()
         links = [{"board_id": b, "user_id": a} for b in boards for a in rng.sample(ambassadors, 2)]
