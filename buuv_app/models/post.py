@@ -77,6 +77,9 @@ class Post(SQLModel, table=True):
         # post placed and the open ones placed for neighbours, read from the index alone.
         sa.Index("ix_post_author_created", "author_id", "created_at"),
         sa.Index("ix_post_ambassador_work", "ambassador_id", "author_id", "status", "expires_at", "created_at"),
+        # The posts closed on a day: with ix_post_recent, ix_post_matched_at and ix_post_status_expires,
+        # a write's recount of its days (stats_facts.refresh_post_days) reads the posts of those days.
+        sa.Index("ix_post_closed_at", "closed_at"),
         # The first-reaction percentiles: walked in order of the wait, the k-th one of a period
         # and scope is found without sorting every wait (stats._first_reaction_percentiles).
         sa.Index("ix_post_wait", "kind", "first_reaction_wait", "created_at", "neighbourhood_id", "is_demo"),

@@ -186,6 +186,7 @@ _POST_DAY_FIELDS = ("created_at", "matched_at", "closed_at", "expires_at", "neig
                     "category_id", "is_demo", "author_id", "ambassador_id", "first_reaction_at")
 _POST_DAYS = ("created_at", "matched_at", "closed_at", "expires_at")  # the days a post is counted on
 _MANY_DAYS = 40  # recounting more days than this reads their whole span rather than day by day
+# (and keeps the union of _counted_on within SQLite's 500 branches of a compound SELECT)
 
 
 def placer():
@@ -252,12 +253,7 @@ def refresh_post_days(*, connection: sa.Connection, keys: Iterable[tuple[int, da
             spans = [(_day_span(days[0])[0], _day_span(days[-1])[1])]
         else:
             spans = [_day_span(d) for d in days]
-        query = query.where(col(Post.neighbourhood_id).in_(wijken), sa.or_(*[
-            sa.or_(sa.and_(Post.created_at >= a, Post.created_at < b),
-                   sa.and_(Post.matched_at >= a, Post.matched_at < b),
-                   sa.and_(Post.closed_at >= a, Post.closed_at < b),
-                   sa.and_(Post.expires_at >= a, Post.expires_at < b))
-            for a, b in spans]))
+        query = query.where(col(Post.id).in_(_counted_on(spans)), col(Post.neighbourhood_id).in_(wijken))
     cells: dict[tuple, list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0, 0, 0])
 
     def count(wijk: int, day: date, kind: str, category: int, who: str, index: int) -> None:
@@ -299,6 +295,21 @@ def refresh_post_days(*, connection: sa.Connection, keys: Iterable[tuple[int, da
     table = PostDay.__table__ if expiring else sa.table("post_day", *[sa.column(c) for c in rows[0]] if rows else [])
     for start in range(0, len(rows), 5_000):
         connection.execute(sa.insert(table), rows[start:start + 5_000])
+
+
+def _counted_on(spans: list[tuple[datetime, datetime]]) -> sa.CompoundSelect:
+    """The ids of the posts counted on the days in `spans`: placed, matched, closed, or running out
+    while open or in contact. One range of one column a branch, each read on an index of its own
+    (ix_post_recent, ix_post_matched_at, ix_post_closed_at, ix_post_status_expires): a write's
+    recount reads the posts of its days, not every post of its municipality."""
+    live = (PostStatus.OPEN.value, PostStatus.IN_CONTACT.value)
+    branches = []
+    for a, b in spans:
+        branches += [select(Post.id).where(Post.created_at >= a, Post.created_at < b),
+                     select(Post.id).where(Post.matched_at >= a, Post.matched_at < b),
+                     select(Post.id).where(Post.closed_at >= a, Post.closed_at < b),
+                     select(Post.id).where(col(Post.status).in_(live), Post.expires_at >= a, Post.expires_at < b)]
+    return sa.union_all(*branches)
 
 
 def _values(state, name: str) -> list:

@@ -500,3 +500,53 @@ def test_a_role_changed_recounts_every_day_its_posts_are_counted_on(session, tow
     roles.set_role(session=session, actor=admin, target_id=t["ann"].id, role="professional",
                    municipality_slug="leiden")
     assert_live(session)
+
+
+def test_a_post_written_recounts_its_days_from_the_posts_of_those_days_alone(engine, session, town):
+    """A post placed, matched or closed recounts post_day for its days from the posts placed,
+    matched, closed or running out on those days, found on an index of each of those columns; not
+    by reading every post of its municipality, which made every post write slower as the towns'
+    posts grew (and queued the writers of tests/scale/test_sqlite_writers.py). Read off SQLite's
+    query plan of the recount; the counts stay what a recomputation gives."""
+    import sqlalchemy as sa
+    from datetime import timedelta
+
+    if engine.dialect.name != "sqlite":
+        pytest.skip("reads SQLite's query plan (EXPLAIN QUERY PLAN)")
+    t = town
+    category = session.get(Category, t["p1"].category_id)
+    for i in range(150):  # half a year of older posts in both wijken, some closed and matched
+        at = utcnow() - timedelta(days=2 + i)
+        make_post(session, author=t["bob"] if i % 2 else t["ann"], neighbourhood=t["stevenshof" if i % 2 else
+                  "merenwijk"], category=category, created_at=at,
+                  **({"status": "closed", "closed_at": at + timedelta(days=1)} if i % 5 == 0 else
+                     {"status": "matched", "matched_at": at + timedelta(days=1)} if i % 5 == 1 else {}))
+    session.exec(sa.text("ANALYZE"))
+    session.commit()
+    recounts: list[tuple[str, tuple]] = []
+
+    def capture(_conn, _cursor, statement, parameters, _context, _many):
+        if statement.startswith("SELECT post.neighbourhood_id, post.kind, post.category_id"):
+            recounts.append((statement, parameters))
+
+    sa.event.listen(engine, "before_cursor_execute", capture)
+    try:
+        placed = posts.create_post(session=session, author=t["cas"], kind="request", title="Wie tilt de kast?",
+                                   body="Een kast naar boven.", category_slug=category.slug,
+                                   neighbourhood_slug="merenwijk")
+        posts.mark_matched(session=session, actor=t["cas"], post_id=placed.id)
+        posts.close_post(session=session, actor=t["bob"], post_id=t["p2"].id)
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", capture)
+    assert len(recounts) >= 3
+    with engine.connect() as connection:
+        for statement, parameters in recounts:
+            plan = [row[-1] for row in connection.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters)]
+            reads = [step for step in plan if step.startswith(("SCAN post", "SEARCH post"))]
+            assert reads, plan
+            for step in reads:
+                assert step.startswith("SEARCH post USING INTEGER PRIMARY KEY") or any(
+                    f"USING COVERING INDEX {index} (" in step for index in (
+                        "ix_post_recent", "ix_post_matched_at", "ix_post_closed_at", "ix_post_status_expires")
+                ), plan
+    assert_live(session)
