@@ -1,4 +1,5 @@
-"""QR codes (segno) for posts on paper: as a PDF path for the sheets, as an SVG image for the web page."""
+"""QR codes for posts on paper: as a PDF path for the sheets (zxing-cpp), as an SVG image for the
+web page (segno)."""
 
 from __future__ import annotations
 
@@ -6,12 +7,12 @@ import re
 from functools import lru_cache
 
 import segno
+import zxingcpp
 
 # A post's address never changes: codes are made once per process and reused by every sheet.
 CACHE_SIZE = 4096
-# segno picks the best of the eight mask patterns by scoring each in pure Python: three quarters of
-# a fresh 200-post sheet's time (2-3 ms a code). Any mask is valid QR and every reader undoes it;
-# at 30 mm on paper a fixed one scans as well (the sheet tests decode every code with zxing-cpp).
+# The web page's code: segno picks the best of the eight mask patterns by scoring each in pure
+# Python (2-3 ms a code). Any mask is valid QR and every reader undoes it; a fixed one scans as well.
 MASK = 2
 
 
@@ -20,7 +21,7 @@ def _make(url: str) -> segno.QRCode:
     return segno.make(url, error="m", micro=False, mask=MASK)
 
 
-DARK_RUN = re.compile(rb"\x01+")
+DARK_RUN = re.compile(rb"\x00+")  # zxing-cpp's image: a byte a module, 0 dark, 255 light
 QUIET_ZONE = 4
 
 
@@ -28,12 +29,16 @@ QUIET_ZONE = 4
 def qr_path(url: str) -> tuple[int, str]:
     """The QR code of `url`: its size in modules (with the quiet zone of four) and its dark modules
     as PDF rectangles ("x y w 1 re") in module units, runs of a row merged."""
-    # segno's matrix is a row of bytes per module row (1 dark, 0 light): runs found by a regex on
-    # the bytes, not module by module through matrix_iter (a fifth of a fresh code's time).
-    matrix = _make(url).matrix
-    rects = [f"{QUIET_ZONE + run.start()} {QUIET_ZONE + y} {run.end() - run.start()} 1 re"
-             for y, row in enumerate(matrix) for run in DARK_RUN.finditer(bytes(row))]
-    return len(matrix) + 2 * QUIET_ZONE, " ".join(rects)
+    # Made by zxing-cpp (C++): a sheet of 200 posts never printed before makes 200 codes, and
+    # segno's pure-Python encoder took 2-3 ms a code, a fifth of such a sheet's time. Level M as
+    # on the web page; zxing-cpp picks the mask by the standard's penalty rules.
+    image = zxingcpp.create_barcode(url, zxingcpp.BarcodeFormat.QRCode, ec_level="M").to_image(
+        scale=1, add_quiet_zones=False)
+    size = image.shape[1]
+    modules = bytes(memoryview(image))
+    rects = [f"{QUIET_ZONE + run.start() - y * size} {QUIET_ZONE + y} {run.end() - run.start()} 1 re"
+             for y in range(size) for run in DARK_RUN.finditer(modules, y * size, (y + 1) * size)]
+    return size + 2 * QUIET_ZONE, " ".join(rects)
 
 
 @lru_cache(maxsize=CACHE_SIZE)
