@@ -25,6 +25,30 @@
 // (its handlers prevent the default too); this stops the browser's own sending for every form.
 document.addEventListener("submit", function (event) { event.preventDefault(); }, true);
 
+// Before the app has started (<html data-app-started>, buuv_app/layout.py AppStarted) a tap on a
+// control reaches nothing (assets/buuv.css): it would be lost, or undone by the page's own loading.
+// So that nobody wonders whether the phone heard them, such a tap shows "Even geduld…" (the shell's
+// #early-tap-hint, in the page's language) until the app has started. The control is found by its
+// place on the screen: the tap itself, with pointer-events off, lands on what lies behind it.
+(function () {
+  var root = document.documentElement;
+  var CONTROLS = 'button, select, label, [role="button"], [role="checkbox"], [role="radio"], [role="switch"], ' +
+    '[role="combobox"], [role="tab"], [role="menuitem"], input[type="checkbox"], input[type="radio"], ' +
+    'input[type="submit"], input[type="button"]';
+  document.addEventListener("pointerdown", function (event) {
+    if (root.hasAttribute("data-app-started") || !document.getElementById("early-tap-hint")) return;
+    var controls = document.querySelectorAll(CONTROLS);
+    for (var i = 0; i < controls.length; i++) {
+      var box = controls[i].getBoundingClientRect();
+      if (box.width && event.clientX >= box.left && event.clientX <= box.right && event.clientY >= box.top &&
+          event.clientY <= box.bottom && !controls[i].closest("#offline-view, #early-tap-hint")) {
+        root.setAttribute("data-early-tap", "");
+        return;
+      }
+    }
+  }, true);
+})();
+
 // Toasts sit just below the sticky header, never over it (assets/buuv.css reads the height): the
 // header's height changes with "Grotere letters", the language and the phone's width.
 (function () {

@@ -21,6 +21,7 @@ from buuv_app.state.outbox import PostOutboxState
 from buuv_app.state.page import PageAccessState
 
 SITE_NAME = "BUUV"
+EARLY_TAP_HINT = N_("Even geduld: de pagina is bijna klaar. Tik dan nog een keer.")
 
 
 def language_switch() -> rx.Component:
@@ -232,16 +233,18 @@ class AppStarted(rx.Fragment):
     before the app's scripts arrive (first_paint.py), and a tap on a control with no script behind
     it yet would be lost, while one just after the app started would overtake the page's load
     events and be undone by them (a form's errors cleared by its page's load: CI). Tapped too early,
-    nothing happens and the control works a moment later; a test's click waits for it, as
-    Playwright waits for any covered control."""
+    the page says "Even geduld…" (assets/lang.js) and the control works a moment later; a test's
+    click waits for it, as Playwright waits for any covered control."""
 
     def add_imports(self) -> dict:
         return {"react": [rx.ImportVar(tag="useEffect")]}
 
     def add_hooks(self) -> list:
         hydrated = rx.State.is_hydrated
-        effect = (f"useEffect(() => {{ document.documentElement.toggleAttribute('data-app-started', "
-                  f"!!{hydrated._js_expr}); }}, [{hydrated._js_expr}]);")
+        # Once started, a tap made too early has been answered (assets/lang.js): its hint goes.
+        effect = (f"useEffect(() => {{ const root = document.documentElement; "
+                  f"root.toggleAttribute('data-app-started', !!{hydrated._js_expr}); "
+                  f"if ({hydrated._js_expr}) root.removeAttribute('data-early-tap'); }}, [{hydrated._js_expr}]);")
         return [Var(_js_expr=effect, _var_data=hydrated._get_all_var_data())]
 
 
@@ -258,6 +261,9 @@ def shell(content: rx.Component, max_width: str = styles.MAX_WIDTH) -> rx.Compon
                     "background": "white", "padding": "0.5rem"},
         ),
         header(),
+        # Shown by assets/lang.js when a control is tapped before the app has started (such a tap
+        # reaches nothing: AppStarted above); gone once it has (assets/buuv.css).
+        rx.el.div(t_client(EARLY_TAP_HINT), id="early-tap-hint", class_name="early-tap-hint", role="status"),
         # Requests and offers written offline: waiting, placed, or refused (assets/outbox.js).
         rx.el.div(id="outbox-status", aria_live="polite", class_name="outbox-status"),
         rx.el.main(

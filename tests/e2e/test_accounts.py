@@ -245,10 +245,18 @@ def test_a_button_tapped_before_the_app_has_started_waits_for_it_and_then_works(
     expect(button).to_have_css("pointer-events", "none")
     with pytest.raises(PlaywrightTimeoutError, match="pointer events"):
         button.click(timeout=1500)  # Playwright finds nothing there to tap
+    hint = page.get_by_role("status").filter(has_text="Even geduld: de pagina is bijna klaar.")
+    heading = page.get_by_role("heading", name="Inloggen").bounding_box()
+    page.mouse.click(heading["x"] + 5, heading["y"] + heading["height"] / 2)  # text, no control
+    box = button.bounding_box()
+    expect(hint).to_be_hidden()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)  # a finger, as it is
+    expect(hint).to_be_visible()  # said, not lost without a word
     routes, held = held, None
     for route in routes:
         route.continue_()
     expect(button).to_have_css("pointer-events", "auto")
+    expect(hint).to_be_hidden()
     button.click()  # the fields filled before the app started are sent as they are
     expect(page.get_by_role("heading", name="Mijn account")).to_be_visible(timeout=LOGIN_TIMEOUT_MS)
     assert PASSWORD not in page.url
