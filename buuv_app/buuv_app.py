@@ -10,7 +10,6 @@ import buuv_app.pages  # noqa: F401  (registers every @page)
 from buuv_app import styles
 from buuv_app.api import create_api
 from buuv_app.components.notices import connection_lost_banner
-from buuv_app.layout import hydrate_fallback
 from buuv_app.logs import configure_logging
 from buuv_app.pwa.manifest import MANIFEST_PATH
 from buuv_app.security.middleware import security_middleware
@@ -36,8 +35,6 @@ app = rx.App(
     # Plain toasts (dark text on white): the "rich" pastel ones fail the contrast check.
     # Top centre, large and with a close button: easy to see and dismiss on a phone.
     toaster=rx.toast.provider(rich_colors=False, position="top-center", close_button=True),
-    # What the SPA fallback (the dynamic routes' page) draws before the JavaScript: layout.py.
-    hydrate_fallback=hydrate_fallback,
     head_components=[
         rx.el.meta(name="description", content="BUUV: buren helpen buren in Leiden en Leiderdorp."),
         # The installable app (buuv_app/pwa/): manifest, icons, and the script that registers the

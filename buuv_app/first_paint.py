@@ -11,9 +11,8 @@ nothing), puts them back as they were: the same preloads, the same module script
 hydration. The bytes are the same and the link is busy all the time either way; hydration starts
 about one round trip later on a slow line and one frame later on a fast one.
 
-The SPA fallback (and its copy 404.html), which serves the dynamic routes (/buurt/<slug>,
-/hulp/<id>, /c/<code>), is drawn the same way: it holds the site's header and footer around "Even
-laden…" (layout.hydrate_fallback), what those pages show until their data has come.
+Not in the SPA fallback (and its copy 404.html), which serves the dynamic routes (/buurt/<slug>,
+/hulp/<id>): it has no page content, the JavaScript draws it, so there the scripts stay first.
 """
 
 from __future__ import annotations
@@ -22,6 +21,9 @@ from pathlib import Path
 
 from reflex_base.plugins.base import Plugin
 
+from buuv_app.pwa.precache import SPA_FALLBACK
+
+DRAWN_BY_SCRIPT = {SPA_FALLBACK, "404.html"}  # the SPA fallback and its copy
 PRELOAD = '<link rel="modulepreload"'
 HELD_PRELOAD = '<link rel="buuv-after-paint-modulepreload"'
 MODULE = '<script type="module" async="">'
@@ -56,6 +58,8 @@ def start_scripts_after_paint_in_build(static_dir: Path) -> int:
     """Rewrites every prerendered page; returns how many were changed."""
     changed = 0
     for page in static_dir.rglob("*.html"):
+        if page.relative_to(static_dir).as_posix() in DRAWN_BY_SCRIPT:
+            continue
         html = page.read_text(encoding="utf-8")
         held = start_scripts_after_paint(html)
         if held != html:

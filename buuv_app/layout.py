@@ -298,16 +298,6 @@ def shell(content: rx.Component, max_width: str = styles.MAX_WIDTH) -> rx.Compon
     )
 
 
-def hydrate_fallback() -> rx.Component:
-    """The pages of the dynamic routes (/buurt/<slug>, /hulp/<id>, /c/<code> from a board's QR code,
-    /berichten/<id>, ...) are served by one SPA fallback page, and React Router draws it from this
-    before the app's JavaScript has arrived: the site's header and footer around "Even laden…",
-    what each such page shows until its data has come anyway. Without it that HTML had nothing to
-    draw, and a phone on a slow line showed a white screen until the JavaScript had run (seconds
-    after scanning a code on a prikbord)."""
-    return shell(loading_notice())
-
-
 # Who a role-limited page is for, said to anyone else who opens it (their handlers refuse as well).
 REFUSED_TEXTS: dict[Action, str] = {
     Action.ACT_AS_AMBASSADOR: N_("Deze pagina is voor ambassadeurs. Wil je buren helpen die geen smartphone hebben? "

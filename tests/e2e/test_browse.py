@@ -103,24 +103,3 @@ def test_a_kind_tapped_just_before_show_results_is_kept(page: Page):
     expect(active.get_by_role("button", name="Filter weghalen: Vragen")).to_be_visible()
     expect(page).to_have_url(re.compile(r"soort=vraag.*q=tuin"))
     expect(page.get_by_role("button", name=re.compile("^Vragen"))).to_have_attribute("aria-pressed", "true")
-
-
-def test_a_page_from_a_qr_code_draws_the_site_before_its_scripts_have_arrived(page: Page, a11y):
-    """/buurt/<slug>, /hulp/<id> and /c/<code> (a board's QR code) are served by the SPA fallback.
-    On a slow phone its scripts take seconds: until they run, the page shows the site's header and
-    footer around "Even laden…" (layout.hydrate_fallback), not a white screen; then the wijk."""
-    held: list = []
-    page.route(re.compile(r"/assets/.*\.js(\?.*)?$"),
-               lambda route: route.continue_() if held is None else held.append(route))
-    page.goto("/buurt/merenwijk", wait_until="commit")
-    expect(page.get_by_role("link", name="BUUV, naar de startpagina")).to_be_visible()
-    expect(page.get_by_role("status").filter(has_text="Even laden…")).to_be_visible()
-    expect(page.get_by_role("contentinfo")).to_contain_text("prikborden in de bibliotheek")
-    expect(page.get_by_role("heading", level=1)).to_have_count(0)  # nothing of the wijk yet
-    routes, held = held, None
-    for route in routes:
-        route.continue_()
-    expect(page.get_by_role("heading", level=1, name="Merenwijk")).to_be_visible()
-    expect(page.get_by_text("Even laden…")).to_have_count(0)
-    expect(page.locator("html")).to_have_attribute("data-app-started", "")
-    a11y.check()
