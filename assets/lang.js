@@ -32,6 +32,7 @@ document.addEventListener("submit", function (event) { event.preventDefault(); }
 // place on the screen: the tap itself, with pointer-events off, lands on what lies behind it.
 (function () {
   var root = document.documentElement;
+  // The controls assets/buuv.css holds back (tests/unit/test_front_end_assets.py keeps both lists equal).
   var CONTROLS = 'button, select, label, [role="button"], [role="checkbox"], [role="radio"], [role="switch"], ' +
     '[role="combobox"], [role="tab"], [role="menuitem"], input[type="checkbox"], input[type="radio"], ' +
     'input[type="submit"], input[type="button"]';

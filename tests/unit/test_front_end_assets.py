@@ -13,6 +13,7 @@ from buuv_app.components.icons import SPRITE_FILE, known_icons, sprite_text
 from buuv_app.theme import RadixThemesSubset
 
 APP_DIR = Path(__file__).resolve().parents[2] / "buuv_app"
+ASSETS_DIR = APP_DIR.parent / "assets"
 RADIX_COLOURS = ("tomato red ruby crimson pink plum purple violet iris indigo blue cyan teal jade green grass brown "
                  "orange sky mint lime yellow amber gold bronze gray mauve slate sage olive sand").split()
 
@@ -54,3 +55,18 @@ def test_the_theme_has_every_colour_the_pages_name() -> None:
     missing = {colour for colour in named if f"@radix-ui/themes/tokens/colors/{colour}.css" not in sheets}
     assert not missing, f"add {sorted(missing)} to styles.THEME_COLORS"
     assert set(styles.THEME_COLORS) <= set(RADIX_COLOURS)
+
+
+def _selector_list(text: str) -> set[str]:
+    return {" ".join(part.split()) for part in text.split(",") if part.strip()}
+
+
+def test_a_tap_before_the_app_has_started_is_answered_on_the_controls_the_stylesheet_holds_back() -> None:
+    """assets/buuv.css lets no tap reach these controls until the app has started; assets/lang.js
+    says "Even geduld…" when one of them is tapped. Both name the same controls."""
+    css = (ASSETS_DIR / "buuv.css").read_text(encoding="utf-8")
+    held = re.search(r"html:not\(\[data-app-started\]\) :is\((.*?)\):not\(#offline-view \*\)", css, re.S)
+    script = (ASSETS_DIR / "lang.js").read_text(encoding="utf-8")
+    listed = re.search(r"var CONTROLS = (.*?);\n", script, re.S)
+    assert held and listed
+    assert _selector_list("".join(re.findall(r"'([^']*)'", listed.group(1)))) == _selector_list(held.group(1))
