@@ -67,12 +67,12 @@ def figures(report: dict) -> dict[str, float]:
     }
 
 
-def run(url: str, runs: int = RUNS, reports: Path = REPORTS) -> dict[str, dict]:
+def run(url: str, runs: int = RUNS, reports: Path = REPORTS, pages: dict[str, str] = PAGES) -> dict[str, dict]:
     """Every page `runs` times; the run with the median performance score is reported and kept."""
     reports.mkdir(parents=True, exist_ok=True)
     results: dict[str, dict] = {}
     with tempfile.TemporaryDirectory(prefix="buuv-lighthouse-") as scratch:
-        for name, path in PAGES.items():
+        for name, path in pages.items():
             rows: list[tuple[dict[str, float], Path]] = []
             for attempt in range(runs):
                 output = Path(scratch) / f"{name}-{attempt}.json"
@@ -86,8 +86,32 @@ def run(url: str, runs: int = RUNS, reports: Path = REPORTS) -> dict[str, dict]:
             results[f"lcp_ms_{name}"] = {"value": statistics.median(row["lcp_ms"] for row, _ in rows), "unit": "ms"}
             results[f"tbt_ms_{name}"] = {"value": statistics.median(row["tbt_ms"] for row, _ in rows), "unit": "ms"}
             results[f"lighthouse_accessibility_{name}"] = {"value": median["accessibility"], "unit": "/100"}
-    results["lighthouse_load_average"] = {"value": round(os.getloadavg()[0], 1), "unit": "(1 min)"}
+    suffix = "" if pages is PAGES else "_" + "_".join(pages)
+    results[f"lighthouse_load_average{suffix}"] = {"value": round(os.getloadavg()[0], 1), "unit": "(1 min)"}
     return results
+
+
+def blank_reference(url: str, runs: int = RUNS, reports: Path = REPORTS) -> dict[str, dict]:
+    """Reflex's blank template (served at `url`) measured the same way: what an app with nothing on
+    it scores with the same tool, pinning and load. BUUV's pages are read beside it."""
+    return run(url, runs, reports, pages={"blank_reflex": "/"})
+
+
+def compare_with_blank(results: dict[str, dict]) -> dict[str, dict]:
+    """How far each page's performance score is below the blank Reflex app's of the same run, and
+    its TBT beyond the blank app's (a blank app's own start-up is in its TBT too)."""
+    compared: dict[str, dict] = {}
+    blank_score = results.get("lighthouse_performance_blank_reflex", {}).get("value")
+    blank_tbt = results.get("tbt_ms_blank_reflex", {}).get("value")
+    for name in PAGES:
+        score = results.get(f"lighthouse_performance_{name}", {}).get("value")
+        tbt = results.get(f"tbt_ms_{name}", {}).get("value")
+        if blank_score is not None and score is not None:
+            compared[f"lighthouse_performance_{name}_below_blank_reflex"] = {"value": blank_score - score,
+                                                                             "unit": "points"}
+        if blank_tbt is not None and tbt is not None:
+            compared[f"tbt_ms_{name}_beyond_blank_reflex"] = {"value": round(tbt - blank_tbt), "unit": "ms"}
+    return compared
 
 
 def main() -> None:

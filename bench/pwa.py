@@ -25,6 +25,7 @@ import reflex_base
 from playwright.sync_api import BrowserContext, sync_playwright
 from reflex_base.compiler.templates import rxconfig_template
 
+from bench import lighthouse, pinning
 from tests.appserver import app_environment, chromium_launch_options, free_port, running_app, serving
 
 VISITS = 5  # cold + warm pairs; medians are reported
@@ -135,9 +136,10 @@ def run(url: str) -> dict[str, dict]:
     return {**first_load_js(url), **visits(url)}
 
 
-def blank_first_load_js(workdir: Path) -> dict[str, dict]:
+def blank_first_load_js(workdir: Path, lighthouse_too: bool = False) -> dict[str, dict]:
     """Build and serve Reflex's blank template (what `reflex init --template blank` writes, which
-    cannot download here) and measure its first-load JavaScript the same way."""
+    cannot download here) and measure its first-load JavaScript the same way (and, with
+    `lighthouse_too`, its Lighthouse figures: bench/lighthouse.py `blank_reference`)."""
     root = workdir / "blank_reflex"
     (root / "blank").mkdir(parents=True)
     (root / "rxconfig.py").write_text(rxconfig_template(app_name="blank"))
@@ -151,9 +153,13 @@ def blank_first_load_js(workdir: Path) -> dict[str, dict]:
     args = ["run", "--env", "prod", "--frontend-port", str(port), "--backend-port", str(port)]
     with serving(env, args, root / "reflex.log", url, cwd=root):
         figures = first_load_js(url)
+        if lighthouse_too:
+            pinning.arrange()  # the blank app's server to the server core, as BUUV's was
+            scores = lighthouse.blank_reference(url)
     return {
         "blank_reflex_first_load_js_gzip_kb": figures["first_load_js_gzip_kb"],
         "blank_reflex_first_load_js_raw_kb": figures["first_load_js_raw_kb"],
+        **(scores if lighthouse_too else {}),
     }
 
 

@@ -4,7 +4,8 @@ Figures, not pass/fail: the targets are read by people (README). `make bench` ru
 a production build on a database with 100,000 posts (`make bench SIZE=1000000`: another number,
 for the browse, search and dashboard figures; written to results-<size>.json), then
 - the installable app (bench/pwa.py): first_load_js_gzip_kb, the home page's transfer and its cold
-  and warm (service worker) load times, and a blank Reflex app's first-load JavaScript beside it;
+  and warm (service worker) load times, and a blank Reflex app's first-load JavaScript and Lighthouse
+  figures beside it (served, pinned and measured the same way);
 - browse/search query timings through the services (bench/browse.py), search also on a
   throwaway PostgreSQL database when one is reachable;
 - event round trips over the websocket: a no-op and a filter change (bench/events.py);
@@ -123,9 +124,10 @@ def main(size: int = DEFAULT_SIZE, parts: str = "all") -> None:
             report(results, size, parts, seconds)
             return
         results.update(websocket_floor.run())
-        results.update(pwa.blank_first_load_js(Path(workdir)))
+        results.update(pwa.blank_first_load_js(Path(workdir), lighthouse_too=True))
         results.update(digest.run(Path(workdir)))
         results.update(pwa.compare_with_blank(results))
+        results.update(lighthouse.compare_with_blank(results))
         try:
             results.update(messages.run_two_workers(Path(workdir)))
         except Exception as error:  # noqa: BLE001 (no PostgreSQL or Redis here: say so, keep the rest)

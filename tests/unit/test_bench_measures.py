@@ -1,4 +1,4 @@
-"""The benchmark's own rules: which core runs what, and what counts as lost or late."""
+"""The benchmark's own rules: which core runs what, what counts as lost or late, and what a page is compared with."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from bench import pinning
+from bench import lighthouse, pinning
 from bench.messages import CAPACITY_P95_MS, LATE_S, _passes, step_figures
 
 
@@ -53,3 +53,23 @@ def test_servers_go_to_one_core_and_registered_load_generators_stay_on_the_other
         load.kill()
         pinning._load_pids.discard(load.pid)
         os.sched_setaffinity(0, before)
+
+
+def test_each_page_is_read_beside_the_blank_reflex_app_of_the_same_run():
+    results = {
+        "lighthouse_performance_blank_reflex": {"value": 88, "unit": "/100"},
+        "tbt_ms_blank_reflex": {"value": 120, "unit": "ms"},
+        "lighthouse_performance_home": {"value": 73, "unit": "/100"},
+        "tbt_ms_home": {"value": 1739, "unit": "ms"},
+        "lighthouse_performance_hulp": {"value": 90, "unit": "/100"},
+        "tbt_ms_hulp": {"value": 100, "unit": "ms"},
+    }
+
+    compared = lighthouse.compare_with_blank(results)
+
+    assert compared["lighthouse_performance_home_below_blank_reflex"]["value"] == 15
+    assert compared["tbt_ms_home_beyond_blank_reflex"]["value"] == 1619
+    assert compared["lighthouse_performance_hulp_below_blank_reflex"]["value"] == -2  # better than blank
+    assert compared["tbt_ms_hulp_beyond_blank_reflex"]["value"] == -20
+    assert not any("buurt" in name for name in compared)  # not measured: nothing made up
+    assert lighthouse.compare_with_blank({"tbt_ms_home": {"value": 5, "unit": "ms"}}) == {}
