@@ -1,6 +1,9 @@
-"""Waiting for what offline.js keeps on the device, instead of waiting a while and hoping."""
+"""Waiting for what the app keeps on the device (offline.js, sw.js), instead of waiting a while and hoping."""
 
 from __future__ import annotations
+
+import uuid
+from typing import Any
 
 from playwright.sync_api import Page
 
@@ -20,3 +23,34 @@ def wait_for_offline_copy(page: Page, path: str, text: str = "") -> None:
 def wait_for_offline_form_choices(page: Page) -> None:
     """Until the new-post form's categories and neighbourhoods are kept for offline use."""
     page.wait_for_function(KEPT_CHOICES, timeout=15_000)
+
+
+# page.wait_for_function does not wait for a Promise to settle: any Promise is truthy, so a condition
+# such as "caches.keys().then(names => ...)" is met at once, whatever it resolves to (a wait for the
+# service worker to drop a photo passed before it had, tests/e2e/test_closed_posts.py). This
+# predicate asks the async condition again whenever its last answer came back false, and is met once
+# an answer is truthy; a condition that throws fails the wait. The token keeps each wait's answers
+# apart.
+ASKED_UNTIL_TRUE = """([token, arg]) => {
+  const probes = (window.__buuvProbes ??= {});
+  const probe = (probes[token] ??= { asking: false, met: false, error: null });
+  if (probe.error) throw probe.error;
+  if (probe.met) {
+    delete probes[token];
+    return true;
+  }
+  if (!probe.asking) {
+    probe.asking = true;
+    Promise.resolve(arg).then((CONDITION))
+      .then((value) => { probe.met = Boolean(value); }, (error) => { probe.error = error; })
+      .finally(() => { probe.asking = false; });
+  }
+  return false;
+}"""
+
+
+def wait_until_resolved(page: Page, condition: str, arg: Any = None, timeout: float | None = None) -> None:
+    """Until `condition`, the source of a JavaScript function of `arg` that returns a Promise,
+    resolves to something truthy (Playwright's wait_for_function would not wait for it)."""
+    page.wait_for_function(ASKED_UNTIL_TRUE.replace("CONDITION", condition), arg=[uuid.uuid4().hex, arg],
+                           timeout=timeout)

@@ -14,6 +14,7 @@ from sqlmodel import select
 
 from buuv_app.models import User
 from tests.e2e.auth import create_member, log_in
+from tests.e2e.device import wait_until_resolved
 
 pytestmark = pytest.mark.e2e
 
@@ -71,7 +72,7 @@ def test_a_pushed_message_shows_a_notification_and_a_tap_opens_its_page(page: Pa
     shown = deliver(context, page, app_url, payload)
     assert shown == {"title": "Nieuw bericht van Henk", "body": "", "tag": "message-41", "data": {"url": "/hulp"}}
     expect(page).to_have_url(re.compile(r"/hulp/?$"))  # the tap took the open tab there
-    page.wait_for_function(f"{NOTIFICATIONS}.then(list => list.length === 0)")  # tapped: gone
+    wait_until_resolved(page, f"() => {NOTIFICATIONS}.then(list => list.length === 0)")  # tapped: gone
 
 
 def test_a_push_naming_another_site_opens_nothing_but_the_app(page: Page, context: BrowserContext, app_url: str):
