@@ -504,7 +504,8 @@ def test_a_role_changed_recounts_every_day_its_posts_are_counted_on(session, tow
 
 def test_a_post_written_recounts_its_days_from_the_posts_of_those_days_alone(engine, session, town):
     """A post placed, matched or closed recounts post_day for its days from the posts placed,
-    matched, closed or running out on those days, found on an index of each of those columns; not
+    matched, closed or running out on those days, found on an index of each of those columns (and the
+    professionals among their placers on an index of the role); not
     by reading every post of its municipality, which made every post write slower as the towns'
     posts grew (and queued the writers of tests/scale/test_sqlite_writers.py). Read off SQLite's
     query plan of the recount; the counts stay what a recomputation gives."""
@@ -544,6 +545,10 @@ def test_a_post_written_recounts_its_days_from_the_posts_of_those_days_alone(eng
             plan = [row[-1] for row in connection.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters)]
             reads = [step for step in plan if step.startswith(("SCAN post", "SEARCH post"))]
             assert reads, plan
+            # Who the professionals are (stats_facts.placer): found on ix_user_role, not by reading
+            # every member.
+            members = [step for step in plan if step.startswith(("SCAN user", "SEARCH user"))]
+            assert members and all("ix_user_role" in step for step in members), plan
             for step in reads:
                 assert step.startswith("SEARCH post USING INTEGER PRIMARY KEY") or any(
                     f"USING COVERING INDEX {index} (" in step for index in (
