@@ -151,6 +151,7 @@ def blank_first_load_js(workdir: Path, lighthouse_too: bool = False) -> dict[str
     port = free_port()
     url = f"http://localhost:{port}"
     args = ["run", "--env", "prod", "--frontend-port", str(port), "--backend-port", str(port)]
+    scores: dict[str, dict] = {}
     with serving(env, args, root / "reflex.log", url, cwd=root):
         figures = first_load_js(url)
         if lighthouse_too:
@@ -159,7 +160,7 @@ def blank_first_load_js(workdir: Path, lighthouse_too: bool = False) -> dict[str
     return {
         "blank_reflex_first_load_js_gzip_kb": figures["first_load_js_gzip_kb"],
         "blank_reflex_first_load_js_raw_kb": figures["first_load_js_raw_kb"],
-        **(scores if lighthouse_too else {}),
+        **scores,
     }
 
 
