@@ -265,17 +265,18 @@ def send_message(
         return session.exec(select(Message).where(
             Message.sender_id == user.id, Message.client_id == client_id)).one()
     _mark_read(session, conversation.id, user.id, message.id)
-    _mail_if_away(session, conversation, other, user, now)
-    _push(session, conversation, other, user, message, now)
+    # The recipient's open tabs, read once: whether one is in view stops both the mail and the push.
+    tabs = live_views(session=session, user_id=other.id, now=now)
+    _mail_if_away(session, conversation, other, user, now, looking=any(visible for _, _, visible in tabs))
+    _push(session, conversation, other, user, message, tabs)
     return message
 
 
 def _push(session: Session, conversation: Conversation, recipient: User, sender: User, message: Message,
-          now: datetime) -> None:
+          tabs: list[tuple[str, int | None, bool]]) -> None:
     """A push to the recipient's devices, unless this conversation is in view on one of them right
-    now (open in a hidden tab or on a locked phone still gets the push)."""
-    if any(open_id == conversation.id and visible
-           for _, open_id, visible in live_views(session=session, user_id=recipient.id, now=now)):
+    now (`tabs`: their live_views; open in a hidden tab or on a locked phone still gets the push)."""
+    if any(open_id == conversation.id and visible for _, open_id, visible in tabs):
         return
     first = sender.id == conversation.responder_id and session.exec(
         select(func.count()).select_from(Message).where(Message.conversation_id == conversation.id)).one() == 1
@@ -283,13 +284,12 @@ def _push(session: Session, conversation: Conversation, recipient: User, sender:
                                  message_id=message.id, text=message.body, first=first)
 
 
-def _mail_if_away(session: Session, conversation: Conversation, recipient: User, sender: User, now: datetime) -> None:
-    """Mail `recipient` about new messages unless a tab of theirs is in view right now (a hidden
-    tab or a locked phone does not count: nobody sees its badge), at most once an hour per
+def _mail_if_away(session: Session, conversation: Conversation, recipient: User, sender: User, now: datetime,
+                  looking: bool) -> None:
+    """Mail `recipient` about new messages unless a tab of theirs is in view right now (`looking`; a
+    hidden tab or a locked phone does not count: nobody sees its badge), at most once an hour per
     conversation, unless they turned these mails off."""
-    if not recipient.message_mail or not recipient.email or not recipient.is_active:
-        return
-    if _looking(session, recipient.id, now):
+    if not recipient.message_mail or not recipient.email or not recipient.is_active or looking:
         return
     read = session.get(ConversationRead, (conversation.id, recipient.id)) or ConversationRead(
         conversation_id=conversation.id, user_id=recipient.id, last_read_message_id=0)
@@ -562,10 +562,3 @@ def note_visibility(*, session: Session, user: User, client_token: str, visible:
 def in_view(*, session: Session, client_token: str) -> bool:
     """Whether this tab said last that it is in view (note_visibility)."""
     return bool(session.exec(select(LiveView.visible).where(LiveView.client_token == client_token)).first())
-
-
-def _looking(session: Session, user_id: int, now: datetime) -> bool:
-    """Whether a tab of `user_id` is in view right now (it would show a new message's badge)."""
-    return session.exec(select(LiveView.client_token).where(
-        LiveView.user_id == user_id, col(LiveView.visible).is_(True), LiveView.updated_at > now - LIVE_FOR)
-        .limit(1)).first() is not None

@@ -255,6 +255,30 @@ def test_a_hidden_tab_or_a_locked_phone_does_not_stop_the_mail(session, talk):
     assert messaging.unread_total(session=session, user=talk["author"]) == 1
 
 
+def test_a_message_reads_the_recipients_open_tabs_once_for_both_the_mail_and_the_push(session, talk):
+    """Whether a tab of the recipient is in view decides the mail, and whether it shows this
+    conversation the push: one read of their tabs answers both (every message pays for it)."""
+    import sqlalchemy as sa
+
+    from buuv_app.services import mail
+
+    messaging.note_visibility(session=session, user=talk["author"], client_token="tab-1", visible=True)
+    reads: list[str] = []
+
+    def count(_conn, _cursor, statement, _parameters, _context, _many):
+        if "FROM live_view" in statement and statement.lstrip().upper().startswith("SELECT"):
+            reads.append(statement)
+
+    engine = session.get_bind()
+    sa.event.listen(engine, "before_cursor_execute", count)
+    try:
+        send(session, talk)
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", count)
+    assert len(reads) == 1, reads
+    assert mail.list_outbox(session=session, to=talk["author"].email) == []  # in view: no mail
+
+
 def test_a_tab_reports_only_its_own_visibility(session, talk):
     from buuv_app.models import LiveView
 
