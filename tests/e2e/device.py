@@ -54,3 +54,18 @@ def wait_until_resolved(page: Page, condition: str, arg: Any = None, timeout: fl
     resolves to something truthy (Playwright's wait_for_function would not wait for it)."""
     page.wait_for_function(ASKED_UNTIL_TRUE.replace("CONDITION", condition), arg=[uuid.uuid4().hex, arg],
                            timeout=timeout)
+
+
+# The paths the service worker keeps in one of its caches (assets/sw.js).
+CACHED_PATHS = "name => caches.open(name).then(cache => cache.keys()).then(keys => keys.map(k => new URL(k.url).pathname))"
+
+
+def wait_until_kept(page: Page, cache: str, path: str, kept: bool = True) -> None:
+    """Until the service worker's cache `cache` holds `path` (or, with kept=False, no longer does)."""
+    holds = f"([cache, path, kept]) => ({CACHED_PATHS})(cache).then(paths => paths.includes(path) === kept)"
+    wait_until_resolved(page, holds, arg=[cache, path, kept])
+
+
+def wait_until_cache_gone(page: Page, cache: str) -> None:
+    """Until the service worker's cache `cache` is gone (the member's, wiped at logout)."""
+    wait_until_resolved(page, "name => caches.keys().then(names => !names.includes(name))", arg=cache)

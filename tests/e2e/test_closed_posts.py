@@ -11,7 +11,8 @@ from playwright.sync_api import Page, expect
 
 from buuv_app.services import codes, photos, posts
 from tests.e2e.auth import create_member
-from tests.e2e.test_pwa import wait_until_controlled, wait_until_kept
+from tests.e2e.device import wait_until_kept
+from tests.e2e.test_pwa import wait_until_controlled
 
 pytestmark = pytest.mark.e2e
 

@@ -14,7 +14,7 @@ from playwright.sync_api import BrowserContext, Page, expect
 
 from buuv_app import styles
 from tests.e2e.auth import create_member, log_in
-from tests.e2e.device import wait_until_resolved
+from tests.e2e.device import CACHED_PATHS, wait_until_cache_gone, wait_until_kept
 
 pytestmark = pytest.mark.e2e
 
@@ -215,21 +215,12 @@ def test_logging_out_wipes_the_members_data_from_the_device(page: Page, a11y, ap
     expect(page.get_by_text("Je bent uitgelogd.")).to_be_visible()
     expect(page.get_by_role("heading", name="Hulp vragen is heel gewoon")).to_be_visible()
     a11y.check()
-    wait_until_resolved(page, "() => caches.keys().then(names => !names.includes('buuv-user-v1'))")
+    wait_until_cache_gone(page, "buuv-user-v1")
     after = page.evaluate(DEVICE)
     shell = [name for name in after["caches"] if name.startswith("buuv-shell-")]
     assert after["caches"] == sorted([*shell, "buuv-public-v1"]) and len(shell) == 1  # the app stays
     assert after["local"] == [] and after["databases"] == []
     assert "buuv-draft" not in after["session"]
-
-
-CACHED_PATHS = "name => caches.open(name).then(cache => cache.keys()).then(keys => keys.map(k => new URL(k.url).pathname))"
-
-
-def wait_until_kept(page: Page, cache: str, path: str, kept: bool = True) -> None:
-    """Until the service worker's cache `cache` holds `path` (or, with kept=False, no longer does)."""
-    holds = f"([cache, path, kept]) => ({CACHED_PATHS})(cache).then(paths => paths.includes(path) === kept)"
-    wait_until_resolved(page, holds, arg=[cache, path, kept])
 
 
 def test_photos_are_kept_for_offline_and_members_only_ones_go_at_logout(page: Page, context: BrowserContext, a11y,
@@ -270,5 +261,5 @@ def test_photos_are_kept_for_offline_and_members_only_ones_go_at_logout(page: Pa
     expect(page.get_by_text("Je bent uitgelogd.")).to_be_visible()
     expect(page.get_by_role("heading", name="Hulp vragen is heel gewoon")).to_be_visible()
     a11y.check()
-    wait_until_resolved(page, "() => caches.keys().then(names => !names.includes('buuv-user-v1'))")
+    wait_until_cache_gone(page, "buuv-user-v1")
     assert public in page.evaluate(f"({CACHED_PATHS})('buuv-public-v1')")

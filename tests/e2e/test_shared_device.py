@@ -14,7 +14,7 @@ from sqlmodel import select
 from buuv_app.models import AuthSession, Post, utcnow
 from buuv_app.services import messaging
 from tests.e2e.auth import create_member, log_in, start_talk
-from tests.e2e.device import wait_until_resolved
+from tests.e2e.device import wait_until_cache_gone
 
 pytestmark = pytest.mark.e2e
 
@@ -142,7 +142,7 @@ def test_the_next_person_at_a_shared_computer_sees_nothing_of_the_member_before(
         expect(page.get_by_role("heading", name="Inloggen")).to_be_visible()
         assert SECRET not in page.content() and author.email not in page.content()
     # The wipe is done once the service worker's private cache is gone too.
-    wait_until_resolved(page, "() => caches.keys().then(names => !names.includes('buuv-user-v1'))")
+    wait_until_cache_gone(page, "buuv-user-v1")
     assert device_holds(page, SECRET, author.email) == []
     after = "".join(frames[ended_at:])
     assert SECRET not in after and author.email not in after
