@@ -11,16 +11,26 @@ nothing), puts them back as they were: the same preloads, the same module script
 hydration. The bytes are the same and the link is busy all the time either way; hydration starts
 about one round trip later on a slow line and one frame later on a fast one.
 
-Not in the SPA fallback (and its copy 404.html), which serves the dynamic routes (/buurt/<slug>,
-/hulp/<id>): it has no page content, the JavaScript draws it, so there the scripts stay first.
+Not in the SPA fallback (and its copy 404.html), which serves the other dynamic routes
+(/hulp/<id>, /gesprek/<id>): it has no page content, the JavaScript draws it, so there the scripts
+stay first.
+
+Every wijk's page (/buurt/<slug>) is prerendered too: the wijken are known when the app is built
+(buuv_app/seed/places.toml, the list the database is seeded from), so React Router is told to
+render each one's address besides the static routes. Its frame (the way back, the section heading)
+is then drawn before any script has run, as on /hulp. A wijk added to the database by other means
+would be served by the SPA fallback, as every /buurt page was before.
 """
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
+from reflex_base import constants
 from reflex_base.plugins.base import Plugin
 
+from buuv_app import routes
 from buuv_app.pwa.precache import SPA_FALLBACK
 
 DRAWN_BY_SCRIPT = {SPA_FALLBACK, "404.html"}  # the SPA fallback and its copy
@@ -40,6 +50,28 @@ RELEASE = (
     "s.parentNode.insertBefore(m,s);});}"
     "requestAnimationFrame(function(){setTimeout(go,0);});setTimeout(go,300);})();</script>"
 )
+
+
+# What Reflex writes into react-router.config.js when it prerenders (a production build).
+PRERENDER_ALL_STATIC = '"prerender": true'
+
+
+def wijk_paths() -> list[str]:
+    """The address of every wijk's page, /buurt/<slug>."""
+    from buuv_app.services.seed import wijk_slugs
+
+    return [routes.neighbourhood_url(slug) for slug in wijk_slugs()]
+
+
+def prerender_wijk_pages(config_js: str, paths: list[str]) -> str:
+    """react-router.config.js with `paths` prerendered besides every static route. Unchanged when
+    the build prerenders nothing (development) or when already done."""
+    if PRERENDER_ALL_STATIC not in config_js:
+        return config_js
+    listed = json.dumps(paths)
+    return config_js.replace(
+        PRERENDER_ALL_STATIC,
+        f'"prerender": async ({{getStaticPaths}}) => [...getStaticPaths(), ...{listed}]', 1)
 
 
 def start_scripts_after_paint(html: str) -> str:
@@ -69,8 +101,13 @@ def start_scripts_after_paint_in_build(static_dir: Path) -> int:
 
 
 class FirstPaintPlugin(Plugin):
-    """Reflex calls post_build after the production build, before it compresses the files (list
+    """Reflex runs our pre_compile task on react-router.config.js after writing it, before the
+    frontend build; post_build after the production build, before it compresses the files (list
     it before PrecachePlugin, which fingerprints the pages)."""
+
+    def pre_compile(self, **context) -> None:
+        context["add_modify_task"](constants.ReactRouter.CONFIG_FILE,
+                                   lambda config_js: prerender_wijk_pages(config_js, wijk_paths()))
 
     def post_build(self, **context) -> None:
         start_scripts_after_paint_in_build(Path(context["static_dir"]))

@@ -7,8 +7,9 @@ compare sw.js byte for byte) and show "Nieuwe versie — herladen". In developme
 null and the worker caches nothing.
 
 Precached: every JavaScript and CSS chunk that a resident's page can need (React Router loads
-route modules lazily), one HTML file per prerendered page, the SPA fallback for dynamic routes
-(/hulp/12), and our own assets (icons, manifest, scripts). Fonts are cached when first used instead
+route modules lazily), one HTML file per prerendered page except the wijken's (/buurt/<slug>:
+offline the SPA fallback draws them), the SPA fallback for dynamic routes (/hulp/12), and our own
+assets (icons, manifest, scripts). Fonts are cached when first used instead
 (there are none in the build since the Markdown pages are compiled to components,
 components/document.py; rx.markdown brought KaTeX's, 1 MB in three formats).
 
@@ -43,6 +44,9 @@ SKIPPED_NAMES = {SERVICE_WORKER, "404.html"}
 NOT_PRECACHED = {"icons/icon-512.png", "icons/maskable-512.png"}
 # Pages under these addresses are fetched when first opened (see above).
 ON_DEMAND_ROUTES = (routes.MANAGE, routes.AMBASSADOR)
+# Every wijk's page is prerendered (first_paint.py), 67 of them: offline, the SPA fallback draws
+# them as it did before, so their HTML stays out of what every visitor downloads.
+FALLBACK_DRAWN_PAGES = ("/buurt/",)
 # React Router's list of routes, their modules and the chunks each imports (assets/manifest-<hash>.js).
 ROUTER_MANIFEST_GLOB = "assets/manifest-*.js"
 
@@ -105,7 +109,7 @@ def precache_list(static_dir: Path) -> dict:
             continue
         if path.suffix == ".html":
             address = page_url(relative)
-            if address is not None and on_demand(address):
+            if address is not None and (on_demand(address) or address.startswith(FALLBACK_DRAWN_PAGES)):
                 continue
             if address is not None:
                 pages[address] = "/" + relative

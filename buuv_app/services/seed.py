@@ -41,6 +41,17 @@ def _read(name: str) -> dict:
         return tomllib.load(handle)
 
 
+def wijk_slugs() -> list[str]:
+    """Every wijk's slug, in the order of places.toml: the wijken the database is seeded with (the
+    build prerenders each one's page, first_paint.py)."""
+    slugs = []
+    for municipality_data in _read("places.toml")["municipality"]:
+        for district in municipality_data.get("district", []):
+            slugs.extend(slugify(name) for name in district["wijken"])
+        slugs.extend(slugify(name) for name in municipality_data.get("wijken", []))
+    return slugs
+
+
 @dataclass
 class SeedReport:
     municipalities: int = 0

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import re
 
+import httpx
 import pytest
 from playwright.sync_api import Page, expect
+
+from buuv_app.first_paint import wijk_paths
 
 pytestmark = pytest.mark.e2e
 
@@ -103,3 +106,35 @@ def test_a_kind_tapped_just_before_show_results_is_kept(page: Page):
     expect(active.get_by_role("button", name="Filter weghalen: Vragen")).to_be_visible()
     expect(page).to_have_url(re.compile(r"soort=vraag.*q=tuin"))
     expect(page.get_by_role("button", name=re.compile("^Vragen"))).to_have_attribute("aria-pressed", "true")
+
+
+def test_every_wijks_page_comes_with_its_frame_in_the_html(app_url):
+    """Prerendered at build time (buuv_app/first_paint.py): what the page is for and how to ask is
+    in the HTML itself, for every wijk, before any script has run."""
+    with httpx.Client(base_url=app_url, timeout=10, follow_redirects=True) as client:
+        for path in wijk_paths():
+            response = client.get(path)
+            assert response.status_code == 200, path
+            assert "Vragen en aanbod in deze buurt" in response.text, path
+            assert "Vraag het gerust: daar is BUUV voor." in response.text, path
+            assert "Even laden" in response.text, path  # the posts follow from the server
+
+
+def test_a_wijks_page_is_drawn_before_the_app_starts_and_its_heading_stays_put(page: Page, a11y):
+    held: list = []
+    page.route(re.compile(r"/assets/.*\.js(\?.*)?$"),
+               lambda route: route.continue_() if held is None else held.append(route))
+    page.goto("/buurt/merenwijk", wait_until="commit")
+    section = page.get_by_role("heading", level=2, name="Vragen en aanbod in deze buurt")
+    expect(section).to_be_visible()
+    expect(page.get_by_role("link", name="Vraag om hulp")).to_be_visible()
+    expect(page.get_by_role("heading", level=1)).to_have_count(0)  # no name before the server's answer
+    before = section.bounding_box()
+    routes, held = held, None
+    for route in routes:
+        route.continue_()
+    expect(page.get_by_role("heading", level=1, name="Merenwijk")).to_be_visible()
+    expect(page.get_by_role("main").get_by_role("listitem").first).to_be_visible()
+    # The room kept for the name: the section below it did not jump when the name came.
+    assert section.bounding_box()["y"] == before["y"]
+    a11y.check()

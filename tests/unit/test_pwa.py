@@ -100,6 +100,20 @@ def test_the_precache_holds_every_chunk_and_one_copy_of_each_page(build):
     assert listed["onDemand"] == []  # no router manifest in this build: nothing left out
 
 
+def test_the_wijken_pages_stay_out_of_the_precache_and_offline_the_fallback_draws_them(build):
+    """Every wijk's page is prerendered (buuv_app/first_paint.py): 67 pages that every visitor
+    would download. They count for the version, as every file does."""
+    before = precache_list(build)
+    for name in ("buurt/merenwijk/index.html", "buurt/merenwijk.html", "buurt/oude-dorp/index.html"):
+        (build / name).parent.mkdir(parents=True, exist_ok=True)
+        (build / name).write_text("<html>wijk</html>")
+    listed = precache_list(build)
+    assert not [f for f in listed["files"] if f.startswith("/buurt/")]
+    assert not [p for p in listed["pages"] if p.startswith("/buurt/")]
+    assert listed["files"] == before["files"] and listed["fallback"] == "/__spa-fallback.html"
+    assert listed["version"] != before["version"]
+
+
 def _router_manifest(build: Path) -> None:
     """React Router's manifest as the build writes it: the home page, a resident's page and two
     back-office ones, with a chunk the back office shares with a resident's page and one it alone uses."""

@@ -52,6 +52,15 @@ def test_slugs_are_ascii_and_unique(session):
     assert seed.slugify("D'Oude Morsch") == "d-oude-morsch"
 
 
+def test_the_wijken_known_at_build_time_are_the_seeded_ones_in_the_same_order(session):
+    """The build prerenders a page for each of seed.wijk_slugs(): it must be every wijk in the
+    database, no more."""
+    seed.load_reference_data(session=session)
+    seeded = [n.slug for n in session.exec(select(Neighbourhood).order_by(Neighbourhood.sort_order)).all()]
+    assert seed.wijk_slugs() == seeded
+    assert "merenwijk" in seeded and "oude-dorp" in seeded
+
+
 def test_demo_data_loads_at_least_60_posts_of_both_kinds_marked_as_demo(session):
     seed.load_reference_data(session=session)
     report = seed.load_demo_data(session=session, environment="development")
