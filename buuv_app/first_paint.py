@@ -38,8 +38,12 @@ PRELOAD = '<link rel="modulepreload"'
 HELD_PRELOAD = '<link rel="buuv-after-paint-modulepreload"'
 MODULE = '<script type="module" async="">'
 HELD_MODULE = '<script type="buuv/after-paint-module">'
-# Puts the held preloads and module script back once the page has been drawn. rAF runs just
-# before the first paint; the timeout after it, just after. A hidden tab never paints: 300 ms.
+# Puts the held preloads and module script back once the page has been drawn: when the browser
+# reports the first contentful paint (a PerformanceObserver of "paint"), so that the scripts are
+# not fetched while a busy phone is still drawing. Where that report does not exist, after the
+# first frame (rAF runs just before it; the timeout after it) or 300 ms. A hidden tab never paints:
+# at once when it is hidden, and when it is hidden while waiting. A page that paints no text at
+# all still starts after 3 s.
 RELEASE = (
     "<script>(function(){var done=false;function go(){if(done)return;done=true;"
     "document.querySelectorAll('link[rel=\"buuv-after-paint-modulepreload\"]').forEach(function(l){"
@@ -48,7 +52,13 @@ RELEASE = (
     "document.querySelectorAll('script[type=\"buuv/after-paint-module\"]').forEach(function(s){"
     "var m=document.createElement('script');m.type='module';m.textContent=s.textContent;"
     "s.parentNode.insertBefore(m,s);});}"
-    "requestAnimationFrame(function(){setTimeout(go,0);});setTimeout(go,300);})();</script>"
+    "var P=window.PerformanceObserver,types=P&&P.supportedEntryTypes||[];"
+    "if(document.visibilityState==='hidden'){go();return;}"
+    "document.addEventListener('visibilitychange',function(){if(document.visibilityState==='hidden')go();});"
+    "if(types.indexOf('paint')<0){requestAnimationFrame(function(){setTimeout(go,0);});setTimeout(go,300);return;}"
+    "new P(function(list,observer){if(list.getEntriesByName('first-contentful-paint').length){"
+    "observer.disconnect();setTimeout(go,0);}}).observe({type:'paint',buffered:true});"
+    "setTimeout(go,3000);})();</script>"
 )
 
 
