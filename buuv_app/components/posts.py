@@ -5,11 +5,22 @@ from __future__ import annotations
 import reflex as rx
 from reflex.vars import Var
 
-from buuv_app import styles
+from buuv_app import routes, styles
 from buuv_app.components.i18n import localized, t
 from buuv_app.components.icons import category_icon
 from buuv_app.components.verification import verified_badge, verified_only_badge
 from buuv_app.state.views import PostCardView
+
+
+def ask_and_offer(size: str) -> rx.Component:
+    """"Vraag om hulp" first and "Bied hulp aan" beside it: the two ways in to a new post."""
+    return rx.hstack(
+        rx.button(rx.link(t("Vraag om hulp"), href=routes.NEW_POST + "?soort=vraag"), as_child=True, size=size),
+        rx.button(rx.link(t("Bied hulp aan"), href=routes.NEW_POST + "?soort=aanbod"), as_child=True,
+                  size=size, variant="outline"),
+        spacing="3",
+        wrap="wrap",
+    )
 
 
 # The badges are plain elements styled by class (.pill in assets/buuv.css): a feed draws some of

@@ -8,7 +8,7 @@ from buuv_app import routes
 from buuv_app.components.i18n import t, t_client
 from buuv_app.components.notices import empty_notice, loading_notice
 from buuv_app.components.picker import neighbourhood_picker
-from buuv_app.components.posts import post_list
+from buuv_app.components.posts import ask_and_offer, post_list
 from buuv_app.i18n import N_
 from buuv_app.layout import page
 from buuv_app.state.browse import HomeState, PlacesState
@@ -36,13 +36,7 @@ def home() -> rx.Component:
                 t("Buren helpen buren in Leiden en Leiderdorp: met boodschappen, een ritje naar het ziekenhuis, samen wandelen of een klusje in huis. Kies je buurt en kijk wie er hulp vraagt of aanbiedt."),
                 size="4",
             ),
-            rx.hstack(
-                rx.button(rx.link(t("Vraag om hulp"), href=routes.NEW_POST + "?soort=vraag"), as_child=True, size="4"),
-                rx.button(rx.link(t("Bied hulp aan"), href=routes.NEW_POST + "?soort=aanbod"), as_child=True,
-                          size="4", variant="outline"),
-                spacing="3",
-                wrap="wrap",
-            ),
+            ask_and_offer(size="4"),
             rx.link(t("Zoek in alle vragen en aanbod"), href=routes.BROWSE, size="3"),
             install_offer(),
             spacing="3",

@@ -8,6 +8,7 @@ from buuv_app import routes
 from buuv_app.components.feed import feed_results, filter_bar
 from buuv_app.components.i18n import t
 from buuv_app.components.notices import loading_notice, not_found_notice
+from buuv_app.components.posts import ask_and_offer
 from buuv_app.i18n import N_
 from buuv_app.layout import page
 from buuv_app.state.browse import PlacesState
@@ -48,13 +49,7 @@ def _page() -> rx.Component:
               "dan. Heb je zelf hulp nodig? Vraag het gerust: daar is BUUV voor."),
             size="4",
         ),
-        rx.hstack(
-            rx.button(rx.link(t("Vraag om hulp"), href=routes.NEW_POST + "?soort=vraag"), as_child=True, size="3"),
-            rx.button(rx.link(t("Bied hulp aan"), href=routes.NEW_POST + "?soort=aanbod"), as_child=True,
-                      size="3", variant="outline"),
-            spacing="3",
-            wrap="wrap",
-        ),
+        ask_and_offer(size="3"),
         rx.heading(t("Vragen en aanbod in deze buurt"), as_="h2", size="5", margin_top="0.5rem"),
         rx.cond(
             loaded,
