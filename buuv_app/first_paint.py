@@ -6,19 +6,19 @@ drawn. React Router starts the app's JavaScript chunks (about 270 KB) in the hea
 `<link rel="modulepreload">` and a module script: on a slow phone connection they share the
 bandwidth with the stylesheet, and the first paint waits for JavaScript it does not need. In every
 prerendered page this plugin turns both into inert markup and adds a small script that, once the
-browser has drawn the page (the next animation frame, or after 300 ms in a tab that draws
-nothing), puts them back as they were: the same preloads, the same module script, the same
+browser reports the page's first contentful paint (see RELEASE for browsers without that report
+and for hidden tabs), puts them back as they were: the same preloads, the same module script, the same
 hydration. The bytes are the same and the link is busy all the time either way; hydration starts
 about one round trip later on a slow line and one frame later on a fast one.
 
 Not in the SPA fallback (and its copy 404.html), which serves the other dynamic routes
-(/hulp/<id>, /gesprek/<id>): it has no page content, the JavaScript draws it, so there the scripts
+(/hulp/<id>, /berichten/<id>): it has no page content, the JavaScript draws it, so there the scripts
 stay first.
 
 Every wijk's page (/buurt/<slug>) is prerendered too: the wijken are known when the app is built
 (buuv_app/seed/places.toml, the list the database is seeded from), so React Router is told to
-render each one's address besides the static routes. Its frame (the way back, the section heading)
-is then drawn before any script has run, as on /hulp. A wijk added to the database by other means
+render each one's address besides the static routes. Its frame (the way back, what the page is
+for, the section heading) is then drawn before any script has run, as on /hulp. A wijk added to the database by other means
 would be served by the SPA fallback, as every /buurt page was before.
 """
 

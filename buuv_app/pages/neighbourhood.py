@@ -18,8 +18,8 @@ from buuv_app.state.feed import FeedState
 def _page() -> rx.Component:
     """The page's frame is drawn at once (it is prerendered for every wijk, first_paint.py): the
     way back, room for the wijk's name, what the page is for, asking and offering, and the section
-    heading. The name and the posts follow
-    when the server answers; the room kept for the name keeps the heading below it in its place."""
+    heading. The name and the posts follow when the server answers; the room kept for the name
+    keeps the heading below it in its place."""
     loaded = FeedState.loaded
     return rx.vstack(
         rx.link(t("← Alle buurten"), href=routes.HOME, size="3"),
