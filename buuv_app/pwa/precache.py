@@ -46,7 +46,7 @@ NOT_PRECACHED = {"icons/icon-512.png", "icons/maskable-512.png"}
 ON_DEMAND_ROUTES = (routes.MANAGE, routes.AMBASSADOR)
 # Every wijk's page is prerendered (first_paint.py), 67 of them: offline, the SPA fallback draws
 # them as it did before, so their HTML stays out of what every visitor downloads.
-FALLBACK_DRAWN_PAGES = ("/buurt/",)
+FALLBACK_DRAWN_PAGES = (routes.neighbourhood_url(""),)  # "/buurt/"
 # React Router's list of routes, their modules and the chunks each imports (assets/manifest-<hash>.js).
 ROUTER_MANIFEST_GLOB = "assets/manifest-*.js"
 

@@ -41,15 +41,19 @@ def _read(name: str) -> dict:
         return tomllib.load(handle)
 
 
+def _wijk_groups(municipality_data: dict) -> list[tuple[str | None, list[str]]]:
+    """A town's wijken as places.toml lists them: per district, then those without one."""
+    groups = [(d["name"], d["wijken"]) for d in municipality_data.get("district", [])]
+    if "wijken" in municipality_data:
+        groups.append((None, municipality_data["wijken"]))
+    return groups
+
+
 def wijk_slugs() -> list[str]:
     """Every wijk's slug, in the order of places.toml: the wijken the database is seeded with (the
     build prerenders each one's page, first_paint.py)."""
-    slugs = []
-    for municipality_data in _read("places.toml")["municipality"]:
-        for district in municipality_data.get("district", []):
-            slugs.extend(slugify(name) for name in district["wijken"])
-        slugs.extend(slugify(name) for name in municipality_data.get("wijken", []))
-    return slugs
+    return [slugify(name) for municipality_data in _read("places.toml")["municipality"]
+            for _, wijken in _wijk_groups(municipality_data) for name in wijken]
 
 
 @dataclass
@@ -75,10 +79,7 @@ def load_reference_data(*, session: Session) -> SeedReport:
         session.add(municipality)
         session.flush()
         report.municipalities += 1
-        groups = [(d["name"], d["wijken"]) for d in municipality_data.get("district", [])]
-        if "wijken" in municipality_data:
-            groups.append((None, municipality_data["wijken"]))
-        for district, wijken in groups:
+        for district, wijken in _wijk_groups(municipality_data):
             for name in wijken:
                 slug = slugify(name)
                 neighbourhood = session.exec(
