@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from buuv_app.models import utcnow
+from buuv_app.models import Post, utcnow
 from buuv_app.services import posts, search
 from buuv_app.services.posts import PostFilter
 from tests.factories import (
@@ -100,6 +100,38 @@ def test_search_shows_the_same_newest_matches_in_order_whichever_plan_it_takes(s
                           reverse=True)
     assert seen == newest_first and hidden.id not in seen
     assert ids(posts.browse(session=session, viewer=None, filters=PostFilter(query="heg ramen"))) == []
+
+
+def test_a_search_walks_the_newest_posts_once_its_word_is_common(session, world, monkeypatch):
+    """The choice between the two plans, at its threshold: SQLite counts the word's matches in its
+    index (more than FEW_MATCHES: walk), PostgreSQL tests the newest posts (in COMMON_IN_SAMPLE or
+    more of them: walk; the count stops there)."""
+    sqlite = session.get_bind().dialect.name == "sqlite"
+    # PostgreSQL also walks when the index finds more than FEW_MATCHES: keep that out of the way.
+    monkeypatch.setattr(search, "FEW_MATCHES", 2 if sqlite else 10_000)
+    monkeypatch.setattr(search, "COMMON_IN_SAMPLE", 3)
+
+    def walks() -> bool:
+        clause = str(search.feed_match(session.connection(), "heg", Post.id))
+        return "ts_match_vq" in clause or "post_fts" in clause  # else: the ids found, read at once
+
+    post(session, world, title="Ramen zemen")
+    for _ in range(2):
+        post(session, world, title="Heg snoeien")
+    assert not walks()
+    post(session, world, title="Heg snoeien")
+    assert walks()
+    for _ in range(3):
+        post(session, world, title="Heg snoeien")
+    assert walks()
+
+
+def test_a_page_of_cards_is_read_without_joins(session):
+    """A card's names (category, wijk, town, author, ambassador) are looked up per card, not
+    joined: PostgreSQL took longer to plan the seven-table join than to run it (services/posts.py
+    _of_post). Joining them back would pass every other test and slow every feed page."""
+    statement = str(posts._summary_query().compile(session.get_bind()))
+    assert " JOIN " not in statement.upper()
 
 
 def test_search_text_with_quotes_or_symbols_is_harmless(session, world):
