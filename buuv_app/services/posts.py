@@ -361,6 +361,11 @@ def _summary_query():
     return select(*SUMMARY_COLUMNS).select_from(Post)
 
 
+# Built once: SQLAlchemy keys its statement cache by walking the statement, and keeps that key
+# on a statement object that is used again (half the Python time of a page of cards).
+_CARDS = _summary_query().where(col(Post.id).in_(sa.bindparam("ids", expanding=True)))
+
+
 def _summary(row) -> PostSummary:
     return PostSummary(
         id=row.id, kind=row.kind, status=row.status, title=row.title, excerpt=excerpt(row.start),
@@ -507,8 +512,18 @@ def photo_access(*, session: Session, key: str, viewer: User | None) -> str | No
 def listed(viewer: User | None, now):
     """The posts a feed shows `viewer` at `now`: open, unexpired, not hidden, readable by them.
     `now` may be a bound parameter (a statement built once: boards.get_sheet_version)."""
+    open_to_viewer = _OPEN_TO_VISITORS if not permissions.is_member(viewer) else _open_to(viewer)
+    return sa.and_(open_to_viewer, Post.expires_at > now)
+
+
+def _open_to(viewer: User | None):
     return sa.and_(readable_by(viewer), still_public(), col(Post.hidden_at).is_(None),
-                   col(Post.status).in_(VISIBLE_STATUSES), Post.expires_at > now)
+                   col(Post.status).in_(VISIBLE_STATUSES))
+
+
+# The same for every visitor who is not logged in: built once (building it took 0.8 ms of every
+# anonymous feed page and search on a slow machine).
+_OPEN_TO_VISITORS = _open_to(None)
 
 
 def _filtered(query, session: Session, filters: PostFilter, viewer: User | None, now: datetime,
@@ -575,7 +590,7 @@ def browse(
             sa.literal(created_at, UTCDateTime()), sa.literal(post_id)))
     query = query.order_by(col(Post.created_at).desc(), col(Post.id).desc()).limit(limit + 1)
     ids = session.exec(query).all()
-    rows = session.exec(_summary_query().where(col(Post.id).in_(ids[:limit]))).all() if ids else []
+    rows = session.exec(_CARDS, params={"ids": list(ids[:limit])}).all() if ids else []
     by_id = {row.id: row for row in rows}
     items = [_summary(by_id[post_id]) for post_id in ids[:limit] if post_id in by_id]
     next_cursor = encode_cursor(items[-1].created_at, items[-1].id) if len(ids) > limit and items else None

@@ -18,6 +18,7 @@ import re
 import unicodedata
 
 import sqlalchemy as sa
+import sqlalchemy.dialects.postgresql  # noqa: F401 (registers to_tsquery's types: _TS_QUERY is built at import)
 from sqlalchemy.engine import Connection
 
 from buuv_app.frozen_migration_sql import SQLITE_SEARCH, SQLITE_SEARCH_DROP
@@ -123,26 +124,37 @@ def feed_match(connection: Connection, query: str, post_id_column):
     if not tokens:
         return None
     if connection.dialect.name == "sqlite":
-        found = connection.execute(_fts_rowids(tokens).limit(FEW_MATCHES + 1)).scalars().all()
+        found = connection.execute(_FTS_FIRST, {"fts_query": _fts_query(tokens), "n": FEW_MATCHES + 1}).scalars().all()
         if len(found) > FEW_MATCHES:
             return (post_id_column + 0).in_(_fts_rowids(tokens))
         return post_id_column.in_(found)
-    recent = (sa.select(sa.literal_column("search_vector")).select_from(sa.table("post"))
-              .order_by(sa.literal_column("created_at").desc(), sa.literal_column("id").desc())
-              .limit(SAMPLE).subquery("recent"))
-    # Counting stops at COMMON_IN_SAMPLE: a common word is known after a few dozen rows.
-    found_in_sample = (sa.select(sa.literal(1)).select_from(recent)
-                       .where(sa.literal_column("recent.search_vector").op("@@")(_ts_query(tokens)))
-                       .limit(COMMON_IN_SAMPLE).subquery("found_in_sample"))
-    common = connection.execute(sa.select(sa.func.count()).select_from(found_in_sample)).scalar_one()
+    ts_query = " & ".join(f"{token}:*" for token in tokens)
+    common = connection.execute(_COMMON_IN_NEWEST, {"ts_query": ts_query, "sample": SAMPLE,
+                                                    "enough": COMMON_IN_SAMPLE}).scalar_one()
     walk = sa.func.ts_match_vq(sa.literal_column("post.search_vector"), _ts_query(tokens))
     if common >= COMMON_IN_SAMPLE:
         return walk
     # Rare: the ids from GIN first. Left to itself with ORDER BY ... LIMIT, the planner may walk
     # every post for a word it guesses to be common (140 ms for one no post contains).
-    found = connection.execute(sa.select(sa.literal_column("id")).select_from(sa.table("post"))
-                               .where(_vector_match(tokens)).limit(FEW_MATCHES + 1)).scalars().all()
+    found = connection.execute(_GIN_FIRST, {"ts_query": ts_query, "n": FEW_MATCHES + 1}).scalars().all()
     return walk if len(found) > FEW_MATCHES else post_id_column.in_(found)
+
+
+# The statements feed_match runs for every search, built once with their values as parameters:
+# SQLAlchemy keeps the key to its statement cache on a statement object used again, instead of
+# walking a new one every time. FEW_MATCHES and COMMON_IN_SAMPLE are read at every call.
+_FTS_FIRST = (sa.select(sa.literal_column("rowid")).select_from(sa.table("post_fts"))
+              .where(sa.text("post_fts MATCH :fts_query")).limit(sa.bindparam("n")))
+_TS_QUERY = sa.func.to_tsquery(sa.literal_column("'dutch'"), sa.bindparam("ts_query", type_=sa.String))
+_NEWEST = (sa.select(sa.literal_column("search_vector")).select_from(sa.table("post"))
+           .order_by(sa.literal_column("created_at").desc(), sa.literal_column("id").desc())
+           .limit(sa.bindparam("sample")).subquery("recent"))
+# Counting stops at COMMON_IN_SAMPLE: a common word is known after a few dozen rows.
+_COMMON_IN_NEWEST = sa.select(sa.func.count()).select_from(
+    sa.select(sa.literal(1)).select_from(_NEWEST).where(sa.literal_column("recent.search_vector").op("@@")(_TS_QUERY))
+    .limit(sa.bindparam("enough")).subquery("found_in_sample"))
+_GIN_FIRST = (sa.select(sa.literal_column("id")).select_from(sa.table("post"))
+              .where(sa.literal_column("post.search_vector").op("@@")(_TS_QUERY)).limit(sa.bindparam("n")))
 
 
 def include_in_migrations(obj, name, type_, reflected, compare_to) -> bool:
