@@ -293,6 +293,51 @@ def test_two_writers_on_the_same_day_both_count(engine, session, town):
     assert_live(session)
 
 
+def test_a_message_takes_its_writers_two_locks_in_one_statement(engine, session, town):
+    """A message marks its writer's day active (stats_facts.add_active_days) under two locks, the
+    member's and the member's day, taken in one statement (a message is the most frequent write);
+    a second writer of the same member waits until the first commits."""
+    import threading
+
+    import sqlalchemy as sa
+
+    from buuv_app.services import stats_facts
+
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite lets one writer at a time in anyway")
+    today = stats_facts.local_day(utcnow())
+    locking: list[str] = []
+
+    def note(_conn, _cursor, statement, _parameters, _context, _many):
+        if "pg_advisory_xact_lock" in statement:
+            locking.append(statement)
+
+    done = threading.Event()
+
+    def second_writer():
+        with engine.connect() as other, other.begin():
+            stats_facts.add_active_days(connection=other, keys=[(town["ann"].id, today)])
+        done.set()
+
+    with engine.connect() as first:
+        transaction = first.begin()
+        sa.event.listen(engine, "before_cursor_execute", note)
+        try:
+            stats_facts.add_active_days(connection=first, keys=[(town["ann"].id, today)])
+        finally:
+            sa.event.remove(engine, "before_cursor_execute", note)
+        held = first.exec_driver_sql("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' "
+                                     "AND pid = pg_backend_pid() AND granted").scalar_one()
+        thread = threading.Thread(target=second_writer)
+        thread.start()
+        waited = not done.wait(1.0)  # the second writer waits for the first
+        transaction.commit()
+    thread.join(10)
+    assert len(locking) == 1
+    assert held == 2  # the member's, then the member's day
+    assert waited and done.is_set()
+
+
 def _post_values(author_id: int, wijk_id: int, category_id: int) -> dict:
     from buuv_app.models.post import POST_LIFETIME
     from buuv_app.services.codes import new_code
