@@ -7,6 +7,7 @@ import hmac
 import secrets
 from datetime import datetime, timedelta
 
+import sqlalchemy as sa
 from sqlmodel import Session, delete, select
 
 from buuv_app.models import AuthSession, User, utcnow
@@ -48,16 +49,17 @@ def create_session(*, session: Session, user: User, ip: str | None = None) -> st
     return raw
 
 
+# Every event of a logged-in member asks this: built once (SQLAlchemy then keeps its cache key).
+_BY_TOKEN = (select(AuthSession, User).join(User, AuthSession.user_id == User.id)
+             .where(AuthSession.token_hash == sa.bindparam("token_hash")))
+
+
 def resolve_session(*, session: Session, raw_token: str | None, now: datetime | None = None) -> User | None:
     """The active user behind a token, or None (unknown, expired, idle too long, user gone)."""
     if not raw_token or len(raw_token) > 200:
         return None
     now = now or utcnow()
-    row = session.exec(
-        select(AuthSession, User)
-        .join(User, AuthSession.user_id == User.id)
-        .where(AuthSession.token_hash == hash_token(raw_token))
-    ).first()
+    row = session.exec(_BY_TOKEN, params={"token_hash": hash_token(raw_token)}).first()
     if row is None:
         return None
     auth_session, user = row
