@@ -7,7 +7,6 @@ under a unique constraint makes a resend after a dropped connection a no-op.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -32,7 +31,7 @@ from buuv_app.models import (
     Visibility,
     utcnow,
 )
-from buuv_app.services import codes, links, mail, notifications, permissions, stats_facts, verification
+from buuv_app.services import codes, mail, notifications, permissions, stats_facts, verification
 from buuv_app.services.permissions import Action
 from buuv_app.services.accounts import DELETED_NAME
 from buuv_app.services import posts
@@ -139,6 +138,9 @@ _SENT_SINCE = (select(Message.created_at).where(Message.sender_id == sa.bindpara
                .order_by(col(Message.created_at)).limit(sa.bindparam("n")))
 _LIVE_VIEWS = select(LiveView.client_token, LiveView.conversation_id, LiveView.visible).where(
     LiveView.user_id == sa.bindparam("user_id"), LiveView.updated_at > sa.bindparam("since"))
+# The conversation's first message (its push says "reageerde op je oproep"): none before it.
+_EARLIER = select(Message.id).where(Message.conversation_id == sa.bindparam("conversation_id"),
+                                    Message.id < sa.bindparam("message_id")).limit(1)
 _IN_VIEW = select(LiveView.visible).where(LiveView.client_token == sa.bindparam("client_token"))
 _AFTER = (select(Message).where(Message.conversation_id == sa.bindparam("conversation_id"),
                                 Message.id > sa.bindparam("after_id")).order_by(col(Message.id)))
@@ -290,7 +292,7 @@ def _push(session: Session, conversation: Conversation, recipient: User, sender:
     if any(open_id == conversation.id and visible for _, open_id, visible in tabs):
         return
     first = sender.id == conversation.responder_id and session.exec(
-        select(func.count()).select_from(Message).where(Message.conversation_id == conversation.id)).one() == 1
+        _EARLIER, params={"conversation_id": conversation.id, "message_id": message.id}).first() is None
     notifications.notify_message(session=session, recipient=recipient, sender=sender, conversation_id=conversation.id,
                                  message_id=message.id, text=message.body, first=first)
 
