@@ -277,8 +277,36 @@ def _forget_rate(database_url: str) -> None:
         engine.dispose()
 
 
-def _step_figures(result: dict, database_url: str) -> dict:
-    return step_figures(result, _stored(database_url, result["sent"]))
+def _step_figures(result: dict, database_url: str, server_cpu_s: float | None = None) -> dict:
+    figures = step_figures(result, _stored(database_url, result["sent"]))
+    if server_cpu_s is not None:
+        figures["server_cpu_ms_per_message"] = round(1000 * server_cpu_s / max(1, figures["sent"]), 2)
+    return figures
+
+
+def servers_cpu_s(processes: list[psutil.Process] | None = None) -> float:
+    """CPU seconds used so far by the app's servers: every process started below this one except
+    the load generators (PostgreSQL and Redis are system services, not counted). Per message sent,
+    this is the cost that decides the capacity of the servers' core, and unlike a delivery time it
+    does not depend on how close to full that core is."""
+    total = 0.0
+    for child in psutil.Process().children(recursive=True) if processes is None else processes:
+        if child.pid in pinning.load_pids():
+            continue
+        try:
+            times = child.cpu_times()
+        except psutil.Error:
+            continue
+        total += times.user + times.system
+    return total
+
+
+def _timed_step(ours, step: tuple[float, float], database_url: str) -> dict:
+    """Ask the load process for one step (rate, seconds) and gather its figures."""
+    cpu_before = servers_cpu_s()
+    ours.send(step)
+    result = ours.recv()
+    return _step_figures(result, database_url, servers_cpu_s() - cpu_before)
 
 
 def step_figures(result: dict, stored: set[str]) -> dict:
@@ -323,16 +351,14 @@ def run(urls: list[str], database_url: str, n_clients: int = 200, seconds: float
         if ready["failed"]:  # a machine too busy to answer handshakes in time: said, not hidden
             print(f"  {label}: only {ready['ready']} of {n_clients} members connected: {ready['failed']}", flush=True)
         rss_after = _backend_rss(urls)
-        ours.send((n_clients / interval, seconds))
-        base = _step_figures(ours.recv(), database_url)
+        base = _timed_step(ours, (n_clients / interval, seconds), database_url)
         print(f"  {label}: {n_clients / interval:g}/s for {seconds:g} s: {base}", flush=True)
         steps, capacity_rate = [], 0.0
         if capacity:
             for rate in rates:
                 _forget_rate(database_url)
                 step_seconds = min(STEP_SECONDS, STEP_MAX_PER_MEMBER * n_clients / rate)
-                ours.send((rate, step_seconds))
-                step = {"rate": rate, **_step_figures(ours.recv(), database_url)}
+                step = {"rate": rate, **_timed_step(ours, (rate, step_seconds), database_url)}
                 print(f"  {label}: {step}", flush=True)
                 steps.append(step)
                 if not _passes(step):
@@ -353,6 +379,8 @@ def run(urls: list[str], database_url: str, n_clients: int = 200, seconds: float
         f"messages_late_{label}": {"value": base["late"], "unit": "messages"},
         f"messages_duplicated_{label}": {"value": base["duplicated"], "unit": "messages"},
         f"message_load_generator_cpu_pct_{label}": {"value": base["load_cpu_pct"], "unit": "%"},
+        # The servers' CPU per message at 200 members (the step above, its drain included).
+        f"message_server_cpu_ms_{label}": {"value": base["server_cpu_ms_per_message"], "unit": "ms", **beside},
     }
     if capacity:
         # The load generator's own core must not be what limits the figure: its CPU share at

@@ -59,6 +59,11 @@ def pin_load(pid: int | None = None) -> None:
         _pin_all_threads(pid, LOAD_CORE)
 
 
+def load_pids() -> set[int]:
+    """The load generators registered so far (pin_load)."""
+    return set(_load_pids)
+
+
 def pin_servers() -> int:
     """Move every process started below this one (servers, their workers) to the server core.
     Returns how many were moved (0 when unpinned)."""

@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from bench import lighthouse, pinning
-from bench.messages import CAPACITY_P95_MS, LATE_S, _passes, step_figures
+from bench.messages import CAPACITY_P95_MS, LATE_S, _passes, servers_cpu_s, step_figures
 
 
 def test_a_message_never_stored_or_never_delivered_is_lost_and_a_slow_one_is_late():
@@ -48,6 +48,36 @@ def test_servers_go_to_one_core_and_registered_load_generators_stay_on_the_other
         assert pinning.cores_of(server.pid) == {pinning.SERVER_CORE}
         assert pinning.cores_of(load.pid) == {pinning.LOAD_CORE}
         assert pinning.SERVER_CORE != pinning.LOAD_CORE
+    finally:
+        server.kill()
+        load.kill()
+        pinning._load_pids.discard(load.pid)
+        os.sched_setaffinity(0, before)
+
+
+def test_the_servers_cpu_per_message_leaves_the_load_generators_out():
+    """message_server_cpu_ms_*: the CPU of the processes the bench started, except its load generators."""
+    import time
+
+    import psutil
+
+    burn = "import time\nend = time.process_time() + 0.3\nwhile time.process_time() < end: pass\ntime.sleep(30)"
+    server = subprocess.Popen([sys.executable, "-c", burn])
+    load = subprocess.Popen([sys.executable, "-c", burn])
+    before = os.sched_getaffinity(0)
+    try:
+        pinning.pin_load(load.pid)
+        processes = [psutil.Process(server.pid), psutil.Process(load.pid)]
+
+        def cpu(process: psutil.Process) -> float:
+            times = process.cpu_times()
+            return times.user + times.system
+
+        deadline = time.monotonic() + 30
+        while min(cpu(p) for p in processes) < 0.3 and time.monotonic() < deadline:
+            time.sleep(0.05)  # (polling for a condition, bounded: both have burnt their CPU)
+        assert servers_cpu_s(processes) == pytest.approx(cpu(processes[0]))
+        assert cpu(processes[1]) >= 0.3  # the load generator's was there, and left out
     finally:
         server.kill()
         load.kill()
