@@ -277,10 +277,9 @@ def _forget_rate(database_url: str) -> None:
         engine.dispose()
 
 
-def _step_figures(result: dict, database_url: str, server_cpu_s: float | None = None) -> dict:
+def _step_figures(result: dict, database_url: str, server_cpu_s: float) -> dict:
     figures = step_figures(result, _stored(database_url, result["sent"]))
-    if server_cpu_s is not None:
-        figures["server_cpu_ms_per_message"] = round(1000 * server_cpu_s / max(1, figures["sent"]), 2)
+    figures["server_cpu_ms_per_message"] = round(1000 * server_cpu_s / max(1, figures["sent"]), 2)
     return figures
 
 

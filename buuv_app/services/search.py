@@ -72,17 +72,32 @@ def _fts_query(tokens: list[str]) -> str:
     return " ".join(f'"{token}"*' for token in tokens)
 
 
+def _ts_text(tokens: list[str]) -> str:
+    return " & ".join(f"{token}:*" for token in tokens)
+
+
+def _to_tsquery(text):
+    return sa.func.to_tsquery(sa.literal_column("'dutch'"), text)
+
+
 def _ts_query(tokens: list[str]):
-    return sa.func.to_tsquery(sa.literal_column("'dutch'"), " & ".join(f"{token}:*" for token in tokens))
+    return _to_tsquery(_ts_text(tokens))
+
+
+_FTS_MATCH = "post_fts MATCH :fts_query"
+_FTS_ROWIDS = sa.select(sa.literal_column("rowid")).select_from(sa.table("post_fts"))
 
 
 def _fts_rowids(tokens: list[str]):
-    return (sa.select(sa.literal_column("rowid")).select_from(sa.table("post_fts"))
-            .where(sa.text("post_fts MATCH :fts_query").bindparams(fts_query=_fts_query(tokens))))
+    return _FTS_ROWIDS.where(sa.text(_FTS_MATCH).bindparams(fts_query=_fts_query(tokens)))
+
+
+def _vector_matches(ts_query):
+    return sa.literal_column("post.search_vector").op("@@")(ts_query)
 
 
 def _vector_match(tokens: list[str]):
-    return sa.literal_column("post.search_vector").op("@@")(_ts_query(tokens))
+    return _vector_matches(_ts_query(tokens))
 
 
 def matches(dialect: str, query: str, post_id_column, search_column):
@@ -128,7 +143,7 @@ def feed_match(connection: Connection, query: str, post_id_column):
         if len(found) > FEW_MATCHES:
             return (post_id_column + 0).in_(_fts_rowids(tokens))
         return post_id_column.in_(found)
-    ts_query = " & ".join(f"{token}:*" for token in tokens)
+    ts_query = _ts_text(tokens)
     common = connection.execute(_COMMON_IN_NEWEST, {"ts_query": ts_query, "sample": SAMPLE,
                                                     "enough": COMMON_IN_SAMPLE}).scalar_one()
     walk = sa.func.ts_match_vq(sa.literal_column("post.search_vector"), _ts_query(tokens))
@@ -143,9 +158,8 @@ def feed_match(connection: Connection, query: str, post_id_column):
 # The statements feed_match runs for every search, built once with their values as parameters:
 # SQLAlchemy keeps the key to its statement cache on a statement object used again, instead of
 # walking a new one every time. FEW_MATCHES and COMMON_IN_SAMPLE are read at every call.
-_FTS_FIRST = (sa.select(sa.literal_column("rowid")).select_from(sa.table("post_fts"))
-              .where(sa.text("post_fts MATCH :fts_query")).limit(sa.bindparam("n")))
-_TS_QUERY = sa.func.to_tsquery(sa.literal_column("'dutch'"), sa.bindparam("ts_query", type_=sa.String))
+_FTS_FIRST = _FTS_ROWIDS.where(sa.text(_FTS_MATCH)).limit(sa.bindparam("n"))
+_TS_QUERY = _to_tsquery(sa.bindparam("ts_query", type_=sa.String))
 _NEWEST = (sa.select(sa.literal_column("search_vector")).select_from(sa.table("post"))
            .order_by(sa.literal_column("created_at").desc(), sa.literal_column("id").desc())
            .limit(sa.bindparam("sample")).subquery("recent"))
@@ -154,7 +168,7 @@ _COMMON_IN_NEWEST = sa.select(sa.func.count()).select_from(
     sa.select(sa.literal(1)).select_from(_NEWEST).where(sa.literal_column("recent.search_vector").op("@@")(_TS_QUERY))
     .limit(sa.bindparam("enough")).subquery("found_in_sample"))
 _GIN_FIRST = (sa.select(sa.literal_column("id")).select_from(sa.table("post"))
-              .where(sa.literal_column("post.search_vector").op("@@")(_TS_QUERY)).limit(sa.bindparam("n")))
+              .where(_vector_matches(_TS_QUERY)).limit(sa.bindparam("n")))
 
 
 def include_in_migrations(obj, name, type_, reflected, compare_to) -> bool:

@@ -57,13 +57,13 @@ def test_servers_go_to_one_core_and_registered_load_generators_stay_on_the_other
 
 def test_the_servers_cpu_per_message_leaves_the_load_generators_out():
     """message_server_cpu_ms_*: the CPU of the processes the bench started, except its load generators."""
-    import time
-
     import psutil
 
-    burn = "import time\nend = time.process_time() + 0.3\nwhile time.process_time() < end: pass\ntime.sleep(30)"
-    server = subprocess.Popen([sys.executable, "-c", burn])
-    load = subprocess.Popen([sys.executable, "-c", burn])
+    # Each burns 0.3 s of CPU, says so, then waits (holding its CPU time) until its stdin closes.
+    burn = ("import sys, time\nend = time.process_time() + 0.3\nwhile time.process_time() < end: pass\n"
+            "print('burnt', flush=True)\nsys.stdin.read()")
+    server, load = (subprocess.Popen([sys.executable, "-c", burn], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     text=True) for _ in range(2))
     before = os.sched_getaffinity(0)
     try:
         pinning.pin_load(load.pid)
@@ -73,14 +73,13 @@ def test_the_servers_cpu_per_message_leaves_the_load_generators_out():
             times = process.cpu_times()
             return times.user + times.system
 
-        deadline = time.monotonic() + 30
-        while min(cpu(p) for p in processes) < 0.3 and time.monotonic() < deadline:
-            time.sleep(0.05)  # (polling for a condition, bounded: both have burnt their CPU)
+        assert server.stdout.readline().strip() == "burnt" and load.stdout.readline().strip() == "burnt"
         assert servers_cpu_s(processes) == pytest.approx(cpu(processes[0]))
         assert cpu(processes[1]) >= 0.3  # the load generator's was there, and left out
     finally:
-        server.kill()
-        load.kill()
+        for process in (server, load):
+            process.kill()
+            process.communicate()  # reaped, its pipes closed
         pinning._load_pids.discard(load.pid)
         os.sched_setaffinity(0, before)
 
