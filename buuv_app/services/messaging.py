@@ -567,14 +567,19 @@ def live_views(*, session: Session, user_id: int, now: datetime | None = None) -
 def note_visibility(*, session: Session, user: User, client_token: str, visible: bool,
                     now: datetime | None = None) -> None:
     """This tab of `user` came into view or went out of it (the Page Visibility API, reported by
-    the page). Only the caller's own tab: a row of another member's token is left alone."""
+    the page). Only the caller's own tab: a row of another member's token is left alone.
+    The page reports at every message seen in an open conversation: a report that changes nothing
+    writes nothing, until the tab's check-in is due (ONLINE_TOUCH, as touch_live_view)."""
     if not client_token or len(client_token) > 64:
         return
+    now = now or utcnow()
     view = session.get(LiveView, client_token)
     if view is not None and view.user_id != user.id:
         return
+    if view is not None and view.visible == bool(visible) and view.updated_at > now - ONLINE_TOUCH:
+        return
     view = view or LiveView(client_token=client_token, user_id=user.id)
-    view.visible, view.updated_at = bool(visible), now or utcnow()
+    view.visible, view.updated_at = bool(visible), now
     session.add(view)
     session.commit()
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 
@@ -286,6 +286,42 @@ def test_a_tab_reports_only_its_own_visibility(session, talk):
     messaging.note_visibility(session=session, user=talk["stranger"], client_token="tab-of-truus", visible=True)
     assert session.get(LiveView, "tab-of-truus").visible is False
     assert session.get(LiveView, "tab-of-truus").user_id == talk["author"].id
+
+
+def test_a_visibility_report_that_changes_nothing_writes_nothing_until_the_check_in_is_due(session, talk):
+    """The page reports its visibility at every message seen in an open conversation: only a
+    change, or a check-in that is due (the tab stays counted as open), writes the tab's row."""
+    import sqlalchemy as sa
+
+    from buuv_app.models import LiveView
+
+    now = utcnow()
+    writes: list[str] = []
+
+    def count(_conn, _cursor, statement, _parameters, _context, _many):
+        if statement.lstrip().upper().startswith(("UPDATE", "INSERT")) and "live_view" in statement:
+            writes.append(statement)
+
+    def report(visible: bool, at: datetime) -> None:
+        messaging.note_visibility(session=session, user=talk["author"], client_token="tab-1", visible=visible, now=at)
+
+    engine = session.get_bind()
+    sa.event.listen(engine, "before_cursor_execute", count)
+    try:
+        report(True, now)
+        report(True, now + timedelta(seconds=5))  # the same, moments later
+        assert len(writes) == 1
+        report(False, now + timedelta(seconds=6))  # hidden: written at once
+        report(True, now + timedelta(seconds=7))  # and in view again
+        assert len(writes) == 3
+        report(True, now + timedelta(seconds=7) + messaging.ONLINE_TOUCH)  # the check-in is due
+        assert len(writes) == 4
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", count)
+    view = session.get(LiveView, "tab-1")
+    assert view.visible is True and view.updated_at == now + timedelta(seconds=7) + messaging.ONLINE_TOUCH
+    assert messaging.live_views(session=session, user_id=talk["author"].id,
+                                now=now + timedelta(seconds=7) + messaging.ONLINE_TOUCH) == [("tab-1", None, True)]
 
 
 def test_the_unsubscribe_link_works_without_logging_in_and_cannot_be_forged(session, talk):
