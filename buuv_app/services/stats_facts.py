@@ -212,7 +212,7 @@ def _day_span(day: date) -> tuple[datetime, datetime]:
 
 
 def _lock(connection: sa.Connection, table: int, pairs: Iterable[tuple[int, date]],
-          *, members: Iterable[int] = (), members_table: int = 0) -> None:
+          *, members: Iterable[int] = (), members_table: int | None = None) -> None:
     """On PostgreSQL, one writer at a time recounts a (member or area, day) of a fact table, until
     its transaction ends: a second one then counts after the first one's rows are committed,
     instead of from a snapshot without them. Taken in a fixed order, so two writers never wait
@@ -221,7 +221,12 @@ def _lock(connection: sa.Connection, table: int, pairs: Iterable[tuple[int, date
     `members` (with `members_table`): besides, all the days of these members at once, taken first:
     the links between a member's days (link_member_days, link_active_days) are recomputed by one
     writer at a time per member, and a writer waits for them holding nothing of theirs. All in one
-    statement, whatever the number (a message takes two locks: one round trip instead of two)."""
+    statement, whatever the number (a message takes two locks: one round trip instead of two).
+    Members without `members_table` are refused on every database: their locks would be taken
+    under another table's number."""
+    members = sorted(set(members))
+    if members and members_table is None:
+        raise ValueError("members' locks need members_table: the number they are taken under")
     if connection.dialect.name != "postgresql":
         return
     everything = _lock_keys(members_table, [(who, _ALL_DAYS) for who in members]) + _lock_keys(table, pairs)

@@ -49,8 +49,9 @@ def test_servers_go_to_one_core_and_registered_load_generators_stay_on_the_other
         assert pinning.cores_of(load.pid) == {pinning.LOAD_CORE}
         assert pinning.SERVER_CORE != pinning.LOAD_CORE
     finally:
-        server.kill()
-        load.kill()
+        for process in (server, load):
+            process.kill()
+            process.wait()  # reaped
         pinning._load_pids.discard(load.pid)
         os.sched_setaffinity(0, before)
 

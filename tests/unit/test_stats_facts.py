@@ -338,6 +338,20 @@ def test_a_message_takes_its_writers_two_locks_in_one_statement(engine, session,
     assert waited and done.is_set()
 
 
+def test_members_locks_are_refused_without_the_number_they_are_taken_under(engine):
+    """A caller that passes members but not their table would lock under another table's number
+    (and so not wait for the writers it should): refused on every database, not only PostgreSQL."""
+    from buuv_app.services import stats_facts
+
+    today = stats_facts.local_day(utcnow())
+    with engine.connect() as connection:
+        with pytest.raises(ValueError, match="members_table"):
+            stats_facts._lock(connection, 3, [(1, today)], members=[1])
+        stats_facts._lock(connection, 3, [(1, today)], members=[1], members_table=5)
+        stats_facts._lock(connection, 3, [(1, today)])  # no members, no table needed
+        connection.rollback()
+
+
 def _post_values(author_id: int, wijk_id: int, category_id: int) -> dict:
     from buuv_app.models.post import POST_LIFETIME
     from buuv_app.services.codes import new_code
