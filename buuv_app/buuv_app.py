@@ -16,7 +16,7 @@ from buuv_app.security.middleware import security_middleware
 from buuv_app.services.mail import sender_loop
 from buuv_app.services.reminders import reminder_loop
 from buuv_app.state.backend_errors import handle_backend_exception
-from buuv_app.state.presence import EndedSessionMiddleware
+from buuv_app.state.presence import EndedSessionMiddleware, LostStateMiddleware
 
 configure_logging()
 
@@ -61,6 +61,8 @@ app.register_lifespan_task(reminder_loop)
 app.register_lifespan_task(sender_loop)
 # Before Reflex's own hydration: a reconnecting tab whose member's session ended gets an empty state.
 app.add_middleware(EndedSessionMiddleware(), index=0)
+# A tab whose state the server lost while connected reloads, handing its cookies over again.
+app.add_middleware(LostStateMiddleware(), index=0)
 
 # Everything imported so far lives as long as the process: keep it out of the garbage collector's
 # way, so collections stay short and do not stall events (see make bench).

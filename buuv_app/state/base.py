@@ -53,8 +53,9 @@ def written_by(user: User, item: dict) -> bool:
 
 
 # Kept when a tab's state is emptied: the language (a cookie: resetting it would switch the visitor's
-# language) and Reflex's own router fields.
-_KEPT_ON_RESET = frozenset({"locale", "router_data"})
+# language), Reflex's own router fields, and whether the tab has handed over its browser values
+# (state/presence.py, LostStateMiddleware).
+_KEPT_ON_RESET = frozenset({"locale", "router_data", "_hydrated"})
 
 
 def _reset_changed(state: rx.State) -> None:
@@ -135,6 +136,9 @@ class AppState(rx.State):
     # Whose data this tab's state holds (0: nobody's). When the session that loaded it is gone,
     # everything goes (_end_presence), also before a reconnect sends the state (EndedSessionMiddleware).
     _member_id: int = 0
+    # True once the browser has handed this state its cookies (Reflex's hydrate, at every connect).
+    # A state found without it on a connection that did hydrate is one the server lost (presence.py).
+    _hydrated: bool = False
     _last_page_at: float = 0.0
     # The page this tab logged out on, until the tab shows another one. Its load events may still
     # be on their way (a tap on "Uitloggen" can overtake them): they are dropped without sending the

@@ -12,12 +12,13 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from reflex.state import UpdateVarsInternalState
+import reflex as rx
 
 from buuv_app.state.account import LoginState
 from buuv_app.state.backend_errors import DATABASE_AWAY
 from buuv_app.state.base import AppState
 from buuv_app.state.messaging import ConversationState
+from buuv_app.state.presence import RELOAD_KEY
 from tests.security.client import HostileClient, delta_value
 from tests.security.hostile import handler
 
@@ -48,11 +49,17 @@ class Member:
     def path(self) -> str:
         return f"/berichten/{self.conversation_id}"
 
-    def connect(self) -> None:
+    def connect(self, path: str | None = None) -> None:
+        """A new connection, which a browser opens with Reflex's hydrate: its cookies (the session,
+        once logged in) go to the tab's state, which may be a new one (Redis lost it, or Reflex gave
+        the tab a new token because the dead backend's socket record still names the old one)."""
         self.client = HostileClient(self.url, token=self.token, forwarded_for=self.address)
+        browser_values = {AUTH_COOKIE_KEY: self.cookie} if self.cookie else {}
+        self.client.call(handler(rx.State, "hydrate_and_load"), {"vars": browser_values}, path=path or self.path,
+                         query={"conversation_id": str(self.conversation_id)}, timeout=30)
 
     def log_in(self) -> None:
-        self.connect()
+        self.connect("/inloggen")
         updates = self.client.call(handler(LoginState, "log_in"),
                                    {"form": {"email": self.email, "password": PASSWORD}}, path="/inloggen", timeout=30)
         self.cookie = delta_value(updates, "auth_token") or ""
@@ -60,11 +67,6 @@ class Member:
         self.open_conversation()
 
     def open_conversation(self) -> None:
-        if self.cookie:
-            # What a browser does after every (re)connect: hand its cookies to the state, which may
-            # be a new one (Redis lost it, or Reflex gave the tab a new token because the dead
-            # backend's socket record still names the old one).
-            self.client.send(handler(UpdateVarsInternalState, "update_vars_internal"), {"vars": {AUTH_COOKIE_KEY: self.cookie}}, path=self.path)
         self.client.call(handler(ConversationState, "load_conversation"), path=self.path,
                          query={"conversation_id": str(self.conversation_id)}, timeout=30)
 
@@ -89,6 +91,11 @@ class Member:
                 time.sleep(0.2)
                 continue
             text = " ".join(u.text for u in updates)
+            if RELOAD_KEY in text:
+                # The server lost this tab's state and asks the page to reload (state/presence.py):
+                # a new connection hands the session cookie over again; the outbox sends again.
+                self._drop()
+                continue
             if "buuvOutbox.confirm" in text and client_id in text:
                 self.acknowledged.add(client_id)
             elif "buuvOutbox.fail" in text:
