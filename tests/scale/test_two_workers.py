@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import time
+import uuid
 from datetime import timedelta
 
 import pytest
@@ -137,3 +138,49 @@ def test_a_message_and_the_badge_cross_instances(two_instances):
     finally:
         henk_client.close()
         vera_client.close()
+
+
+def test_a_tab_that_moves_to_the_other_instance_finds_its_state_there_at_once(two_instances):
+    """Each instance keeps the tabs it serves in memory for a while (server.OPLOCK_SETTING). A tab
+    that reconnects to the other instance (the load balancer sends it there) must find there what it
+    did a moment ago on the first: the holder hands the state over when asked, not when its hold ends."""
+    from sqlmodel import Session, select
+
+    from buuv_app.models import Neighbourhood
+    from buuv_app.state.account import AccountState
+    from tests.security.client import reconnect
+
+    engine = make_engine(two_instances["database_url"])
+    with Session(engine, expire_on_commit=False) as db:
+        place = db.exec(select(Neighbourhood).where(Neighbourhood.slug == "merenwijk")).one()
+        ans = make_member(db, place, email=f"ans-{uuid.uuid4().hex[:8]}@scale.example", display_name="Ans",
+                          password=PASSWORD)
+    engine.dispose()
+
+    url_a, url_b = two_instances["urls"]
+    on_a = HostileClient(url_a)
+    # Logged in on A: who she is lives in this tab's state (this client hands over no cookie).
+    on_a.call(_name(LoginState, "log_in"), {"form": {"email": ans.email, "password": PASSWORD}}, path="/inloggen")
+    on_a.close()
+
+    on_b = reconnect(url_b, on_a.token)
+    try:
+        started = time.monotonic()
+        on_b.call(_name(AccountState, "load_account"), path="/account")
+        taken = time.monotonic() - started
+        assert on_b.saw(ans.email), "the other instance did not have the tab's login"
+        assert not on_b.saw("Log eerst in")
+        # Handed over on request: A would otherwise keep the tab until its hold ends (5 s).
+        assert taken < 4.0, f"the tab's state took {taken:.1f} s to reach the other instance"
+
+        # Logged out on B (on the home page); back on A at once, the tab is logged out there too.
+        on_b.call(_name(AppState, "log_out"), path="/")
+    finally:
+        on_b.close()
+    back_on_a = reconnect(url_a, on_a.token)
+    try:
+        back_on_a.call(_name(AccountState, "load_account"), path="/account")
+        assert back_on_a.saw("Log eerst in")
+        assert not back_on_a.saw(ans.email)
+    finally:
+        back_on_a.close()

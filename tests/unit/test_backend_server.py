@@ -76,3 +76,23 @@ def test_options_from_the_environment_come_after_ours_and_are_not_doubled():
     first = server.gunicorn_args({"GUNICORN_CMD_ARGS": "--timeout 60"}, redis_url=None)
     assert first.endswith("--timeout 60")
     assert server.gunicorn_args({"GUNICORN_CMD_ARGS": first}, redis_url=None) == first
+
+
+@pytest.mark.parametrize("redis_url, preset, kept", [
+    ("redis://127.0.0.1:6379/0", None, True),  # several backends: each keeps the tabs it serves
+    ("redis://127.0.0.1:6379/0", "false", False),  # an operator's choice stands
+    (None, None, False),  # one backend: no Redis, nothing to keep
+])
+def test_with_redis_a_backend_keeps_the_tabs_it_serves_unless_told(monkeypatch, redis_url, preset, kept):
+    from redis.asyncio import Redis
+    from reflex.istate.manager.redis import StateManagerRedis
+
+    monkeypatch.setenv("GUNICORN_CMD_ARGS", "")  # restored afterwards (configure() sets it)
+    # Set, then removed: monkeypatch then restores the setting as it was, whatever configure() does.
+    monkeypatch.setenv(server.OPLOCK_SETTING, "")
+    monkeypatch.delenv(server.OPLOCK_SETTING)
+    if preset is not None:
+        monkeypatch.setenv(server.OPLOCK_SETTING, preset)
+    server.configure(redis_url)
+    manager = StateManagerRedis(redis=Redis.from_url("redis://127.0.0.1:6379/15"))  # not connected
+    assert manager._oplock_enabled is kept
