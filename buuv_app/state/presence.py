@@ -84,9 +84,9 @@ RELOAD_SCRIPT = (
     " catch (e) { /* no storage: reload all the same */ }"
     f" if (now - last > {RELOAD_COOLDOWN_MS}) window.location.reload(); }})()"
 )
-# The connections (socket ids) of this process that hydrated, oldest first. An entry lives as long
-# as its connection at most matters; the oldest go first past MAX_CONNECTIONS (a connection that old
-# losing its state gets the behaviour from before: handled as not logged in).
+# The connections (socket ids) of this process that hydrated, oldest first. A closed connection's
+# entry stays (its socket id never comes back); past MAX_CONNECTIONS (about 100 bytes each) the
+# oldest go, and a connection that old that loses its state is handled as before: as not logged in.
 MAX_CONNECTIONS = 50_000
 
 
