@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import functools
 import logging
 from collections import OrderedDict
 from typing import Any
@@ -39,7 +40,10 @@ from buuv_app.state.base import AppState
 _HYDRATE_EVENTS = ("hydrate", "hydrate_and_load")
 
 
+@functools.cache
 def _hydrate_event_names() -> frozenset[str]:
+    """The full names of Reflex's hydrate events (fixed once the state classes exist; both middlewares
+    ask at every event)."""
     return frozenset(format_event_handler(rx.State.event_handlers[name]) for name in _HYDRATE_EVENTS
                      if name in rx.State.event_handlers)
 
@@ -96,8 +100,11 @@ class LostStateMiddleware(Middleware):
 
     async def preprocess(self, app, state, event):
         connection = state.router.session.session_id
+        hydrating = event.name in _hydrate_event_names()
+        if not hydrating and connection not in self.hydrated_connections:
+            return None  # a client that never hydrated (not a browser)
         app_state = await state.get_state(AppState)
-        if event.name in _hydrate_event_names():
+        if hydrating:
             if connection:
                 self.hydrated_connections[connection] = None
                 self.hydrated_connections.move_to_end(connection)
@@ -106,7 +113,7 @@ class LostStateMiddleware(Middleware):
             if not app_state._hydrated:
                 app_state._hydrated = True
             return None
-        if app_state._hydrated or connection not in self.hydrated_connections:
-            return None  # a state as the browser left it, or a client that never hydrated (not a browser)
+        if app_state._hydrated:
+            return None  # the state as the browser left it
         log.info("tab state lost on a live connection: the page reloads (event %s not handled)", event.name)
         return StateUpdate(events=Event.from_event_type(rx.call_script(RELOAD_SCRIPT)))
