@@ -7,6 +7,7 @@ import functools
 from collections.abc import Callable
 
 import reflex as rx
+from reflex.constants.compiler import MemoizationDisposition, MemoizationMode
 from reflex.vars import Var
 
 from buuv_app import routes, styles
@@ -234,7 +235,14 @@ class AppStarted(rx.Fragment):
     it yet would be lost, while one just after the app started would overtake the page's load
     events and be undone by them (a form's errors cleared by its page's load: CI). Tapped too early,
     the page says "Even geduld…" (assets/lang.js) and the control works a moment later; a test's
-    click waits for it, as Playwright waits for any covered control."""
+    click waits for it, as Playwright waits for any covered control.
+
+    Always a memoized component of its own: the hook below reads Reflex's root state, which changes
+    three times while a page loads (the router's headers, is_hydrated false, then true). Left in the
+    page's own function, as Reflex puts a plain component's hooks, every one of those changes
+    rendered the whole page again on the phone, in the frame that brought it."""
+
+    _memoization_mode = MemoizationMode(disposition=MemoizationDisposition.ALWAYS, recursive=False)
 
     def add_imports(self) -> dict:
         return {"react": [rx.ImportVar(tag="useEffect")]}
