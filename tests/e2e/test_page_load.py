@@ -52,3 +52,20 @@ def test_a_public_page_is_drawn_once_while_the_server_answers(page: Page, path: 
     # The page's main element, drawn by the page's own function: once, when React took over the
     # prerendered HTML. Not again for the router's headers or for "hydrated" false and true.
     assert renders.get("inhoud") == 1, renders
+
+
+def test_the_held_scripts_all_come_back_before_the_app_starts(page: Page) -> None:
+    """buuv_app/first_paint.py puts the page's preloads back a few per task after the first paint,
+    then its module script: the app starts with every preload in place, each once."""
+    page.goto("/hulp")
+    expect(page.locator("html[data-app-started]")).to_have_count(1)
+    held = page.locator('link[rel="buuv-after-paint-modulepreload"]')
+    expect(held.first).to_be_attached()
+    restored = page.evaluate("""() => {
+        const hrefs = [...document.querySelectorAll('link[rel="modulepreload"]')].map(l => l.getAttribute('href'));
+        return {hrefs, unique: new Set(hrefs).size, modules: document.querySelectorAll('script[type="module"]').length};
+    }""")
+    held_hrefs = held.evaluate_all("links => links.map(l => l.getAttribute('href'))")
+    assert sorted(restored["hrefs"]) == sorted(held_hrefs)
+    assert restored["unique"] == len(held_hrefs)
+    assert restored["modules"] == 1
