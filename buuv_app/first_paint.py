@@ -45,21 +45,22 @@ HELD_MODULE = '<script type="buuv/after-paint-module">'
 # at once when it is hidden, and when it is hidden while waiting. A page that paints no text at
 # all still starts after 3 s.
 # The preloads go back a few at a time, about 4 ms of work per task with a MessageChannel turn
-# between (not clamped like a timer): each one starts a fetch, and all twenty at once were one task
-# of 180-470 ms on a 4x slower CPU, which a tap had to wait behind. In a hidden tab, all at once.
+# between (not clamped like a timer; every browser that runs module scripts has one): each one
+# starts a fetch, and all twenty-odd at once were one task of 180-470 ms on a 4x slower CPU, which
+# a tap had to wait behind. In a hidden tab, all at once.
 RELEASE = (
     "<script>(function(){var done=false;function go(){if(done)return;done=true;"
     "var held=[].slice.call(document.querySelectorAll('link[rel=\"buuv-after-paint-modulepreload\"]')),i=0,"
-    "turn=window.MessageChannel&&new MessageChannel();"
+    "turn=new MessageChannel();"
     "function start(){document.querySelectorAll('script[type=\"buuv/after-paint-module\"]').forEach(function(s){"
     "var m=document.createElement('script');m.type='module';m.textContent=s.textContent;"
     "s.parentNode.insertBefore(m,s);});}"
     "function step(){var t=performance.now();while(i<held.length){"
     "var p=document.createElement('link');p.rel='modulepreload';p.href=held[i++].getAttribute('href');"
     "document.head.appendChild(p);"
-    "if(turn&&document.visibilityState!=='hidden'&&performance.now()-t>4&&i<held.length){turn.port2.postMessage(0);return;}}"
-    "if(turn)turn.port1.onmessage=null;start();}"
-    "if(turn)turn.port1.onmessage=step;step();}"
+    "if(document.visibilityState!=='hidden'&&performance.now()-t>4&&i<held.length){turn.port2.postMessage(0);return;}}"
+    "turn.port1.onmessage=null;start();}"
+    "turn.port1.onmessage=step;step();}"
     "var P=window.PerformanceObserver,types=P&&P.supportedEntryTypes||[];"
     "if(document.visibilityState==='hidden'){go();return;}"
     "document.addEventListener('visibilitychange',function(){if(document.visibilityState==='hidden')go();});"

@@ -37,17 +37,13 @@ COUNT_RENDERS = """(() => {
 })();"""
 
 
-@pytest.mark.parametrize("path, shown", [
-    ("/", ".post-card"),
-    ("/hulp", ".post-card"),
-    ("/buurt/merenwijk", ".post-card"),
-])
-def test_a_public_page_is_drawn_once_while_the_server_answers(page: Page, path: str, shown: str) -> None:
+@pytest.mark.parametrize("path", ["/", "/hulp", "/buurt/merenwijk"])
+def test_a_public_page_is_drawn_once_while_the_server_answers(page: Page, path: str) -> None:
     page.add_init_script(COUNT_RENDERS)
     page.goto(path)
     # The last of the server's answers while a page loads is "hydrated" (data-app-started).
     expect(page.locator("html[data-app-started]")).to_have_count(1)
-    expect(page.locator(shown).first).to_be_visible()
+    expect(page.locator(".post-card").first).to_be_visible()
     renders = page.evaluate("window.__renders")
     # The page's main element, drawn by the page's own function: once, when React took over the
     # prerendered HTML. Not again for the router's headers or for "hydrated" false and true.
